@@ -1,0 +1,2 @@
+import FieldsyncKit
+print("bench")

@@ -1,0 +1,2 @@
+import FieldsyncCentral
+print("central")

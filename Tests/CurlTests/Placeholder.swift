@@ -1,0 +1,5 @@
+import XCTest
+
+final class PlaceholderCurlTests: XCTestCase {
+    func testNothing() {}
+}

@@ -1,0 +1,5 @@
+import XCTest
+
+final class PlaceholderFieldsyncCentralTests: XCTestCase {
+    func testNothing() {}
+}

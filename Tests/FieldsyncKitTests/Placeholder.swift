@@ -1,0 +1,5 @@
+import XCTest
+
+final class PlaceholderFieldsyncKitTests: XCTestCase {
+    func testNothing() {}
+}

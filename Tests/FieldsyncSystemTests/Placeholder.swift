@@ -1,0 +1,5 @@
+import XCTest
+
+final class PlaceholderFieldsyncSystemTests: XCTestCase {
+    func testNothing() {}
+}
