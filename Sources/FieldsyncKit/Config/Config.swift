@@ -1,0 +1,233 @@
+import Foundation
+
+/// What a drop directory's owner may submit (SPEC §2).
+public enum Role: String, Sendable, Hashable, CaseIterable {
+    /// A county or city office: reports (自评) for its own unit only.
+    case reporter
+    /// Spot-check inspectors (抽查, 察访核验): spot-checks and findings for any unit.
+    case inspector
+    /// The survey office (公众评议): public-evaluation results for any unit.
+    case survey
+
+    public var kinds: Set<RecordKind> {
+        switch self {
+        case .reporter: [.report]
+        case .inspector: [.spotcheck, .finding]
+        case .survey: [.survey]
+        }
+    }
+}
+
+/// One watched drop directory and the rights of whoever drops files into it.
+public struct Source: Sendable, Hashable {
+    public var name: String
+    /// Absolute path of the drop directory.
+    public var path: String
+    public var role: Role
+    /// For reporters: the one unit this directory may report for.
+    public var unit: String?
+
+    public init(name: String, path: String, role: Role, unit: String? = nil) {
+        self.name = name
+        self.path = path
+        self.role = role
+        self.unit = unit
+    }
+}
+
+/// How the daemon notices new files.
+public enum WatchMode: String, Sendable, Hashable {
+    /// Kernel events, plus a periodic rescan as a safety net.
+    case inotify
+    /// Rescans only: for NFS and SMB shares, where inotify does not see writes made by
+    /// other hosts.
+    case poll
+}
+
+/// The `[intake]` table.
+public struct IntakeSettings: Sendable, Hashable {
+    public var watch: WatchMode = .inotify
+    public var pollInterval: Duration = .seconds(5)
+    public var maxFileSize: Int64 = 64 << 20
+
+    public init(watch: WatchMode = .inotify, pollInterval: Duration = .seconds(5), maxFileSize: Int64 = 64 << 20) {
+        self.watch = watch
+        self.pollInterval = pollInterval
+        self.maxFileSize = maxFileSize
+    }
+}
+
+/// The `[push]` table: where and how consolidated scores are delivered (SPEC §7).
+public struct PushSettings: Sendable, Hashable {
+    public var url: String
+    public var tokenFile: String?
+    public var caFile: String?
+    public var clientCertificate: String?
+    public var clientKey: String?
+    public var debounce: Duration = .seconds(10)
+    public var interval: Duration = .seconds(3600)
+    public var timeout: Duration = .seconds(30)
+    public var maxBackoff: Duration = .seconds(1800)
+
+    public init(url: String) { self.url = url }
+}
+
+/// A loaded, checked `fieldsync.toml` (SPEC §2). Relative paths in the file are
+/// resolved against the file's own directory, so a config and its schemes can move
+/// together (the bundled demo relies on this).
+public struct Config: Sendable {
+    /// Absolute path of the file this came from.
+    public var file: String
+    public var office: String
+    public var stateDirectory: String
+    public var schemePaths: [String]
+    public var sources: [Source]
+    public var intake: IntakeSettings
+    public var push: PushSettings?
+
+    public init(file: String, office: String, stateDirectory: String, schemePaths: [String],
+                sources: [Source], intake: IntakeSettings = IntakeSettings(), push: PushSettings? = nil) {
+        self.file = file
+        self.office = office
+        self.stateDirectory = stateDirectory
+        self.schemePaths = schemePaths
+        self.sources = sources
+        self.intake = intake
+        self.push = push
+    }
+
+    public func source(named name: String) -> Source? { sources.first { $0.name == name } }
+
+    /// The source whose drop directory holds `path` (the file's own directory).
+    public func source(holding path: String) -> Source? {
+        let dir = (Paths.absolute(path) as NSString).deletingLastPathComponent
+        return sources.first { Paths.normalized($0.path) == Paths.normalized(dir) }
+    }
+
+    /// Reads and checks a config file. Every mistake names the file and the key.
+    public static func load(_ path: String) throws(ConfigError) -> Config {
+        let file = Paths.absolute(path)
+        let text = try readText(file)
+        let base = (file as NSString).deletingLastPathComponent
+        let toml = try TOMLReader(file: file, text: text)
+
+        let office = try toml.requiredString("office")
+        guard office.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }), !office.contains("/") else {
+            throw toml.error("office", "must be letters, digits, '-', '_' or '.' (it is part of every idempotency key)")
+        }
+        let stateDirectory = Paths.resolve(try toml.requiredString("state_dir"), against: base)
+        guard let schemes = try toml.stringArray("schemes"), !schemes.isEmpty else {
+            throw toml.error("schemes", "is required: a list of scheme files, one per period")
+        }
+
+        var sources: [Source] = []
+        for t in try toml.tables("source") {
+            let name = try t.requiredString("name")
+            let path = Paths.resolve(try t.requiredString("path"), against: base)
+            guard let role = Role(rawValue: try t.requiredString("role")) else {
+                throw t.error("role", "must be reporter, inspector or survey")
+            }
+            let unit = try t.string("unit")
+            if role == .reporter, unit == nil {
+                throw t.error("unit", "is required for a reporter: the one unit it may report for")
+            }
+            if role != .reporter, unit != nil {
+                throw t.error("unit", "is only for reporters (inspectors and the survey office report for any unit)")
+            }
+            try t.rejectUnknownKeys()
+            if sources.contains(where: { $0.name == name }) {
+                throw t.error("name", "another source is already named \"\(name)\"")
+            }
+            for other in sources {
+                let a = Paths.normalized(path), b = Paths.normalized(other.path)
+                if a == b { throw t.error("path", "source \"\(other.name)\" already watches \(path)") }
+                if a.hasPrefix(b + "/") || b.hasPrefix(a + "/") {
+                    throw t.error("path", "is inside (or contains) the directory of source \"\(other.name)\"; drop directories must be apart")
+                }
+            }
+            sources.append(Source(name: name, path: path, role: role, unit: unit))
+        }
+        guard !sources.isEmpty else { throw toml.error("source", "at least one [[source]] is required") }
+
+        var intake = IntakeSettings()
+        if let t = try toml.table("intake") {
+            if let w = try t.string("watch") {
+                guard let mode = WatchMode(rawValue: w) else { throw t.error("watch", "must be \"inotify\" or \"poll\"") }
+                intake.watch = mode
+            }
+            if let d = try t.duration("poll_interval") {
+                guard d > .zero else { throw t.error("poll_interval", "must be more than zero") }
+                intake.pollInterval = d
+            }
+            if let s = try t.size("max_file_size") { intake.maxFileSize = s }
+            try t.rejectUnknownKeys()
+        }
+
+        var push: PushSettings?
+        if let t = try toml.table("push") {
+            let url = try t.requiredString("url")
+            guard url.hasPrefix("https://") || url.hasPrefix("http://") else {
+                throw t.error("url", "must be an http:// or https:// URL")
+            }
+            var p = PushSettings(url: url)
+            func file(_ key: String) throws(ConfigError) -> String? {
+                guard let s = try t.string(key), !s.isEmpty else { return nil }
+                return Paths.resolve(s, against: base)
+            }
+            p.tokenFile = try file("token_file")
+            p.caFile = try file("ca_file")
+            p.clientCertificate = try file("client_cert")
+            p.clientKey = try file("client_key")
+            if (p.clientCertificate == nil) != (p.clientKey == nil) {
+                throw t.error(p.clientCertificate == nil ? "client_cert" : "client_key",
+                              "client_cert and client_key go together (mutual TLS needs both)")
+            }
+            if let d = try t.duration("debounce") { p.debounce = d }
+            if let d = try t.duration("interval") { p.interval = d }
+            if let d = try t.duration("timeout") { p.timeout = d }
+            if let d = try t.duration("max_backoff") { p.maxBackoff = d }
+            guard p.timeout > .zero else { throw t.error("timeout", "must be more than zero") }
+            guard p.maxBackoff >= .seconds(1) else { throw t.error("max_backoff", "must be at least 1s") }
+            try t.rejectUnknownKeys()
+            push = p
+        }
+        try toml.rejectUnknownKeys()
+
+        return Config(file: file, office: office, stateDirectory: stateDirectory,
+                      schemePaths: schemes.map { Paths.resolve($0, against: base) },
+                      sources: sources, intake: intake, push: push)
+    }
+
+    static func readText(_ file: String) throws(ConfigError) -> String {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            throw ConfigError(file: file, message: "cannot be read (missing, or no permission)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw ConfigError(file: file, message: "is not UTF-8 text")
+        }
+        return text
+    }
+}
+
+/// Path helpers: config paths are relative to the config file.
+enum Paths {
+    static func absolute(_ path: String) -> String {
+        path.hasPrefix("/") ? normalized(path) : normalized(FileManager.default.currentDirectoryPath + "/" + path)
+    }
+
+    static func resolve(_ path: String, against base: String) -> String {
+        path.hasPrefix("/") ? normalized(path) : normalized(base + "/" + path)
+    }
+
+    /// Removes `.`, `..` and doubled or trailing slashes, without touching the disk
+    /// (symbolic links are not resolved: a drop directory is named as configured).
+    static func normalized(_ path: String) -> String {
+        var out: [Substring] = []
+        for part in path.split(separator: "/") {
+            if part == "." || part.isEmpty { continue }
+            if part == ".." { if !out.isEmpty { out.removeLast() }; continue }
+            out.append(part)
+        }
+        return "/" + out.joined(separator: "/")
+    }
+}

@@ -1,0 +1,57 @@
+/// One thing wrong with a dropped file, said so a county clerk can fix it: where
+/// (line or array index), which field, and why — in Chinese and in English.
+public struct Problem: Sendable, Hashable, CustomStringConvertible {
+    public var location: RecordLocation
+    public var field: String?
+    /// The reason in Chinese.
+    public var zh: String
+    /// The reason in English.
+    public var en: String
+
+    public init(_ location: RecordLocation, field: String? = nil, zh: String, en: String) {
+        self.location = location
+        self.field = field
+        self.zh = zh
+        self.en = en
+    }
+
+    /// One line of an errors file, e.g.
+    /// `第12行 line 12 · 字段 field "value" · 必须是不小于0的数 / must be a number ≥ 0, got "-3"`.
+    public var description: String {
+        var s = "\(location.chinese) \(location)"
+        if let field { s += " · 字段 field \"\(field)\"" }
+        return s + " · \(zh) / \(en)"
+    }
+}
+
+/// Every problem of a rejected file, as an error value.
+public struct Problems: Error, Sendable {
+    public var all: [Problem]
+
+    public init(_ all: [Problem]) { self.all = all }
+}
+
+/// The reasons of `Problem`s, worded once.
+enum Reason {
+    static func quoted(_ s: String) -> String {
+        let cut = s.count > 60 ? String(s.prefix(60)) + "…" : s
+        return "\"" + cut.replacingOccurrences(of: "\n", with: "\\n") + "\""
+    }
+
+    static func required(_ at: RecordLocation, _ field: String) -> Problem {
+        Problem(at, field: field, zh: "缺少必填字段", en: "is required")
+    }
+
+    static func unknownField(_ at: RecordLocation, _ field: String) -> Problem {
+        Problem(at, field: field, zh: "未知字段(字段名请用 id, kind, period, unit, indicator, value, deduction, score, respondents, observed_at, revision, action, note, by)",
+                en: "unknown field (field names are id, kind, period, unit, indicator, value, deduction, score, respondents, observed_at, revision, action, note, by)")
+    }
+
+    static func notUsed(_ at: RecordLocation, _ field: String, kind: RecordKind) -> Problem {
+        Problem(at, field: field, zh: "\(kind.rawValue) 类记录不使用此字段", en: "is not used by kind \(kind.rawValue)")
+    }
+
+    static func invalid(_ at: RecordLocation, _ field: String, _ got: String, zh: String, en: String) -> Problem {
+        Problem(at, field: field, zh: "\(zh),实际为 \(quoted(got))", en: "\(en), got \(quoted(got))")
+    }
+}

@@ -1,0 +1,115 @@
+import Glibc
+
+/// The text encodings a drop file may be in (SPEC §4).
+public enum TextEncoding: String, Sendable {
+    case utf8
+    /// UTF-8 with a byte-order mark, as Excel's "CSV UTF-8" writes.
+    case utf8BOM = "utf8-bom"
+    /// What Excel on Chinese Windows writes for plain "CSV" (a superset of GBK/GB2312).
+    case gb18030
+}
+
+/// Checks UTF-8 incrementally, across chunk boundaries, so a file's encoding is known
+/// after one streaming pass (the same pass that hashes and stages it).
+struct UTF8Validator {
+    private var needed = 0
+    private var lower: UInt8 = 0x80
+    private var upper: UInt8 = 0xBF
+    private(set) var valid = true
+    /// Offset of the first invalid byte, when not valid.
+    private(set) var errorOffset: Int64 = 0
+    private var offset: Int64 = 0
+
+    mutating func feed(_ bytes: UnsafeRawBufferPointer) {
+        guard valid else { return }
+        for b in bytes {
+            defer { offset += 1 }
+            if needed == 0 {
+                switch b {
+                case 0x00...0x7F: continue
+                case 0xC2...0xDF: needed = 1
+                case 0xE0: needed = 2; lower = 0xA0
+                case 0xE1...0xEC, 0xEE...0xEF: needed = 2
+                case 0xED: needed = 2; upper = 0x9F
+                case 0xF0: needed = 3; lower = 0x90
+                case 0xF1...0xF3: needed = 3
+                case 0xF4: needed = 3; upper = 0x8F
+                default: fail(); return
+                }
+            } else {
+                guard b >= lower, b <= upper else { fail(); return }
+                lower = 0x80
+                upper = 0xBF
+                needed -= 1
+            }
+        }
+    }
+
+    /// True when the input ended on a complete character.
+    mutating func finish() -> Bool {
+        if needed != 0 { fail() }
+        return valid
+    }
+
+    private mutating func fail() {
+        if valid { errorOffset = offset }
+        valid = false
+    }
+}
+
+/// Converts GB18030 text to UTF-8 chunk by chunk with glibc's iconv, carrying a
+/// character split across chunks over to the next one.
+final class GB18030Decoder {
+    private let cd: iconv_t
+    private var carry: [UInt8] = []
+    private var consumed: Int64 = 0
+
+    struct InvalidByte: Error { var offset: Int64 }
+
+    init?() {
+        let cd = iconv_open("UTF-8", "GB18030")
+        guard let cd, Int(bitPattern: cd) != -1 else { return nil }
+        self.cd = cd
+    }
+
+    deinit { iconv_close(cd) }
+
+    /// Decodes `input` (after any carried bytes) and passes the UTF-8 on.
+    func decode(_ input: UnsafeRawBufferPointer, final: Bool, output: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+        var data = carry
+        data.append(contentsOf: input)
+        carry.removeAll(keepingCapacity: true)
+        var out = [UInt8](repeating: 0, count: max(4096, data.count * 2 + 16))
+        try data.withUnsafeMutableBufferPointer { inBuf in
+            try out.withUnsafeMutableBufferPointer { outBuf in
+                var inPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(inBuf.baseAddress)?.assumingMemoryBound(to: CChar.self)
+                var inLeft = inBuf.count
+                while inLeft > 0 {
+                    var outPtr: UnsafeMutablePointer<CChar>? = UnsafeMutableRawPointer(outBuf.baseAddress)?.assumingMemoryBound(to: CChar.self)
+                    var outLeft = outBuf.count
+                    let before = inLeft
+                    let r = iconv(cd, &inPtr, &inLeft, &outPtr, &outLeft)
+                    let produced = outBuf.count - outLeft
+                    consumed += Int64(before - inLeft)
+                    if produced > 0 {
+                        try output(UnsafeBufferPointer(start: outBuf.baseAddress, count: produced))
+                    }
+                    if r == -1 {
+                        switch errno {
+                        case E2BIG: continue
+                        case EINVAL:
+                            // An incomplete character at the end of this chunk.
+                            if final { throw InvalidByte(offset: consumed) }
+                            if let p = inPtr {
+                                carry = Array(UnsafeRawBufferPointer(start: p, count: inLeft))
+                            }
+                            return
+                        default:
+                            throw InvalidByte(offset: consumed)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import GRDB
+
+/// The local SQLite store under `state_dir`: the ledger of files, every revision of
+/// every record, and (with delivery) the outbox.
+///
+/// WAL mode (GRDB's `DatabasePool`) lets `scores` and `status` read while the daemon
+/// writes. `synchronous = FULL` because the store is the only copy once a drop file is
+/// removed: with GRDB's default NORMAL, a power cut may lose the last commits after the
+/// file is already gone.
+public final class Store: Sendable {
+    public let writer: any DatabaseWriter
+    /// The database file; nil for an in-memory store (dry runs without a state dir).
+    public let path: String?
+
+    init(writer: any DatabaseWriter, path: String?) {
+        self.writer = writer
+        self.path = path
+    }
+
+    /// Opens (creating if needed) `directory/fieldsync.sqlite` and brings its schema up
+    /// to date.
+    public static func open(directory: String) throws -> Store {
+        try FileSync.makeDirectory(directory)
+        let path = directory + "/fieldsync.sqlite"
+        let pool = try DatabasePool(path: path, configuration: configuration())
+        try migrator.migrate(pool)
+        return Store(writer: pool, path: path)
+    }
+
+    /// A throw-away store in memory with the same schema.
+    public static func inMemory() throws -> Store {
+        let queue = try DatabaseQueue(configuration: configuration())
+        try migrator.migrate(queue)
+        return Store(writer: queue, path: nil)
+    }
+
+    static func configuration() -> Configuration {
+        var config = Configuration()
+        config.busyMode = .timeout(15)
+        config.prepareDatabase { db in
+            // Outside any transaction, on every connection.
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        return config
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1: ledger and revisions") { db in
+            // The ledger: one row per file handled (accepted, duplicate or rejected).
+            try db.execute(sql: """
+                CREATE TABLE file (
+                    id INTEGER PRIMARY KEY,
+                    sha256 TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    name TEXT NOT NULL,
+                    size INTEGER NOT NULL,
+                    received_at INTEGER NOT NULL,
+                    outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'duplicate', 'rejected')),
+                    finished INTEGER NOT NULL DEFAULT 0,
+                    records INTEGER NOT NULL DEFAULT 0,
+                    imported INTEGER NOT NULL DEFAULT 0,
+                    updated INTEGER NOT NULL DEFAULT 0,
+                    ignored INTEGER NOT NULL DEFAULT 0,
+                    retracted INTEGER NOT NULL DEFAULT 0,
+                    problems INTEGER NOT NULL DEFAULT 0,
+                    first_problem TEXT,
+                    archive TEXT
+                );
+                CREATE UNIQUE INDEX file_accepted_sha256 ON file(sha256) WHERE outcome = 'accepted';
+                CREATE INDEX file_source ON file(source, outcome);
+
+                -- Every revision ever accepted, with the file and place it came from.
+                CREATE TABLE revision (
+                    record_id TEXT NOT NULL,
+                    revision INTEGER NOT NULL,
+                    file_id INTEGER NOT NULL REFERENCES file(id),
+                    location TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    action TEXT NOT NULL,
+                    period TEXT NOT NULL,
+                    unit TEXT NOT NULL,
+                    indicator TEXT,
+                    value TEXT,
+                    deduction TEXT,
+                    score TEXT,
+                    respondents INTEGER,
+                    observed_at INTEGER NOT NULL,
+                    note TEXT,
+                    by TEXT,
+                    -- 1 for the highest revision of each id: the one in force.
+                    in_force INTEGER NOT NULL,
+                    PRIMARY KEY (record_id, revision)
+                ) WITHOUT ROWID;
+                CREATE INDEX revision_in_force ON revision(period, unit, kind) WHERE in_force = 1;
+                """)
+        }
+        m.registerMigration("v2: outbox") { db in
+            // One row per scores document generated (SPEC §6-§7).
+            try db.execute(sql: """
+                CREATE TABLE outbox (
+                    period TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    content_sha256 TEXT NOT NULL,
+                    document BLOB NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'dead', 'superseded')),
+                    attempts INTEGER NOT NULL DEFAULT 0,
+                    next_attempt_at INTEGER,
+                    delivered_at INTEGER,
+                    last_status INTEGER,
+                    last_error TEXT,
+                    PRIMARY KEY (period, sequence)
+                );
+                CREATE INDEX outbox_pending ON outbox(state, next_attempt_at);
+                CREATE TABLE attempt (
+                    id INTEGER PRIMARY KEY,
+                    period TEXT NOT NULL,
+                    sequence INTEGER NOT NULL,
+                    at INTEGER NOT NULL,
+                    status INTEGER,
+                    error TEXT,
+                    next_attempt_at INTEGER
+                );
+                CREATE INDEX attempt_doc ON attempt(period, sequence);
+                """)
+        }
+        return m
+    }
+}
