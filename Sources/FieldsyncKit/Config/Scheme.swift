@@ -15,7 +15,7 @@ public struct Scheme: Sendable {
     public var grades: GradeBounds
     public var verification: Verification
     /// Units in scheme order: the order of every published table.
-    public var units: [Unit]
+    public var units: [SchemeUnit]
     /// Indicators in scheme order.
     public var indicators: [Indicator]
     /// sha256 of the scheme file's bytes, published with every scores document so that
@@ -24,7 +24,7 @@ public struct Scheme: Sendable {
 
     public init(period: String, name: String, timeZone: TimeZone, closesAt: Timestamp? = nil,
                 weights: Weights, grades: GradeBounds, verification: Verification,
-                units: [Unit], indicators: [Indicator], sha256: String) {
+                units: [SchemeUnit], indicators: [Indicator], sha256: String) {
         self.period = period
         self.name = name
         self.timeZone = timeZone
@@ -37,12 +37,12 @@ public struct Scheme: Sendable {
         self.sha256 = sha256
     }
 
-    public func unit(_ code: String) -> Unit? { units.first { $0.code == code } }
+    public func unit(_ code: String) -> SchemeUnit? { units.first { $0.code == code } }
     public func indicator(_ code: String) -> Indicator? { indicators.first { $0.code == code } }
 }
 
 /// A unit being evaluated: a county office, a district, or the city office itself.
-public struct Unit: Sendable, Hashable {
+public struct SchemeUnit: Sendable, Hashable {
     /// Short stable code used in records and pushes, e.g. `shouning`.
     public var code: String
     /// Display name, e.g. 寿宁县.

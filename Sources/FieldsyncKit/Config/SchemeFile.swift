@@ -68,13 +68,13 @@ extension Scheme {
             }
         }
 
-        var units: [Unit] = []
+        var units: [SchemeUnit] = []
         for t in try toml.tables("unit") {
             let code = try t.requiredString("code")
             let unitName = try t.requiredString("name")
             try t.rejectUnknownKeys()
             guard !units.contains(where: { $0.code == code }) else { throw t.error("code", "unit \"\(code)\" is listed twice") }
-            units.append(Unit(code: code, name: unitName))
+            units.append(SchemeUnit(code: code, name: unitName))
         }
         guard !units.isEmpty else { throw toml.error("unit", "at least one [[unit]] is required") }
         let unitCodes = Set(units.map(\.code))

@@ -46,7 +46,7 @@ public struct Scoreboard: Sendable, Hashable {
 /// calculator arrives at the same total.
 public struct UnitScore: Sendable, Hashable {
     /// The unit; nil for the office overall.
-    public var unit: Unit?
+    public var unit: SchemeUnit?
     /// 100 × Σ scores ÷ Σ points over the applicable indicators, rounded to 2 dp.
     public var indicatorScore: Exact
     /// Respondent-weighted mean of the surveys in force, rounded to 2 dp; 0 when none.
@@ -68,7 +68,7 @@ public struct UnitScore: Sendable, Hashable {
     /// How many indicators have a discrepancy (SPEC §5.4); for the overall, Σ of the units'.
     public var discrepancies: Int
 
-    public init(unit: Unit?, indicatorScore: Exact, publicScore: Exact, deductions: Exact,
+    public init(unit: SchemeUnit?, indicatorScore: Exact, publicScore: Exact, deductions: Exact,
                 total: Exact, grade: Grade, complete: Bool, indicators: [IndicatorScore],
                 respondents: Int, findings: [Finding], discrepancies: Int) {
         self.unit = unit

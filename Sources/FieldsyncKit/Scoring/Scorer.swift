@@ -68,7 +68,7 @@ public enum Scorer {
     // MARK: - 5.2 A unit
 
     /// Scores one unit against the indicators that apply to it.
-    public static func scoreUnit(_ unit: Unit, scheme: Scheme, values: CurrentValues) -> UnitScore {
+    public static func scoreUnit(_ unit: SchemeUnit, scheme: Scheme, values: CurrentValues) -> UnitScore {
         var rows: [IndicatorScore] = []
         var discrepancies = 0
         var complete = true

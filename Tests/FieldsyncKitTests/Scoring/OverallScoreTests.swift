@@ -4,7 +4,7 @@ import XCTest
 /// SPEC §5.3: the office overall, aggregate by aggregate.
 final class OverallScoreTests: XCTestCase {
     private let d = Fx.d
-    private let units = [Unit(code: "a", name: "甲"), Unit(code: "b", name: "乙"), Unit(code: "c", name: "丙")]
+    private let units = [SchemeUnit(code: "a", name: "甲"), SchemeUnit(code: "b", name: "乙"), SchemeUnit(code: "c", name: "丙")]
 
     /// Units a, b, c report 2, 4 and nothing for indicator "x" (ratio, 10 points,
     /// target 4 for each unit); the overall target is given by `overallTarget`.

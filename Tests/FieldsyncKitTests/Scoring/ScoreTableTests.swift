@@ -8,7 +8,7 @@ final class ScoreTableTests: XCTestCase {
     private func board(names: [(String, String)] = [("city", "市本级"), ("shouning", "寿宁县"),
                                                      ("dongqiao", "东侨经济技术开发区"), ("x", "Test, \"Q\" unit")])
         -> Scoreboard {
-        let units = names.map { Unit(code: $0.0, name: $0.1) }
+        let units = names.map { SchemeUnit(code: $0.0, name: $0.1) }
         let s = Fx.scheme(units: units, indicators: [
             Fx.indicator("m", rule: .manual, points: "10", overall: Overall(aggregate: .mean)),
         ])

@@ -123,7 +123,7 @@ final class ScoresDocumentTests: XCTestCase {
     }
 
     func testOverallShareRendersWithFourDecimals() {
-        let units = [Unit(code: "a", name: "甲"), Unit(code: "b", name: "乙"), Unit(code: "c", name: "丙")]
+        let units = [SchemeUnit(code: "a", name: "甲"), SchemeUnit(code: "b", name: "乙"), SchemeUnit(code: "c", name: "丙")]
         let s = Fx.scheme(units: units, indicators: [
             Fx.indicator("x", rule: .threshold, points: "10", target: "1",
                          overall: Overall(aggregate: .shareMet, target: d("1"))),

@@ -1,10 +1,6 @@
 import Foundation
 @testable import FieldsyncKit
 
-/// Foundation (re-exported by XCTest) has its own `Unit` (NSUnit); in this test module the
-/// name means the scheme's unit.
-typealias Unit = FieldsyncKit.Unit
-
 /// Small builders for scoring tests: schemes, indicators and values written the way a
 /// reader checks them by hand.
 enum Fx {
@@ -23,7 +19,7 @@ enum Fx {
                   appliesTo: appliesTo, overall: overall)
     }
 
-    static func scheme(units: [Unit] = [Unit(code: "shouning", name: "寿宁县")],
+    static func scheme(units: [SchemeUnit] = [SchemeUnit(code: "shouning", name: "寿宁县")],
                        indicators: [Indicator],
                        weights: (String, String) = ("0.70", "0.30"),
                        tolerance: String = "0", discrepancyDeduction: String = "0") -> Scheme {

@@ -24,7 +24,7 @@ final class UnitScoreTests: XCTestCase {
     }
 
     func testIndicatorScoreCountsOnlyApplicableIndicators() {
-        let s = Fx.scheme(units: [Unit(code: "shouning", name: "寿宁县"), Unit(code: "city", name: "市本级")],
+        let s = Fx.scheme(units: [SchemeUnit(code: "shouning", name: "寿宁县"), SchemeUnit(code: "city", name: "市本级")],
                           indicators: [
                               Fx.indicator("all", rule: .manual, points: "10"),
                               Fx.indicator("sn", rule: .manual, points: "30", appliesTo: ["shouning"],

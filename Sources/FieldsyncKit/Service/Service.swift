@@ -1,0 +1,42 @@
+import Foundation
+import GRDB
+import Logging
+
+/// The parts of fieldsync wired together for one setup: intake feeding the store, and,
+/// when `[push]` is configured, every change staging the next scores document in the
+/// outbox within the same transaction.
+public final class Service: Sendable {
+    public let setup: Setup
+    public let store: Store
+    public let intake: Intake
+    let logger: Logger
+
+    public init(setup: Setup, store: Store, logger: Logger) {
+        self.setup = setup
+        self.store = store
+        self.logger = logger
+        var hook: ChangeHook?
+        if setup.config.push != nil {
+            let office = setup.config.office
+            let schemes = setup.schemes
+            hook = { db, periods in
+                for period in periods.sorted() {
+                    guard let scheme = schemes[period] else { continue }
+                    try Outbox.stage(db, office: office, scheme: scheme, now: .now())
+                }
+            }
+        }
+        self.intake = Intake(setup: setup, store: store, logger: logger, onChange: hook)
+    }
+
+    /// Stages a document for every period whose scores differ from the last staged one
+    /// (at start and after a reload: a new scheme changes scores without any new record).
+    public func restage() throws {
+        guard setup.config.push != nil else { return }
+        try store.writer.write { db in
+            for scheme in setup.schemes.values.sorted(by: { $0.period < $1.period }) {
+                try Outbox.stage(db, office: setup.config.office, scheme: scheme, now: .now())
+            }
+        }
+    }
+}

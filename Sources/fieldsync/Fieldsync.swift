@@ -1,0 +1,69 @@
+import ArgumentParser
+import FieldsyncKit
+import Foundation
+import Logging
+
+@main
+struct Fieldsync: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fieldsync",
+        abstract: "Collects, checks, scores and delivers a civil-air-defence office's performance-evaluation records.",
+        discussion: """
+            County offices, inspectors and the survey office drop record files (CSV, JSON, JSONL; \
+            UTF-8 or GB18030) into watched directories. fieldsync validates them, keeps every \
+            revision in a local SQLite store under state_dir, scores every unit and the office \
+            (indicators × 70 % + public evaluation × 30 % − deductions), and pushes the scores to \
+            the central office.
+
+            Every command takes --config, the path of fieldsync.toml (see /etc/fieldsync/fieldsync.toml).
+            Typical use:
+              fieldsync check  --config /etc/fieldsync/fieldsync.toml          # is the setup valid?
+              fieldsync check  --config … /path/to/file.csv                      # would this file be accepted?
+              fieldsync ingest --config …                                        # take every waiting file now
+              fieldsync scores --config … --format table                         # the scoreboard
+              fieldsync run    --config …                                        # the daemon (systemd)
+            """,
+        subcommands: [Check.self, Ingest.self, Scores.self, Run.self, Push.self, Status.self]
+    )
+}
+
+/// The option every command shares.
+struct ConfigOption: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Path of fieldsync.toml.", valueName: "file"))
+    var config: String
+
+    /// Loads config and schemes, or ends the command with one clear sentence.
+    func loadSetup() throws -> Setup {
+        do {
+            return try Setup.load(config: config)
+        } catch {
+            fail("configuration error: \(error)")
+        }
+    }
+}
+
+/// Prints one sentence to stderr and exits non-zero: what an operator sees instead of
+/// a stack trace.
+func fail(_ message: String, code: Int32 = 2) -> Never {
+    FileHandle.standardError.write(Data("fieldsync: \(message)\n".utf8))
+    exit(code)
+}
+
+/// Opens the store, or ends the command with one clear sentence.
+func openStore(_ setup: Setup) -> Store {
+    do {
+        return try Store.open(directory: setup.config.stateDirectory)
+    } catch {
+        fail("cannot open the store in \(setup.config.stateDirectory): \(error)")
+    }
+}
+
+func makeLogger(_ label: String = "fieldsync") -> Logger {
+    var logger = Logger(label: label)
+    logger.logLevel = ProcessInfo.processInfo.environment["FIELDSYNC_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+    return logger
+}
+
+func printOut(_ text: String) {
+    FileHandle.standardOutput.write(Data(text.utf8))
+}

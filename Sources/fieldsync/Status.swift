@@ -1,0 +1,8 @@
+import ArgumentParser
+import FieldsyncKit
+
+struct Status: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "(not yet available)")
+    @OptionGroup var options: ConfigOption
+    func run() async throws { fail("not yet available") }
+}

@@ -1,2 +1,0 @@
-import FieldsyncKit
-print("fieldsync")
