@@ -109,6 +109,7 @@ public final class Intake: Sendable {
             case .failure(let problems):
                 return reject(source: source, name: name, staged: staged, receivedAt: receivedAt, problems: problems.all)
             case .success(let (fileID, counts, archive)):
+                FaultPoint.hit("after-commit")
                 let receipt = Receipt(file: name, sha256: staged.sha256, acceptedAt: receivedAt, counts: counts)
                 try complete(fileID: fileID, source: source, staged: staged, archive: archive, receipt: receipt)
                 logger.info("accepted", metadata: [
@@ -201,7 +202,9 @@ public final class Intake: Sendable {
         let archivePath = stateDirectory + "/" + archive
         try FileSync.makeDirectory((archivePath as NSString).deletingLastPathComponent)
         try FileSync.move(staged.path, to: archivePath)
+        FaultPoint.hit("after-archive")
         try writeReceipt(receipt, source: source)
+        FaultPoint.hit("after-receipt")
         DropFile.removeOriginal(directory: source.path, name: staged.name, device: staged.device, inode: staged.inode)
         try store.writer.write { try Ledger.finish($0, file: fileID) }
     }

@@ -1,5 +1,0 @@
-import XCTest
-
-final class PlaceholderFieldsyncKitTests: XCTestCase {
-    func testNothing() {}
-}
