@@ -100,6 +100,11 @@ public final class DirectoryWatcher: Sendable {
         core.state.withLock { Array($0.wdByPath.keys) }.sorted()
     }
 
+    /// Whether a stop was requested (by ``stop()``, the consumer going away, or deinit).
+    var stopRequested: Bool {
+        core.state.withLock { $0.stopRequested || $0.closed }
+    }
+
     /// Stops the watcher: the reader thread wakes at once, closes the descriptors and
     /// exits, and ``events`` finishes. Safe to call more than once, from any thread.
     public func stop() {
@@ -150,7 +155,9 @@ extension DirectoryWatcher {
 
         func add(directory: String) throws {
             try state.withLock { state in
-                guard !state.closed else { throw SystemCallError("inotify_add_watch", subject: directory, errno: EBADF) }
+                guard !state.closed, !state.stopRequested else {
+                    throw SystemCallError("inotify_add_watch", subject: directory, errno: EBADF)
+                }
                 let wd = inotify_add_watch(inotifyFD, directory, DirectoryWatcher.watchMask)
                 guard wd >= 0 else { throw SystemCallError("inotify_add_watch", subject: directory) }
                 // The same inode reached through another path gives back the same wd.
@@ -245,7 +252,7 @@ extension DirectoryWatcher {
                 if count == 0 { return true }
                 let records = InotifyRecord.parse(UnsafeRawBufferPointer(rebasing: buffer[0 ..< count]))
                 let events = state.withLock { translate(records, &$0) }
-                for event in events { deliver(event) }
+                for event in events { DirectoryWatcher.deliver(event, to: continuation) }
             }
         }
 
@@ -282,15 +289,17 @@ extension DirectoryWatcher {
             }
             return events
         }
+    }
+}
 
-        /// Hands one event to the stream. When the bounded buffer was full, the oldest
-        /// event was dropped to make room; follow with `.overflow` so that the loss is
-        /// never silent. Every later drop re-sends it, so an `.overflow` always stays in
-        /// the buffer behind the last loss.
-        private func deliver(_ event: WatchEvent) {
-            if case .dropped = continuation.yield(event), event != .overflow {
-                _ = continuation.yield(.overflow)
-            }
+extension DirectoryWatcher {
+    /// Hands one event to a stream with a `.bufferingNewest` policy. When the buffer
+    /// was full, the oldest event was dropped to make room; follow with `.overflow` so
+    /// the loss is never silent. Every later drop sends it again, so an `.overflow`
+    /// always stays in the buffer behind the last loss.
+    static func deliver(_ event: WatchEvent, to continuation: AsyncStream<WatchEvent>.Continuation) {
+        if case .dropped = continuation.yield(event), event != .overflow {
+            _ = continuation.yield(.overflow)
         }
     }
 }
