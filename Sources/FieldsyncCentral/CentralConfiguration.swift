@@ -1,0 +1,37 @@
+import Logging
+
+/// Everything a ``CentralServer`` needs to run: where to listen, where to keep the
+/// documents, whom to accept pushes from and how big a push may be.
+public struct CentralConfiguration: Sendable {
+    /// Address to listen on, e.g. `127.0.0.1` or `0.0.0.0`.
+    public var host: String
+    /// TCP port; 0 lets the system choose (the chosen port is passed to `onListening`).
+    public var port: Int
+    /// Path of the SQLite database file, created if missing.
+    public var databasePath: String
+    /// Accepted bearer tokens; empty accepts any push.
+    public var tokens: BearerTokens
+    /// Largest request body accepted; bigger pushes answer 413.
+    public var maxBodySize: Int
+    /// Where the server logs (requests refused, documents stored).
+    public var logger: Logger
+
+    /// 16 MiB: a city's scores document is a few hundred KiB at most.
+    public static let defaultMaxBodySize = 16 * 1024 * 1024
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 8080,
+        databasePath: String,
+        tokens: BearerTokens = BearerTokens(),
+        maxBodySize: Int = CentralConfiguration.defaultMaxBodySize,
+        logger: Logger = Logger(label: "fieldsync-central")
+    ) {
+        self.host = host
+        self.port = port
+        self.databasePath = databasePath
+        self.tokens = tokens
+        self.maxBodySize = maxBodySize
+        self.logger = logger
+    }
+}

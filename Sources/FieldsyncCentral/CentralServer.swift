@@ -1,0 +1,96 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// The reference central receiver: a Hummingbird application over a ``DocumentStore``.
+///
+/// Routes:
+/// - `POST /api/fieldsync/v1/scores` — the push protocol (see ``ScoresPushHandler``);
+/// - `GET /api/fieldsync/v1/offices/:office/periods/:period` — the latest document, raw;
+/// - `GET /` — the HTML city scoreboard (``ScoreboardPage``);
+/// - `GET /healthz` — 200 when the database answers.
+///
+/// Tests build the app with ``makeApplication(onListening:)`` and drive it with
+/// HummingbirdTesting; the executable calls ``run(onListening:)``.
+public struct CentralServer: Sendable {
+    public static let scoresPath = "/api/fieldsync/v1/scores"
+    public static let documentPath = "/api/fieldsync/v1/offices/:office/periods/:period"
+
+    public let configuration: CentralConfiguration
+    public let store: DocumentStore
+
+    /// Opens (or creates) the database named in `configuration`.
+    public init(configuration: CentralConfiguration) throws {
+        self.init(configuration: configuration, store: try DocumentStore(path: configuration.databasePath))
+    }
+
+    /// Uses an already open store.
+    public init(configuration: CentralConfiguration, store: DocumentStore) {
+        self.configuration = configuration
+        self.store = store
+    }
+
+    /// The routes, for embedding in another Hummingbird application.
+    public func makeRouter() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        let store = self.store
+        let push = ScoresPushHandler(
+            store: store, tokens: configuration.tokens, maxBodySize: configuration.maxBodySize)
+
+        router.post(RouterPath(Self.scoresPath)) { request, context in
+            try await push.handle(request, context: context)
+        }
+        router.get(RouterPath(Self.documentPath)) { _, context in
+            guard let office = context.parameters.get("office")?.removingPercentEncoding,
+                let period = context.parameters.get("period")?.removingPercentEncoding,
+                let document = try await store.latest(office: office, period: period)
+            else {
+                return PushReply.refused("not_found", "no scores document for this office and period")
+                    .response(.notFound)
+            }
+            return Response(
+                status: .ok,
+                headers: [
+                    .contentType: "application/json",
+                    .fieldsyncSequence: "\(document.identity.sequence)",
+                ],
+                body: .init(byteBuffer: ByteBuffer(bytes: document.body)))
+        }
+        router.get("/") { _, _ in
+            let page = ScoreboardPage.render(try await store.latestDocuments())
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(string: page)))
+        }
+        router.get("/healthz") { _, _ in
+            let healthy = await store.isHealthy()
+            return Response(
+                status: healthy ? .ok : .serviceUnavailable,
+                headers: [.contentType: "text/plain; charset=utf-8"],
+                body: .init(byteBuffer: ByteBuffer(string: healthy ? "ok\n" : "database unavailable\n")))
+        }
+        return router
+    }
+
+    /// The Hummingbird application. `onListening` gets the port actually bound (useful
+    /// with port 0) once the server accepts connections.
+    public func makeApplication(
+        onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: makeRouter(),
+            configuration: .init(
+                address: .hostname(configuration.host, port: configuration.port),
+                serverName: "fieldsync-central"),
+            onServerRunning: { channel in
+                await onListening(channel.localAddress?.port ?? 0)
+            },
+            logger: configuration.logger)
+    }
+
+    /// Runs until SIGTERM or SIGINT, then shuts down gracefully (in-flight requests finish).
+    public func run(onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }) async throws {
+        try await makeApplication(onListening: onListening).runService()
+    }
+}

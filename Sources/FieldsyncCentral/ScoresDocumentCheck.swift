@@ -1,0 +1,181 @@
+import Foundation
+
+/// Checks that a parsed body is a scores document of SPEC §6 (`fieldsync.scores/1`).
+///
+/// It checks shape and types, the value ranges the scoring rules guarantee (scores and
+/// totals 0–100, deductions ≥ 0) and that `grade_zh` matches `grade`; it does not redo
+/// the scoring. Members it does not know are allowed, so a sender may add fields
+/// without breaking central. The first problem found is thrown, naming its field.
+public enum ScoresDocumentCheck {
+    /// The only schema version central accepts.
+    public static let schema = "fieldsync.scores/1"
+
+    /// Chinese name of each grade (SPEC §5.2), in order from best to worst.
+    public static let gradeNames: KeyValuePairs<String, String> = [
+        "excellent": "优秀", "good": "良", "average": "一般", "poor": "差",
+    ]
+
+    /// Returns the document's identity, or throws the first ``DocumentProblem``.
+    public static func check(_ document: JSONValue) throws(DocumentProblem) -> ScoresDocumentIdentity {
+        guard case .object = document else {
+            throw DocumentProblem(field: "", message: "the document must be a JSON object, not \(document.typeName)")
+        }
+        let schema = try string(document, "schema", at: "")
+        guard schema == Self.schema else {
+            throw DocumentProblem(field: "schema", message: "must be \"\(Self.schema)\", got \"\(schema)\"")
+        }
+        let office = try identifier(document, "office")
+        let period = try identifier(document, "period")
+        let sequence = try sequenceNumber(document)
+
+        let scheme = try object(document, "scheme", at: "")
+        _ = try string(scheme, "name", at: "scheme")
+        let sha256 = try string(scheme, "sha256", at: "scheme")
+        guard sha256.utf8.count == 64, sha256.utf8.allSatisfy(isLowerHex) else {
+            throw DocumentProblem(field: "scheme.sha256", message: "must be 64 lowercase hexadecimal digits")
+        }
+        let generatedAt = try string(document, "generated_at", at: "")
+        guard Timestamp.isRFC3339(generatedAt) else {
+            throw DocumentProblem(
+                field: "generated_at",
+                message: "must be an RFC 3339 timestamp with offset, e.g. 2026-11-27T04:00:00Z")
+        }
+
+        try checkScore(try object(document, "overall", at: ""), at: "overall", named: false)
+
+        guard let units = document["units"] else { throw missing("units") }
+        guard case .array(let list) = units else { throw wrongType("units", expected: "array", got: units) }
+        var codes = Set<String>()
+        for (index, unit) in list.enumerated() {
+            let path = "units[\(index)]"
+            guard case .object = unit else { throw wrongType(path, expected: "object", got: unit) }
+            try checkScore(unit, at: path, named: true)
+            let code = try string(unit, "unit", at: path)
+            guard codes.insert(code).inserted else {
+                throw DocumentProblem(field: "\(path).unit", message: "unit \"\(code)\" appears twice")
+            }
+        }
+        return ScoresDocumentIdentity(office: office, period: period, sequence: sequence)
+    }
+
+    /// A unit's score (or the overall score, which has no `unit` and `name`).
+    private static func checkScore(_ score: JSONValue, at path: String, named: Bool) throws(DocumentProblem) {
+        if named {
+            guard !(try string(score, "unit", at: path)).isEmpty else {
+                throw DocumentProblem(field: "\(path).unit", message: "must not be empty")
+            }
+            _ = try string(score, "name", at: path)
+        }
+        try number(score, "indicator_score", at: path, in: 0...100)
+        try number(score, "public_score", at: path, in: 0...100)
+        try number(score, "deductions", at: path, in: 0...)
+        try number(score, "total", at: path, in: 0...100)
+        let grade = try string(score, "grade", at: path)
+        guard let chinese = gradeNames.first(where: { $0.key == grade })?.value else {
+            throw DocumentProblem(
+                field: "\(path).grade", message: "must be excellent, good, average or poor, got \"\(grade)\"")
+        }
+        let gradeZh = try string(score, "grade_zh", at: path)
+        guard gradeZh == chinese else {
+            throw DocumentProblem(field: "\(path).grade_zh", message: "must be \"\(chinese)\" for grade \"\(grade)\"")
+        }
+        _ = try bool(score, "complete", at: path)
+
+        guard let indicators = score["indicators"] else { throw missing(join(path, "indicators")) }
+        guard case .array(let list) = indicators else {
+            throw wrongType(join(path, "indicators"), expected: "array", got: indicators)
+        }
+        for (index, indicator) in list.enumerated() {
+            let at = "\(join(path, "indicators"))[\(index)]"
+            guard case .object = indicator else { throw wrongType(at, expected: "object", got: indicator) }
+            _ = try string(indicator, "code", at: at)
+            try number(indicator, "score", at: at, in: 0...)
+            try optionalNumber(indicator, "points", at: at)
+            try optionalNumber(indicator, "target", at: at)
+            if let met = indicator["met"] {
+                guard case .bool = met else { throw wrongType("\(at).met", expected: "boolean", got: met) }
+            }
+        }
+    }
+
+    // MARK: Field readers, each naming the field when it fails
+
+    private static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    private static func missing(_ field: String) -> DocumentProblem {
+        DocumentProblem(field: field, message: "is required")
+    }
+
+    private static func wrongType(_ field: String, expected: String, got value: JSONValue) -> DocumentProblem {
+        DocumentProblem(field: field, message: "must be \(expected), not \(value.typeName)")
+    }
+
+    private static func value(_ container: JSONValue, _ key: String, at path: String) throws(DocumentProblem) -> JSONValue {
+        guard let value = container[key] else { throw missing(join(path, key)) }
+        return value
+    }
+
+    private static func string(_ container: JSONValue, _ key: String, at path: String) throws(DocumentProblem) -> String {
+        let value = try value(container, key, at: path)
+        guard case .string(let text) = value else { throw wrongType(join(path, key), expected: "string", got: value) }
+        return text
+    }
+
+    private static func object(_ container: JSONValue, _ key: String, at path: String) throws(DocumentProblem) -> JSONValue {
+        let value = try value(container, key, at: path)
+        guard case .object = value else { throw wrongType(join(path, key), expected: "object", got: value) }
+        return value
+    }
+
+    private static func bool(_ container: JSONValue, _ key: String, at path: String) throws(DocumentProblem) -> Bool {
+        let value = try value(container, key, at: path)
+        guard case .bool(let flag) = value else { throw wrongType(join(path, key), expected: "boolean", got: value) }
+        return flag
+    }
+
+    private static func number(
+        _ container: JSONValue, _ key: String, at path: String, in range: some RangeExpression<Decimal>
+    ) throws(DocumentProblem) {
+        let value = try value(container, key, at: path)
+        guard case .number(let text) = value else { throw wrongType(join(path, key), expected: "number", got: value) }
+        guard let decimal = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), range.contains(decimal)
+        else {
+            throw DocumentProblem(field: join(path, key), message: "\(text) is out of range")
+        }
+    }
+
+    private static func optionalNumber(_ container: JSONValue, _ key: String, at path: String) throws(DocumentProblem) {
+        guard let value = container[key] else { return }
+        switch value {
+        case .number, .null: return
+        default: throw wrongType(join(path, key), expected: "number", got: value)
+        }
+    }
+
+    /// `office` and `period` go into the idempotency key and the GET path, so they must
+    /// be non-empty and free of `/`, whitespace and control characters.
+    private static func identifier(_ document: JSONValue, _ key: String) throws(DocumentProblem) -> String {
+        let text = try string(document, key, at: "")
+        guard !text.isEmpty, text.utf8.count <= 128 else {
+            throw DocumentProblem(field: key, message: "must be 1 to 128 bytes long")
+        }
+        guard !text.unicodeScalars.contains(where: { $0 == "/" || $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw DocumentProblem(field: key, message: "must not contain '/', spaces or control characters")
+        }
+        return text
+    }
+
+    /// `sequence` is an integer ≥ 1 written without fraction or exponent.
+    private static func sequenceNumber(_ document: JSONValue) throws(DocumentProblem) -> Int64 {
+        let value = try value(document, "sequence", at: "")
+        guard case .number(let text) = value else { throw wrongType("sequence", expected: "number", got: value) }
+        guard let sequence = Int64(text), sequence >= 1, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            throw DocumentProblem(field: "sequence", message: "must be an integer ≥ 1, got \(text)")
+        }
+        return sequence
+    }
+
+    private static func isLowerHex(_ byte: UInt8) -> Bool {
+        (0x30...0x39).contains(byte) || (0x61...0x66).contains(byte)
+    }
+}

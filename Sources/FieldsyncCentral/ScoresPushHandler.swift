@@ -1,0 +1,102 @@
+import Foundation
+import Hummingbird
+import Logging
+
+/// Answers `POST /api/fieldsync/v1/scores`, the push protocol of SPEC §7.
+///
+/// The checks run in the order that gives the sender the most useful answer: who you
+/// are (401), what you sent (415, 400, 413), whether it is a scores document (400, 422),
+/// whether the key names it (422), then storage (201, or 409 for a key reused with
+/// other content). A replay of a stored key with identical bytes answers exactly what
+/// the first push got — `201` and the same body — plus `Idempotent-Replayed: true`,
+/// and stores nothing.
+struct ScoresPushHandler: Sendable {
+    let store: DocumentStore
+    let tokens: BearerTokens
+    let maxBodySize: Int
+
+    func handle(_ request: Request, context: some RequestContext) async throws -> Response {
+        let logger = context.logger
+        guard tokens.accepts(authorization: request.headers[.authorization]) else {
+            let challenge =
+                request.headers[.authorization] == nil
+                ? #"Bearer realm="fieldsync""# : #"Bearer realm="fieldsync", error="invalid_token""#
+            logger.notice("push refused: missing or unknown bearer token")
+            return PushReply.refused("unauthorized", "a valid Authorization: Bearer token is required")
+                .response(.unauthorized, headers: [.wwwAuthenticate: challenge])
+        }
+        guard Self.isJSON(request.headers[.contentType]) else {
+            return PushReply.refused("unsupported_media_type", "Content-Type must be application/json")
+                .response(.unsupportedMediaType)
+        }
+        guard let key = request.headers[.idempotencyKey]?.trimmingCharacters(in: .whitespaces), !key.isEmpty
+        else {
+            return PushReply.refused(
+                "bad_request", "the Idempotency-Key header (OFFICE/PERIOD/SEQUENCE) is required",
+                field: "Idempotency-Key"
+            ).response(.badRequest)
+        }
+        if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodySize {
+            return tooLarge()
+        }
+        let buffer: ByteBuffer
+        do {
+            buffer = try await request.body.collect(upTo: maxBodySize)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            return tooLarge()  // NIO's "too many bytes", for bodies without Content-Length
+        }
+        let body = Array(buffer.readableBytesView)
+
+        let document: JSONValue
+        do {
+            document = try JSONValueParser.parse(body)
+        } catch {
+            return PushReply.refused("bad_request", "the body is \(error)").response(.badRequest)
+        }
+        let identity: ScoresDocumentIdentity
+        do {
+            identity = try ScoresDocumentCheck.check(document)
+        } catch {
+            logger.notice("push refused: \(error)", metadata: ["key": "\(key)"])
+            return PushReply.refused("invalid", error.description, field: error.field)
+                .response(.unprocessableContent)
+        }
+        guard key == identity.idempotencyKey else {
+            return PushReply.refused(
+                "invalid",
+                "Idempotency-Key \"\(key)\" does not match the document's office/period/sequence \"\(identity.idempotencyKey)\"",
+                field: "Idempotency-Key"
+            ).response(.unprocessableContent)
+        }
+
+        switch try await store.store(identity, body: body) {
+        case .stored(let becameLatest):
+            logger.info(
+                "stored scores document",
+                metadata: ["key": "\(identity.idempotencyKey)", "bytes": "\(body.count)", "latest": "\(becameLatest)"])
+            return PushReply.stored(identity).response(.created)
+        case .replayed:
+            logger.info("replayed scores document; nothing stored", metadata: ["key": "\(identity.idempotencyKey)"])
+            return PushReply.stored(identity).response(.created, headers: [.idempotentReplayed: "true"])
+        case .conflict:
+            logger.warning(
+                "push refused: key already stored with other content", metadata: ["key": "\(identity.idempotencyKey)"])
+            return PushReply.refused(
+                "conflict",
+                "\(identity.idempotencyKey) was already stored with different content; a changed document needs a new sequence",
+                field: "Idempotency-Key"
+            ).response(.conflict)
+        }
+    }
+
+    private func tooLarge() -> Response {
+        PushReply.refused("too_large", "the body is larger than \(maxBodySize) bytes").response(.contentTooLarge)
+    }
+
+    /// `application/json`, with or without parameters such as `; charset=utf-8`.
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
+        return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+    }
+}

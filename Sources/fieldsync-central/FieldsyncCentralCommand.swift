@@ -1,0 +1,87 @@
+import ArgumentParser
+import FieldsyncCentral
+import Foundation
+import Logging
+
+/// `fieldsync-central`: runs the reference central receiver of fieldsync score pushes.
+@main
+struct FieldsyncCentralCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "fieldsync-central",
+        abstract: "Receive fieldsync scores documents from offices and show the city scoreboard.",
+        discussion: """
+            Offices' fieldsync daemons push their scores to
+              POST http://HOST:PORT/api/fieldsync/v1/scores
+            Point their [push] url there (behind an HTTPS reverse proxy in production).
+            Every document is kept in the SQLite database; open http://HOST:PORT/ in a
+            browser for the scoreboard (评分计分板), or read one office's latest document at
+              GET /api/fieldsync/v1/offices/OFFICE/periods/PERIOD
+            GET /healthz answers 200 while the database is usable.
+
+            Tokens: put one bearer token per line in the token file (blank lines and
+            lines starting with # are ignored) and give each office one of them as its
+            push token_file. Without --token-file every push is accepted (test benches only).
+
+            When ready it prints one line, "listening on http://HOST:PORT", to stdout;
+            logs go to stderr. SIGTERM or Ctrl-C stops it cleanly (exit status 0).
+
+            Example:
+              fieldsync-central --host 127.0.0.1 --port 8080 \\
+                  --database /var/lib/fieldsync-central/central.sqlite \\
+                  --token-file /etc/fieldsync-central/tokens
+            """)
+
+    @Option(help: "Address to listen on (0.0.0.0 for all interfaces).")
+    var host = "127.0.0.1"
+
+    @Option(help: "TCP port to listen on; 0 picks a free one and prints it.")
+    var port = 8080
+
+    @Option(help: "SQLite database file for received documents (created if missing).")
+    var database: String
+
+    @Option(help: "File of accepted bearer tokens, one per line.")
+    var tokenFile: String?
+
+    @Option(help: "Largest push body accepted, in bytes; larger pushes get 413.")
+    var maxBodySize = CentralConfiguration.defaultMaxBodySize
+
+    @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
+    var logLevel: Logger.Level = .info
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
+        guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive.") }
+    }
+
+    func run() async throws {
+        let level = logLevel
+        // stdout carries only the "listening on" line; logs go to stderr.
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = level
+            return handler
+        }
+        let logger = Logger(label: "fieldsync-central")
+        // A CentralConfigurationError prints as "Error: <one sentence>" and exits 1.
+        let tokens = try tokenFile.map(BearerTokens.read(fromFile:)) ?? BearerTokens()
+        if tokens.acceptsAnyone {
+            logger.warning("no --token-file given: accepting pushes from anyone")
+        }
+        let server: CentralServer
+        do {
+            server = try CentralServer(
+                configuration: CentralConfiguration(
+                    host: host, port: port, databasePath: database, tokens: tokens, maxBodySize: maxBodySize,
+                    logger: logger))
+        } catch {
+            throw CentralConfigurationError("cannot open the database \(database): \(error)")
+        }
+        let host = self.host
+        try await server.run { port in
+            FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
+        }
+    }
+}
+
+extension Logger.Level: @retroactive ExpressibleByArgument {}

@@ -1,2 +1,0 @@
-import FieldsyncCentral
-print("central")

@@ -1,5 +1,0 @@
-import XCTest
-
-final class PlaceholderFieldsyncCentralTests: XCTestCase {
-    func testNothing() {}
-}

@@ -1,5 +1,0 @@
-import XCTest
-
-final class PlaceholderFieldsyncSystemTests: XCTestCase {
-    func testNothing() {}
-}
