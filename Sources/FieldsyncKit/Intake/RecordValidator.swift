@@ -171,6 +171,11 @@ public struct RecordValidator: Sendable {
                 record?.indicator = text("indicator")
             }
         }
+        // One problem per field: a field that is malformed is not also "required".
+        var seen = Set<String>()
+        let mine = problems[before...].filter { p in p.field.map { seen.insert($0).inserted } ?? true }
+        problems.removeSubrange(before...)
+        problems.append(contentsOf: mine)
         return problems.count == before ? record : nil
     }
 
