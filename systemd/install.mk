@@ -23,6 +23,11 @@
 #                  sudo make install BIN_SRC=$(swift build -c release --show-bin-path))
 #   SWIFT        swift
 
+# Included from the top-level Makefile, this fragment must not become its default
+# goal (plain `make` would run our release build): remember the goal, restore it
+# at the end.
+FS_SAVED_DEFAULT_GOAL := $(.DEFAULT_GOAL)
+
 # Where this fragment lives, before any other include changes MAKEFILE_LIST.
 FS_SYSTEMD_DIR := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 FS_ROOT_DIR    := $(patsubst %/,%,$(dir $(abspath $(FS_SYSTEMD_DIR))))
@@ -138,3 +143,5 @@ ifneq ($(FS_LIVE),)
 endif
 	@echo "fieldsync uninstalled. Kept: $(SYSCONFDIR)/fieldsync/ and $(SYSCONFDIR)/fieldsync-central/ (config, schemes, tokens),"
 	@echo "/var/lib/fieldsync (store), /var/spool/fieldsync (drops), and the fieldsync users/groups."
+
+.DEFAULT_GOAL := $(FS_SAVED_DEFAULT_GOAL)
