@@ -1,5 +1,0 @@
-import XCTest
-
-final class PlaceholderCurlTests: XCTestCase {
-    func testNothing() {}
-}
