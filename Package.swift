@@ -58,6 +58,7 @@ let package = Package(
             name: "fieldsync",
             dependencies: [
                 "FieldsyncKit",
+                "FieldsyncSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -1,10 +1,28 @@
 import ArgumentParser
 import FieldsyncKit
+import FieldsyncSystem
 import Foundation
 import Logging
 
 @main
 struct Fieldsync: AsyncParsableCommand {
+    static func main() async {
+        // First thing: an early SIGHUP (a reload racing the start) must not kill us.
+        ignoreHangupAtStartup()
+        let level = ProcessInfo.processInfo.environment["FIELDSYNC_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
+        SystemLogHandler.bootstrap(logLevel: level)
+        do {
+            var command = try parseAsRoot()
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            exit(withError: error)
+        }
+    }
+
     static let configuration = CommandConfiguration(
         commandName: "fieldsync",
         abstract: "Collects, checks, scores and delivers a civil-air-defence office's performance-evaluation records.",

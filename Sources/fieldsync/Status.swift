@@ -1,8 +1,32 @@
 import ArgumentParser
 import FieldsyncKit
+import Foundation
 
 struct Status: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "(not yet available)")
+    static let configuration = CommandConfiguration(
+        abstract: "Show files accepted, rejected and waiting per source, records in force, and the push outbox."
+    )
+
+    enum Format: String, ExpressibleByArgument, CaseIterable { case text, json }
+
     @OptionGroup var options: ConfigOption
-    func run() async throws { fail("not yet available") }
+
+    @Option(help: "Output format: text or json.")
+    var format: Format = .text
+
+    func run() async throws {
+        let setup = try options.loadSetup()
+        let store = openStore(setup)
+        let service = Service(setup: setup, store: store, logger: makeLogger())
+        let report: StatusReport
+        do {
+            report = try StatusReport.gather(service: service)
+        } catch {
+            fail("cannot read the store: \(error)")
+        }
+        switch format {
+        case .text: printOut(report.text)
+        case .json: printOut(report.json.rendered(pretty: true) + "\n")
+        }
+    }
 }
