@@ -1,0 +1,107 @@
+#!/usr/bin/env bash
+# The Ningde demo, end to end: the reference central receiver on loopback, the
+# fieldsync daemon on fixtures/ningde, the offices' files dropped one by one as the
+# offices would (write, then rename), then what was accepted and rejected, the
+# scoreboard, and the delivery landing at central.
+#
+#   scripts/demo.sh BIN_DIR        (make demo does this)
+#   KEEP=1 scripts/demo.sh BIN_DIR keep the receiver running to look at its page
+set -euo pipefail
+
+bin=${1:?usage: demo.sh BIN_DIR (the directory with fieldsync and fieldsync-central)}
+root=$(cd "$(dirname "$0")/.." && pwd)
+demo="$root/demo"
+rm -rf "$demo"
+cp -r "$root/fixtures/ningde" "$demo"
+rm -rf "$demo/state" "$demo/spool"
+cd "$demo"
+
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill -TERM "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+}
+trap cleanup EXIT INT TERM
+
+say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+
+say "1. 中心接收端 The central receiver (reference implementation) on 127.0.0.1"
+"$bin/fieldsync-central" --host 127.0.0.1 --port 0 --database "$demo/central.sqlite" \
+  --token-file "$demo/push-token" >"$demo/central.out" 2>"$demo/central.log" &
+pids+=($!)
+for _ in $(seq 1 100); do grep -q '^listening on' "$demo/central.out" 2>/dev/null && break; sleep 0.1; done
+central=$(sed -n 's/^listening on //p' "$demo/central.out")
+[ -n "$central" ] || { echo "the receiver did not start:"; cat "$demo/central.log"; exit 1; }
+echo "listening on $central"
+# Point the demo config at the receiver's real port.
+sed -i "s#^url = .*#url = \"$central/api/fieldsync/v1/scores\"#" fieldsync.toml
+
+say "2. fieldsync check: config and scheme"
+"$bin/fieldsync" check --config fieldsync.toml
+
+say "3. fieldsync run: the daemon (log: demo/fieldsync.log)"
+"$bin/fieldsync" run --config fieldsync.toml 2>"$demo/fieldsync.log" &
+pids+=($!)
+for _ in $(seq 1 100); do grep -q 'fieldsync started' "$demo/fieldsync.log" 2>/dev/null && break; sleep 0.1; done
+
+say "4. 各单位报送文件 The offices drop their files (write, then rename)"
+total=0
+for dir in drops/*/; do
+  src=$(basename "$dir")
+  case $src in inspectors|survey) target="spool/$src" ;; *) target="spool/units/$src" ;; esac
+  for f in "$dir"*; do
+    name=$(basename "$f")
+    case $name in *.md) continue ;; esac
+    cp "$f" "$target/.$name.part"
+    mv "$target/.$name.part" "$target/$name"
+    total=$((total + 1))
+    printf '  %-11s drops %s\n' "$src" "$name"
+  done
+done
+
+# Wait until every file has a receipt or an errors file.
+for _ in $(seq 1 300); do
+  done_count=$(find spool -path '*/receipts/*.receipt.json' -o -path '*/rejected/*.errors.txt' | wc -l)
+  [ "$done_count" -ge "$total" ] && break
+  sleep 0.1
+done
+
+say "5. 已接收 Accepted (receipts/)"
+find spool -path '*/receipts/*.receipt.json' | sort | while read -r r; do
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("  %-40s records %d: new %d, updated %d, ignored %d, retracted %d" % (r["file"], r["records"], r["imported"], r["updated"], r["ignored"], r["retracted"]))' "$r"
+done
+
+say "6. 已退回 Rejected (rejected/NAME.errors.txt: line, field, reason)"
+find spool -path '*/rejected/*.errors.txt' | sort | while read -r e; do
+  echo "  $(basename "${e%.errors.txt}"):"
+  sed 's/^/      /' "$e"
+done
+
+say "7. 成绩表 The scoreboard: fieldsync scores"
+"$bin/fieldsync" scores --config fieldsync.toml
+
+say "8. 推送 Delivery to central"
+seq_local=$("$bin/fieldsync" scores --config fieldsync.toml --format json | python3 -c 'import json,sys; print(json.load(sys.stdin)["sequence"])')
+for _ in $(seq 1 100); do
+  got=$(curl -s "$central/api/fieldsync/v1/offices/ningde-rfb/periods/2026" | python3 -c 'import json,sys
+try: print(json.load(sys.stdin)["sequence"])
+except Exception: print(0)' 2>/dev/null || echo 0)
+  [ "$got" = "$seq_local" ] && [ "$got" != 0 ] && break
+  sleep 0.2
+done
+"$bin/fieldsync" status --config fieldsync.toml | sed -n '/^推送 Push/,$p'
+if [ "${got:-0}" = "$seq_local" ] && [ "$seq_local" != 0 ]; then
+  echo "central holds sequence $got of ningde-rfb/2026 — the same document as 'fieldsync scores --format json'"
+  curl -s "$central/api/fieldsync/v1/offices/ningde-rfb/periods/2026" | python3 -c 'import json,sys; d=json.load(sys.stdin); print("  overall total %s (%s %s)" % (d["overall"]["total"], d["overall"]["grade_zh"], d["overall"]["grade"]))'
+else
+  echo "central has not received the latest sequence yet; see demo/fieldsync.log"
+fi
+
+say "Done 完成"
+echo "Files: demo/ (spool/ receipts and rejected files, state/ the SQLite store and archive, fieldsync.log)."
+if [ "${KEEP:-0}" = 1 ]; then
+  echo "The city scoreboard page: open $central/ in a browser. Press Enter to stop."
+  read -r _ || true
+else
+  echo "Run with KEEP=1 (make demo KEEP=1) to keep the receiver running and open its scoreboard page at $central/."
+fi

@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# Installs what a fresh Debian machine lacks to build, test and demo fieldsync.
+# Idempotent and quiet when everything is there. Needs root (or sudo) only when
+# something is missing.
+set -euo pipefail
+
+need=()
+pkg-config --exists libcurl 2>/dev/null || need+=(libcurl4-openssl-dev)
+command -v pkg-config >/dev/null || need+=(pkg-config)
+command -v sqlite3 >/dev/null || need+=(sqlite3)          # the ingest benchmark's peer
+command -v inotifywait >/dev/null || need+=(inotify-tools) # the latency benchmark's floor
+command -v openssl >/dev/null || need+=(openssl)           # TLS tests make a throw-away CA
+command -v python3 >/dev/null || need+=(python3)           # TLS test server, fixture checker
+command -v curl >/dev/null || need+=(curl)                 # the push benchmark's peer
+
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+
+echo "setup: installing ${need[*]}" >&2
+if [ "$(id -u)" -eq 0 ]; then
+  sudo=""
+elif command -v sudo >/dev/null; then
+  sudo="sudo"
+else
+  echo "setup: please install as root: apt-get install -y ${need[*]}" >&2
+  exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+$sudo apt-get install -y -qq "${need[@]}" >/dev/null
