@@ -41,7 +41,7 @@ public final class Intake: Sendable {
         }
         for source in setup.config.sources {
             for sub in ["", "/receipts", "/rejected"] {
-                try? FileSync.makeDirectory(source.path + sub, mode: 0o770)
+                try? FileSync.makeDirectory(source.path + sub, mode: sub.isEmpty ? 0o770 : 0o750)
             }
         }
     }
@@ -238,7 +238,7 @@ public final class Intake: Sendable {
 
     private func writeReceipt(_ receipt: Receipt, source: Source) throws {
         let dir = source.path + "/receipts"
-        try FileSync.makeDirectory(dir, mode: 0o770)
+        try FileSync.makeDirectory(dir, mode: 0o750)
         try FileSync.writeAtomically(Array((receipt.json.rendered(pretty: true) + "\n").utf8),
                                      to: dir + "/" + receipt.file + ".receipt.json")
     }
@@ -254,7 +254,7 @@ public final class Intake: Sendable {
             lines.append("文件 file · 另有 \(more) 个问题未列出 / \(more) more problems not listed")
         }
         do {
-            try FileSync.makeDirectory(dir, mode: 0o770)
+            try FileSync.makeDirectory(dir, mode: 0o750)
             try FileSync.writeAtomically(Array((lines.joined(separator: "\n") + "\n").utf8), to: dir + "/" + name + ".errors.txt")
             try FileSync.move(source.path + "/" + name, to: dir + "/" + name)
             try store.writer.write { db in
