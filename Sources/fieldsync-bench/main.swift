@@ -286,6 +286,8 @@ func childIngest(dir: String) -> Never {
 struct ChildResult {
     var seconds: Double
     var maxRSSKiB: Int
+    /// User + system CPU of the child: steadier than wall time on a busy machine.
+    var cpuSeconds: Double
     var status: Int32
     var stdout: String
     var stderr: String
@@ -318,7 +320,10 @@ func spawnAndMeasure(_ argv: [String], dir: String, tag: String) -> ChildResult 
     let err = (try? String(contentsOfFile: errPath, encoding: .utf8)) ?? ""
     // WIFEXITED/WEXITSTATUS are macros: decode by hand.
     let exitCode: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
-    return ChildResult(seconds: seconds, maxRSSKiB: Int(usage.ru_maxrss), status: exitCode, stdout: out, stderr: err)
+    let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+        + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+    return ChildResult(seconds: seconds, maxRSSKiB: Int(usage.ru_maxrss), cpuSeconds: cpu, status: exitCode,
+                       stdout: out, stderr: err)
 }
 
 func selfExecutable() -> String {
@@ -515,7 +520,7 @@ for records in options.sizes {
             }
         }
         let f = result.fieldsync.last!, s = result.sqlite.last!
-        FileHandle.standardError.write(Data("    run \(rep + 1): fieldsync \(fmt(f.seconds, 3)) s (\(f.maxRSSKiB / 1024) MiB), sqlite3 \(fmt(s.seconds, 3)) s\n".utf8))
+        FileHandle.standardError.write(Data("    run \(rep + 1): fieldsync \(fmt(f.seconds, 3)) s (cpu \(fmt(f.cpuSeconds, 3)) s, \(f.maxRSSKiB / 1024) MiB), sqlite3 \(fmt(s.seconds, 3)) s (cpu \(fmt(s.cpuSeconds, 3)) s)\n".utf8))
     }
     result.sqliteRSSKiB = sqlitePeakRSS(options.sqlite3, csv: data.csv, dir: base + "/sqlite-rss")
     try? FileManager.default.removeItem(atPath: data.csv)
@@ -526,7 +531,8 @@ if !options.keep { try? FileManager.default.removeItem(atPath: base) }
 // MARK: - Report
 
 let header = ["records", "MiB", "runs", "fieldsync min s", "median s", "sqlite3 min s", "median s",
-              "ratio sqlite3/fieldsync", "fieldsync rec/s", "fieldsync peak RSS", "sqlite3 peak RSS"]
+              "ratio sqlite3/fieldsync", "CPU s fieldsync / sqlite3 (ratio)", "fieldsync rec/s",
+              "fieldsync peak RSS", "sqlite3 peak RSS"]
 var rows: [[String]] = []
 for r in results {
     let fs = r.fieldsync.map(\.seconds), sq = r.sqlite.map(\.seconds)
@@ -536,6 +542,8 @@ for r in results {
         grouped(r.records), fmt(Double(r.bytes) / 1_048_576, 1), String(r.reps),
         fmt(fs.min()!, 3), fmt(fMed, 3), fmt(sq.min()!, 3), fmt(sMed, 3),
         "\(fmt(sMed / fMed, 2)) (min \(fmt(sq.min()! / fs.min()!, 2)))",
+        { let fc = median(r.fieldsync.map(\.cpuSeconds)), sc = median(r.sqlite.map(\.cpuSeconds))
+          return "\(fmt(fc, 2)) / \(fmt(sc, 2)) (\(fmt(sc / fc, 2)))" }(),
         grouped(Int((Double(r.records) / fMed).rounded())),
         "\(fmt(Double(rss) / 1024, 1)) MiB", r.sqliteRSSKiB.map { "\(fmt(Double($0) / 1024, 1)) MiB" } ?? "–",
     ])
@@ -563,4 +571,5 @@ print("Wall time spawn→exit of each child, fresh directories every run; fields
     + "(config, store open, staging + sha256, parse, validate, reconcile, commit with synchronous=FULL, "
     + "archive, receipt, removal), \(DataSet.units) units × \(DataSet.indicators) indicators, all `spotcheck`; "
     + "sqlite3 = `\(sqliteVer)` `.import --csv` of the same bytes. "
-    + "ratio ≥ 0.5 is the target. \(ProcessInfo.processInfo.activeProcessorCount) cores.")
+    + "ratio = sqlite3 ÷ fieldsync time, median (and min); ≥ 0.5 is the target. "
+    + "CPU = user + system time of each child (median), steadier than wall time on a busy machine. \(ProcessInfo.processInfo.activeProcessorCount) cores.")
