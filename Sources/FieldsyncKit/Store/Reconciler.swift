@@ -1,4 +1,5 @@
 import GRDB
+import GRDBSQLite
 
 /// What one accepted revision did to the store, as counted on a receipt.
 public enum Change: Sendable {
@@ -43,25 +44,43 @@ struct Reconciler {
     }
 
     /// Applies one record; a problem means the file must be rejected.
+    ///
+    /// The four statements run through SQLite's C API on GRDB's prepared statements
+    /// (binding exactly as GRDB does: text with length -1 and SQLITE_TRANSIENT), not
+    /// through `StatementArguments` and `Row`: those allocate an array of existentials
+    /// and a row per call, a quarter of a large file's intake time.
     func apply(_ r: Record) throws -> Result<Change, Problem> {
-        guard let head = try Row.fetchOne(latest, arguments: [r.id]) else {
+        let head = try withStatement(latest) { stmt -> (Int, String, String, String)? in
+            bindText(stmt, 1, r.id)
+            guard try step(stmt, latest) else { return nil }
+            return (Int(sqlite3_column_int64(stmt, 0)), columnText(stmt, 1) ?? "", columnText(stmt, 2) ?? "",
+                    columnText(stmt, 3) ?? "")
+        }
+        guard let (headRevision, kind, period, unit) = head else {
             try store(r, inForce: true)
             return .success(r.action == .retract ? .retracted : .imported)
         }
-        let headRevision: Int = head[0]
-        let kind: String = head[1], period: String = head[2], unit: String = head[3]
         if kind != r.kind.rawValue || period != r.period || unit != r.unit {
             return .failure(Problem(r.location, field: "id",
                                     zh: "编号“\(r.id)”已用于 \(kind)/\(period)/\(unit) 的记录,修订不能改变类别、期间或单位",
                                     en: "id \(r.id) already belongs to a \(kind) record of \(period)/\(unit); a revision may not change kind, period or unit"))
         }
         if r.revision > headRevision {
-            try demote.execute(arguments: [r.id])
+            try withStatement(demote) { stmt in
+                bindText(stmt, 1, r.id)
+                _ = try step(stmt, demote)
+            }
             try store(r, inForce: true)
             return .success(r.action == .retract ? .retracted : .updated)
         }
-        if let row = try Row.fetchOne(exact, arguments: [r.id, r.revision]) {
-            if stored(row, equals: r) { return .success(.ignored) }
+        let same = try withStatement(exact) { stmt -> Bool? in
+            bindText(stmt, 1, r.id)
+            sqlite3_bind_int64(stmt, 2, Int64(r.revision))
+            guard try step(stmt, exact) else { return nil }
+            return stored(stmt, equals: r)
+        }
+        if let same {
+            if same { return .success(.ignored) }
             return .failure(Problem(r.location, field: "revision",
                                     zh: "“\(r.id)”的第 \(r.revision) 版已记录且内容不同;修改请提高 revision",
                                     en: "revision \(r.revision) of \(r.id) already recorded with other content; raise the revision to change it"))
@@ -72,16 +91,78 @@ struct Reconciler {
     }
 
     private func store(_ r: Record, inForce: Bool) throws {
-        try insert.execute(arguments: [
-            r.id, r.revision, fileID, r.location.description, r.kind.rawValue, r.action.rawValue, r.period, r.unit,
-            r.indicator, r.value, r.deduction, r.score, r.respondents, r.observedAt.microseconds, r.note, r.by,
-            inForce ? 1 : 0,
-        ])
+        try withStatement(insert) { stmt in
+            bindText(stmt, 1, r.id)
+            sqlite3_bind_int64(stmt, 2, Int64(r.revision))
+            sqlite3_bind_int64(stmt, 3, fileID)
+            bindText(stmt, 4, r.location.description)
+            bindText(stmt, 5, r.kind.rawValue)
+            bindText(stmt, 6, r.action.rawValue)
+            bindText(stmt, 7, r.period)
+            bindText(stmt, 8, r.unit)
+            bindText(stmt, 9, r.indicator)
+            bindText(stmt, 10, r.value)
+            bindText(stmt, 11, r.deduction)
+            bindText(stmt, 12, r.score)
+            if let n = r.respondents { sqlite3_bind_int64(stmt, 13, Int64(n)) } else { sqlite3_bind_null(stmt, 13) }
+            sqlite3_bind_int64(stmt, 14, r.observedAt.microseconds)
+            bindText(stmt, 15, r.note)
+            bindText(stmt, 16, r.by)
+            sqlite3_bind_int64(stmt, 17, inForce ? 1 : 0)
+            _ = try step(stmt, insert)
+        }
     }
 
-    private func stored(_ row: Row, equals r: Record) -> Bool {
-        row[0] == r.kind.rawValue && row[1] == r.action.rawValue && row[2] == r.period && row[3] == r.unit
-            && row[4] == r.indicator && row[5] == r.value && row[6] == r.deduction && row[7] == r.score
-            && row[8] == r.respondents && row[9] == r.observedAt.microseconds && row[10] == r.note && row[11] == r.by
+    private func stored(_ stmt: OpaquePointer, equals r: Record) -> Bool {
+        columnText(stmt, 0) == r.kind.rawValue && columnText(stmt, 1) == r.action.rawValue
+            && columnText(stmt, 2) == r.period && columnText(stmt, 3) == r.unit
+            && columnText(stmt, 4) == r.indicator && columnText(stmt, 5) == r.value
+            && columnText(stmt, 6) == r.deduction && columnText(stmt, 7) == r.score
+            && columnInt(stmt, 8) == r.respondents.map(Int64.init)
+            && columnInt(stmt, 9) == r.observedAt.microseconds
+            && columnText(stmt, 10) == r.note && columnText(stmt, 11) == r.by
+    }
+
+    // MARK: SQLite C API on GRDB's prepared statements
+
+    /// Runs `body` on the statement with fresh bindings, and leaves it reset (no read
+    /// left pending in the transaction), whatever happens.
+    private func withStatement<T>(_ statement: Statement, _ body: (OpaquePointer) throws -> T) throws -> T {
+        let stmt = statement.sqliteStatement
+        sqlite3_reset(stmt)
+        sqlite3_clear_bindings(stmt)
+        defer { sqlite3_reset(stmt) }
+        return try body(stmt)
+    }
+
+    /// One step: true for a row, false when done; a failure throws as GRDB would.
+    private func step(_ stmt: OpaquePointer, _ statement: Statement) throws -> Bool {
+        switch sqlite3_step(stmt) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        case let code:
+            throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                                message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                                sql: statement.sql)
+        }
+    }
+
+    private func bindText(_ stmt: OpaquePointer, _ index: Int32, _ text: String?) {
+        if let text {
+            sqlite3_bind_text(stmt, index, text, -1, Reconciler.transient)
+        } else {
+            sqlite3_bind_null(stmt, index)
+        }
+    }
+
+    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
+    private func columnText(_ stmt: OpaquePointer, _ index: Int32) -> String? {
+        guard sqlite3_column_type(stmt, index) != SQLITE_NULL, let p = sqlite3_column_text(stmt, index) else { return nil }
+        return String(cString: p)
+    }
+
+    private func columnInt(_ stmt: OpaquePointer, _ index: Int32) -> Int64? {
+        sqlite3_column_type(stmt, index) == SQLITE_NULL ? nil : sqlite3_column_int64(stmt, index)
     }
 }
