@@ -7,7 +7,7 @@ import PackageDescription
 
 let package = Package(
     name: "fieldsync",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "fieldsync", targets: ["fieldsync"]),
         .executable(name: "fieldsync-central", targets: ["fieldsync-central"]),
@@ -51,6 +51,8 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "BigInt", package: "BigInt"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's C API, for the per-record statements of ingest (see Reconciler).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
             ]
         ),

@@ -165,21 +165,28 @@ public final class Intake: Sendable {
                 var problems: [Problem] = []
                 var counts = ReceiptCounts()
                 var periods = Set<String>()
+                let pipeline = RecordPipeline(staged: staged, format: format, validator: validator)
                 do {
-                    try RecordReader.read(path: staged.path, format: format, encoding: staged.encoding, record: { raw in
-                        guard let record = validator.validate(raw, problems: &problems) else { return }
-                        guard problems.isEmpty else { return }  // the file is lost anyway: only validate the rest
-                        switch try reconciler.apply(record) {
-                        case .success(let change):
-                            counts.count(change)
-                            if change != .ignored { periods.insert(record.period) }
-                        case .failure(let problem):
-                            problems.append(problem)
+                    while let batch = pipeline.next() {
+                        for record in batch {
+                            switch try reconciler.apply(record) {
+                            case .success(let change):
+                                counts.count(change)
+                                if change != .ignored { periods.insert(record.period) }
+                            case .failure(let problem):
+                                problems.append(problem)
+                            }
                         }
-                    }, problem: { problems.append($0) })
-                } catch let problem as Problem {
-                    problems.append(problem)
+                    }
+                } catch {
+                    pipeline.cancel()
+                    throw error
                 }
+                problems += try pipeline.finish()
+                // File order, validation and reconciliation problems merged (stable).
+                problems = problems.enumerated()
+                    .sorted { ($0.element.location.order, $0.offset) < ($1.element.location.order, $1.offset) }
+                    .map(\.element)
                 if problems.isEmpty && counts.records == 0 {
                     problems.append(Problem(.file, zh: "文件中没有记录", en: "the file holds no records"))
                 }

@@ -32,6 +32,15 @@ public enum RecordLocation: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    /// Sorts problems in file order (file-wide problems first).
+    var order: Int {
+        switch self {
+        case .file: 0
+        case .line(let n): n
+        case .index(_, let line): line
+        }
+    }
+
     /// The same, in Chinese, for clerks.
     public var chinese: String {
         switch self {

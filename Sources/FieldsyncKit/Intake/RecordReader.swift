@@ -23,14 +23,47 @@ public enum RawField: Sendable, Equatable {
     case structured
 }
 
-/// One record as read from a file: fields by name, in file order, and where it stood.
+/// The fields a record may have (SPEC §4).
+public enum RecordField: Int, CaseIterable, Sendable {
+    case id, kind, period, unit, indicator, value, deduction, score, respondents, observedAt, revision, action, note, by
+
+    /// The name as written in files.
+    public var name: String {
+        switch self {
+        case .observedAt: "observed_at"
+        default: String(describing: self)
+        }
+    }
+
+    static let byName: [String: RecordField] = Dictionary(uniqueKeysWithValues: allCases.map { ($0.name, $0) })
+
+    public init?(name: String) {
+        guard let f = RecordField.byName[name] else { return nil }
+        self = f
+    }
+}
+
+/// One record as read from a file, before validation: its known fields by position
+/// (no per-record dictionary: a large file has hundreds of thousands of these), the
+/// names of fields this version does not know, and where it stood.
 public struct RawRecord: Sendable {
     public var location: RecordLocation
-    public var fields: [(name: String, value: RawField)]
+    public var values: [RawField?]
+    public var unknown: [String] = []
 
-    public init(location: RecordLocation, fields: [(name: String, value: RawField)]) {
+    public init(location: RecordLocation) {
         self.location = location
-        self.fields = fields
+        self.values = Array(repeating: nil, count: RecordField.allCases.count)
+    }
+
+    public subscript(field: RecordField) -> RawField? {
+        get { values[field.rawValue] }
+        set { values[field.rawValue] = newValue }
+    }
+
+    /// Sets a field by the name the file used.
+    public mutating func set(_ name: String, _ value: RawField) {
+        if let field = RecordField(name: name) { self[field] = value } else { unknown.append(name) }
     }
 }
 
@@ -92,6 +125,7 @@ enum RecordReader {
         var parser = CSVParser()
         var header: [String]?
         var headerBroken = false
+        var columns: [RecordField?] = []
         func handleRow(_ row: CSVRow) throws {
             guard let names = header else {
                 let names = row.fields.map { $0.trimmingCharacters(in: .whitespaces) }
@@ -107,6 +141,10 @@ enum RecordReader {
                                     en: "the first line must be a header row of field names (id,kind,period,unit,…)"))
                     headerBroken = true
                 }
+                columns = names.map { RecordField(name: $0) }
+                for name in names where !name.isEmpty && RecordField(name: name) == nil {
+                    problem(Reason.unknownField(.line(row.line), name))
+                }
                 header = names
                 return
             }
@@ -117,13 +155,12 @@ enum RecordReader {
                                 en: "this row has \(row.fields.count) fields but the header has \(names.count)"))
                 return
             }
-            var fields: [(name: String, value: RawField)] = []
-            fields.reserveCapacity(names.count)
-            for (i, name) in names.enumerated() where i < row.fields.count && !name.isEmpty {
-                let v = row.fields[i]
-                if !v.isEmpty { fields.append((name, .text(v))) }
+            var raw = RawRecord(location: .line(row.line))
+            for (i, field) in columns.enumerated() where i < row.fields.count {
+                guard let field, !row.fields[i].isEmpty else { continue }
+                raw[field] = .text(row.fields[i])
             }
-            try record(RawRecord(location: .line(row.line), fields: fields))
+            try record(raw)
         }
         try utf8Chunks(path: path, encoding: encoding) { chunk in
             try parser.feed(chunk, emit: handleRow)
@@ -199,17 +236,17 @@ enum RecordReader {
             problem(Problem(location, zh: "每条记录必须是 JSON 对象 {…}", en: "each record must be a JSON object {…}"))
             return nil
         }
-        var fields: [(name: String, value: RawField)] = []
+        var raw = RawRecord(location: location)
         for (key, v) in members {
             switch v {
             case .null: continue
-            case .bool(let b): fields.append((key, .bool(b)))
-            case .number(let n): fields.append((key, .number(n)))
-            case .string(let s): fields.append((key, .text(s)))
-            case .array, .object: fields.append((key, .structured))
+            case .bool(let b): raw.set(key, .bool(b))
+            case .number(let n): raw.set(key, .number(n))
+            case .string(let s): raw.set(key, .text(s))
+            case .array, .object: raw.set(key, .structured)
             }
         }
-        return RawRecord(location: location, fields: fields)
+        return raw
     }
 }
 

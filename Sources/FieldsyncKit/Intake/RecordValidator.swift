@@ -6,24 +6,36 @@ public struct RecordValidator: Sendable {
     public let schemes: [String: Scheme]
     /// When the file arrived: records of a period whose scheme has closed are refused.
     public let receivedAt: Timestamp
+    /// Per period: the scheme's units and indicators by code, looked up for every record.
+    private let index: [String: PeriodIndex]
+
+    struct PeriodIndex: Sendable {
+        var scheme: Scheme
+        var units: Set<String>
+        var indicators: [String: Indicator]
+        var closed: Bool
+    }
 
     public init(source: Source, schemes: [String: Scheme], receivedAt: Timestamp) {
         self.source = source
         self.schemes = schemes
         self.receivedAt = receivedAt
+        index = schemes.mapValues { scheme in
+            PeriodIndex(scheme: scheme, units: Set(scheme.units.map(\.code)),
+                        indicators: Dictionary(scheme.indicators.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a }),
+                        closed: scheme.closesAt.map { receivedAt > $0 } ?? false)
+        }
     }
 
-    static let knownFields: Set<String> = [
-        "id", "kind", "period", "unit", "indicator", "value", "deduction", "score", "respondents",
-        "observed_at", "revision", "action", "note", "by",
-    ]
+    /// The fields every kind may carry.
+    static let commonFields: Set<RecordField> = [.id, .kind, .period, .unit, .observedAt, .revision, .action, .note, .by]
 
     /// The fields each kind may carry beyond the common ones.
-    static func extraFields(_ kind: RecordKind) -> Set<String> {
+    static func extraFields(_ kind: RecordKind) -> Set<RecordField> {
         switch kind {
-        case .report, .spotcheck: ["indicator", "value"]
-        case .finding: ["deduction", "indicator"]
-        case .survey: ["score", "respondents"]
+        case .report, .spotcheck: [.indicator, .value]
+        case .finding: [.deduction, .indicator]
+        case .survey: [.score, .respondents]
         }
     }
 
@@ -55,21 +67,15 @@ public struct RecordValidator: Sendable {
     public func validate(_ raw: RawRecord, problems: inout [Problem]) -> Record? {
         let at = raw.location
         let before = problems.count
-        var fields: [String: RawField] = [:]
-        for (name, value) in raw.fields {
-            guard RecordValidator.knownFields.contains(name) else {
-                problems.append(Reason.unknownField(at, name))
-                continue
+        for name in raw.unknown { problems.append(Reason.unknownField(at, name)) }
+        for field in RecordField.allCases {
+            if case .structured? = raw[field] {
+                problems.append(Problem(at, field: field.name, zh: "必须是单个值,不能是数组或对象", en: "must be a single value, not an array or object"))
             }
-            if case .structured = value {
-                problems.append(Problem(at, field: name, zh: "必须是单个值,不能是数组或对象", en: "must be a single value, not an array or object"))
-                continue
-            }
-            fields[name] = value
         }
 
-        func text(_ name: String) -> String? {
-            switch fields[name] {
+        func text(_ field: RecordField) -> String? {
+            switch raw[field] {
             case .text(let s)?:
                 let t = RecordValidator.trimmed(s)
                 return t.isEmpty ? nil : t
@@ -78,28 +84,29 @@ public struct RecordValidator: Sendable {
             default: return nil
             }
         }
-        func require(_ name: String) -> String? {
-            guard let v = text(name) else { problems.append(Reason.required(at, name)); return nil }
+        func require(_ field: RecordField) -> String? {
+            guard let v = text(field) else { problems.append(Reason.required(at, field.name)); return nil }
             return v
         }
-        func integer(_ name: String, default value: Int, minimum: Int) -> Int? {
-            guard let t = text(name) else { return value }
+        func integer(_ field: RecordField, default value: Int, minimum: Int) -> Int? {
+            guard let t = text(field) else { return value }
+            if let n = Int(t), n >= minimum { return n }
             guard let d = DecimalText(t), !d.negative, d.exponent >= 0, let n = Int(d.canonical), n >= minimum else {
-                problems.append(Reason.invalid(at, name, t, zh: "必须是不小于 \(minimum) 的整数", en: "must be a whole number ≥ \(minimum)"))
+                problems.append(Reason.invalid(at, field.name, t, zh: "必须是不小于 \(minimum) 的整数", en: "must be a whole number ≥ \(minimum)"))
                 return nil
             }
             return n
         }
 
         // id
-        let id = require("id")
-        if let id, id.count > 200 || id.unicodeScalars.contains(where: { $0.value < 0x20 }) {
-            problems.append(Reason.invalid(at, "id", id, zh: "编号过长或含控制字符", en: "must be at most 200 characters without control characters"))
+        let id = require(.id)
+        if let id, id.utf8.count > 200 || id.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+            problems.append(Reason.invalid(at, "id", id, zh: "编号过长或含控制字符", en: "must be at most 200 bytes without control characters"))
         }
         // kind and the source's rights
         var kind: RecordKind?
-        if let k = require("kind") {
-            if let parsed = RecordKind(rawValue: k.lowercased()) {
+        if let k = require(.kind) {
+            if let parsed = RecordKind(rawValue: k) ?? RecordKind(rawValue: k.lowercased()) {
                 kind = parsed
                 if !source.role.kinds.contains(parsed) {
                     let allowed = source.role.kinds.map(\.rawValue).sorted().joined(separator: ", ")
@@ -112,28 +119,28 @@ public struct RecordValidator: Sendable {
         }
         // action, revision
         var action = RecordAction.upsert
-        if let a = text("action") {
-            if let parsed = RecordAction(rawValue: a.lowercased()) { action = parsed }
+        if let a = text(.action) {
+            if let parsed = RecordAction(rawValue: a) ?? RecordAction(rawValue: a.lowercased()) { action = parsed }
             else { problems.append(Reason.invalid(at, "action", a, zh: "必须是 upsert 或 retract", en: "must be upsert or retract")) }
         }
-        let revision = integer("revision", default: 1, minimum: 1)
+        let revision = integer(.revision, default: 1, minimum: 1)
         // period and its scheme
-        var scheme: Scheme?
-        let period = require("period")
-        if let period {
-            scheme = schemes[period]
-            if scheme == nil {
+        var period: PeriodIndex?
+        let periodCode = require(.period)
+        if let periodCode {
+            period = index[periodCode]
+            if period == nil {
                 let known = schemes.keys.sorted().joined(separator: ", ")
-                problems.append(Reason.invalid(at, "period", period, zh: "没有该期间的评估方案(已有:\(known))", en: "no scheme for this period (known: \(known))"))
-            } else if let closes = scheme?.closesAt, receivedAt > closes {
-                problems.append(Problem(at, field: "period", zh: "\(period) 期间已于 \(closes.iso8601) 截止,不再接收", en: "period \(period) closed at \(closes.iso8601); no more records are taken"))
+                problems.append(Reason.invalid(at, "period", periodCode, zh: "没有该期间的评估方案(已有:\(known))", en: "no scheme for this period (known: \(known))"))
+            } else if let period, period.closed, let closes = period.scheme.closesAt {
+                problems.append(Problem(at, field: "period", zh: "\(periodCode) 期间已于 \(closes.iso8601) 截止,不再接收", en: "period \(periodCode) closed at \(closes.iso8601); no more records are taken"))
             }
         }
         // unit
-        let unit = require("unit")
+        let unit = require(.unit)
         if let unit {
-            if let scheme, scheme.unit(unit) == nil {
-                problems.append(Reason.invalid(at, "unit", unit, zh: "不是该方案中的单位", en: "is not a unit of the \(scheme.period) scheme"))
+            if let period, !period.units.contains(unit) {
+                problems.append(Reason.invalid(at, "unit", unit, zh: "不是该方案中的单位", en: "is not a unit of the \(period.scheme.period) scheme"))
             }
             if source.role == .reporter, let own = source.unit, unit != own {
                 problems.append(Problem(at, field: "unit", zh: "目录“\(source.name)”只能报送本单位(\(own))的数据,不能报送“\(unit)”",
@@ -142,69 +149,71 @@ public struct RecordValidator: Sendable {
         }
         // observed_at
         var observedAt: Timestamp?
-        if let o = require("observed_at") {
-            observedAt = Timestamp.parse(o, zone: scheme?.timeZone ?? .current)
+        if let o = require(.observedAt) {
+            observedAt = Timestamp.parse(o, zone: period?.scheme.timeZone ?? .current)
             if observedAt == nil {
                 problems.append(Reason.invalid(at, "observed_at", o, zh: "必须是日期(2026-11-20)或带时区的时间(2026-11-20T09:30:00+08:00)",
                                                en: "must be a date (2026-11-20) or a time with offset (2026-11-20T09:30:00+08:00)"))
             }
         }
-        let note = text("note")
-        let by = text("by")
-        for (name, value) in [("note", note), ("by", by)] where (value?.count ?? 0) > 2000 {
-            problems.append(Problem(at, field: name, zh: "超过 2000 字", en: "is longer than 2000 characters"))
+        let note = text(.note)
+        let by = text(.by)
+        for (field, value) in [(RecordField.note, note), (.by, by)] where (value?.count ?? 0) > 2000 {
+            problems.append(Problem(at, field: field.name, zh: "超过 2000 字", en: "is longer than 2000 characters"))
         }
 
         var record: Record?
-        if let kind, problems.count == before, let id, let period, let unit, let observedAt, let revision {
-            record = Record(id: id, revision: revision, kind: kind, action: action, period: period, unit: unit,
+        if let kind, problems.count == before, let id, let periodCode, let unit, let observedAt, let revision {
+            record = Record(id: id, revision: revision, kind: kind, action: action, period: periodCode, unit: unit,
                             observedAt: observedAt, note: note, by: by, location: at)
         }
         // Kind-specific fields (a retraction needs none of them).
         if let kind {
-            for name in fields.keys where !["id", "kind", "period", "unit", "observed_at", "revision", "action", "note", "by"].contains(name)
-                && !RecordValidator.extraFields(kind).contains(name) {
-                problems.append(Reason.notUsed(at, name, kind: kind))
+            let allowed = RecordValidator.extraFields(kind)
+            for field in RecordField.allCases where raw[field] != nil
+                && !RecordValidator.commonFields.contains(field) && !allowed.contains(field) {
+                problems.append(Reason.notUsed(at, field.name, kind: kind))
             }
             if action == .upsert {
                 switch kind {
                 case .report, .spotcheck:
-                    let (indicator, value) = indicatorValue(at, text("indicator"), text("value"), scheme, unit, &problems)
+                    let (indicator, value) = indicatorValue(at, text(.indicator), text(.value), period, unit, &problems)
                     record?.indicator = indicator
                     record?.value = value
                 case .finding:
-                    if let d = require("deduction") {
-                        if let dt = DecimalText(d), !dt.negative, !dt.isZero { record?.deduction = dt.canonical }
+                    if let d = require(.deduction) {
+                        if let dt = DecimalText.canonicalize(d), !dt.negative, !dt.isZero { record?.deduction = dt.text }
                         else { problems.append(Reason.invalid(at, "deduction", d, zh: "扣分必须是大于 0 的数", en: "must be a number > 0")) }
                     }
-                    if let i = text("indicator"), let scheme, scheme.indicator(i) == nil {
-                        problems.append(Reason.invalid(at, "indicator", i, zh: "不是该方案中的指标", en: "is not an indicator of the \(scheme.period) scheme"))
+                    if let i = text(.indicator), let period, period.indicators[i] == nil {
+                        problems.append(Reason.invalid(at, "indicator", i, zh: "不是该方案中的指标", en: "is not an indicator of the \(period.scheme.period) scheme"))
                     }
-                    record?.indicator = text("indicator")
+                    record?.indicator = text(.indicator)
                 case .survey:
-                    if let s = require("score") {
+                    if let s = require(.score) {
                         if let dt = DecimalText(s), !dt.negative, let e = Exact(decimal: dt.canonical), e <= .hundred {
                             record?.score = dt.canonical
                         } else {
                             problems.append(Reason.invalid(at, "score", s, zh: "公众评议得分必须在 0–100 之间", en: "must be a number from 0 to 100"))
                         }
                     }
-                    record?.respondents = integer("respondents", default: 1, minimum: 1)
+                    record?.respondents = integer(.respondents, default: 1, minimum: 1)
                 }
             } else if kind == .report || kind == .spotcheck {
-                record?.indicator = text("indicator")
+                record?.indicator = text(.indicator)
             }
         }
+        guard problems.count > before else { return record }
         // One problem per field: a field that is malformed is not also "required".
         var seen = Set<String>()
         let mine = problems[before...].filter { p in p.field.map { seen.insert($0).inserted } ?? true }
         problems.removeSubrange(before...)
         problems.append(contentsOf: mine)
-        return problems.count == before ? record : nil
+        return nil
     }
 
     /// The indicator and value of a report or spot-check, checked against the rule.
-    private func indicatorValue(_ at: RecordLocation, _ indicatorText: String?, _ valueText: String?, _ scheme: Scheme?,
+    private func indicatorValue(_ at: RecordLocation, _ indicatorText: String?, _ valueText: String?, _ period: PeriodIndex?,
                                 _ unit: String?, _ problems: inout [Problem]) -> (String?, String?) {
         guard let code = indicatorText else {
             problems.append(Reason.required(at, "indicator"))
@@ -215,12 +224,12 @@ public struct RecordValidator: Sendable {
             problems.append(Reason.required(at, "value"))
             return (code, nil)
         }
-        guard let scheme else { return (code, nil) }
-        guard let indicator = scheme.indicator(code) else {
-            problems.append(Reason.invalid(at, "indicator", code, zh: "不是该方案中的指标", en: "is not an indicator of the \(scheme.period) scheme"))
+        guard let period else { return (code, nil) }
+        guard let indicator = period.indicators[code] else {
+            problems.append(Reason.invalid(at, "indicator", code, zh: "不是该方案中的指标", en: "is not an indicator of the \(period.scheme.period) scheme"))
             return (code, nil)
         }
-        if let unit, scheme.unit(unit) != nil, !indicator.applies(to: unit) {
+        if let unit, period.units.contains(unit), !indicator.applies(to: unit) {
             problems.append(Problem(at, field: "indicator", zh: "指标“\(code)”不适用于单位“\(unit)”", en: "indicator \(code) does not apply to unit \(unit)"))
         }
         if indicator.rule == .boolean {
@@ -228,19 +237,19 @@ public struct RecordValidator: Sendable {
             case "true", "1", "是", "yes": return (code, "1")
             case "false", "0", "否", "no": return (code, "0")
             default:
-                if let d = DecimalText(raw), d.canonical == "1" || d.canonical == "0" { return (code, d.canonical) }
+                if let d = DecimalText.canonicalize(raw), d.text == "1" || d.text == "0" { return (code, d.text) }
                 problems.append(Reason.invalid(at, "value", raw, zh: "是否类指标的值必须是 true/false、是/否 或 1/0", en: "must be true/false, 是/否 or 1/0 for a yes/no indicator"))
                 return (code, nil)
             }
         }
-        guard let d = DecimalText(raw), !d.negative else {
+        guard let d = DecimalText.canonicalize(raw), !d.negative else {
             problems.append(Reason.invalid(at, "value", raw, zh: "必须是不小于 0 的数", en: "must be a number ≥ 0"))
             return (code, nil)
         }
-        if indicator.rule == .deduct, d.exponent < 0 {
+        if indicator.rule == .deduct, !d.isInteger {
             problems.append(Reason.invalid(at, "value", raw, zh: "扣分类指标的值是问题次数,必须是整数", en: "counts incidents for a deduct indicator, so it must be a whole number"))
             return (code, nil)
         }
-        return (code, d.canonical)
+        return (code, d.text)
     }
 }

@@ -214,6 +214,52 @@ public struct DecimalText: Sendable, Equatable {
 
     public var isZero: Bool { digits == "0" }
 
+    /// A decimal's canonical text and what intake checks of it.
+    public struct Canonical: Sendable, Equatable {
+        public var text: String
+        public var negative: Bool
+        public var isZero: Bool
+        public var isInteger: Bool
+    }
+
+    /// The canonical text of a decimal number (as `canonical`), or nil if it is none.
+    /// Text that is already canonical — nearly every cell of a real file — is returned
+    /// as it is, without building anything: this runs once per value of every record.
+    public static func canonicalize(_ text: String) -> Canonical? {
+        var copy = text
+        let fast: Canonical? = copy.withUTF8 { b in
+            // -?(0|[1-9][0-9]*)(\.[0-9]*[1-9])?
+            let n = b.count
+            var i = 0
+            var negative = false
+            if i < n, b[i] == UInt8(ascii: "-") { negative = true; i += 1 }
+            guard i < n, b[i] >= 48, b[i] <= 57 else { return nil }
+            let intStart = i
+            if b[i] == 48 {
+                i += 1
+                if i < n, b[i] >= 48, b[i] <= 57 { return nil }
+            } else {
+                while i < n, b[i] >= 48, b[i] <= 57 { i += 1 }
+            }
+            let zeroInteger = i - intStart == 1 && b[intStart] == 48
+            var isInteger = true
+            if i < n, b[i] == UInt8(ascii: ".") {
+                isInteger = false
+                i += 1
+                let fractionStart = i
+                while i < n, b[i] >= 48, b[i] <= 57 { i += 1 }
+                guard i > fractionStart, b[i - 1] != 48 else { return nil }
+            }
+            guard i == n else { return nil }
+            let isZero = zeroInteger && isInteger
+            if isZero && negative { return nil }  // "-0" is canonically "0"
+            return Canonical(text: text, negative: negative, isZero: isZero, isInteger: isInteger)
+        }
+        if let fast { return fast }
+        guard let d = DecimalText(text) else { return nil }
+        return Canonical(text: d.canonical, negative: d.negative, isZero: d.isZero, isInteger: d.exponent >= 0)
+    }
+
     /// Plain decimal notation without exponent, leading or trailing zeros:
     /// `080.50` → `80.5`, `1e3` → `1000`, `-0` → `0`.
     public var canonical: String {

@@ -24,7 +24,12 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     /// `2026-11-20T01:30:00.250Z`. A bare date is midnight in `zone`; a date-time needs
     /// an offset (a clock time without a zone is ambiguous and is refused).
     public static func parse(_ text: String, zone: TimeZone) -> Timestamp? {
-        var p = Scanner8(text)
+        var text = text
+        return text.withUTF8 { parse(utf8: $0, zone: zone) }
+    }
+
+    private static func parse(utf8: UnsafeBufferPointer<UInt8>, zone: TimeZone) -> Timestamp? {
+        var p = Scanner8(bytes: utf8)
         guard let year = p.digits(4), p.eat("-"), let month = p.digits(2), p.eat("-"),
               let day = p.digits(2), (1...12).contains(month),
               (1...daysIn(month: month, year: year)).contains(day)
@@ -128,10 +133,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
 /// A tiny cursor over UTF-8 bytes for the fixed-format parsers above.
 private struct Scanner8 {
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     var i = 0
-
-    init(_ s: String) { bytes = Array(s.utf8) }
 
     var atEnd: Bool { i == bytes.count }
 
