@@ -168,8 +168,8 @@ public final class Intake: Sendable {
                 let pipeline = RecordPipeline(staged: staged, format: format, validator: validator)
                 do {
                     while let batch = pipeline.next() {
-                        for record in batch {
-                            switch try reconciler.apply(record) {
+                        for (record, result) in zip(batch, try reconciler.apply(batch[...])) {
+                            switch result {
                             case .success(let change):
                                 counts.count(change)
                                 if change != .ignored { periods.insert(record.period) }

@@ -9,11 +9,20 @@ public struct RecordValidator: Sendable {
     /// Per period: the scheme's units and indicators by code, looked up for every record.
     private let index: [String: PeriodIndex]
 
-    struct PeriodIndex: Sendable {
-        var scheme: Scheme
-        var units: Set<String>
-        var indicators: [String: Indicator]
-        var closed: Bool
+    /// A class, not a struct: it is passed around for every record, and a struct this
+    /// size would be copied (and its dozens of references retained) each time.
+    final class PeriodIndex: Sendable {
+        let scheme: Scheme
+        let units: Set<String>
+        let indicators: [String: Indicator]
+        let closed: Bool
+
+        init(scheme: Scheme, units: Set<String>, indicators: [String: Indicator], closed: Bool) {
+            self.scheme = scheme
+            self.units = units
+            self.indicators = indicators
+            self.closed = closed
+        }
     }
 
     public init(source: Source, schemes: [String: Scheme], receivedAt: Timestamp) {
@@ -27,16 +36,20 @@ public struct RecordValidator: Sendable {
         }
     }
 
-    /// The fields every kind may carry.
-    static let commonFields: Set<RecordField> = [.id, .kind, .period, .unit, .observedAt, .revision, .action, .note, .by]
+    /// The fields every kind may carry, as a bit set of `RecordField` positions.
+    static let commonFields = mask([.id, .kind, .period, .unit, .observedAt, .revision, .action, .note, .by])
 
-    /// The fields each kind may carry beyond the common ones.
-    static func extraFields(_ kind: RecordKind) -> Set<RecordField> {
+    /// The fields a kind may carry (the common ones and its own), as a bit set.
+    static func allowedFields(_ kind: RecordKind) -> UInt32 {
         switch kind {
-        case .report, .spotcheck: [.indicator, .value]
-        case .finding: [.deduction, .indicator]
-        case .survey: [.score, .respondents]
+        case .report, .spotcheck: commonFields | mask([.indicator, .value])
+        case .finding: commonFields | mask([.deduction, .indicator])
+        case .survey: commonFields | mask([.score, .respondents])
         }
+    }
+
+    static func mask(_ fields: [RecordField]) -> UInt32 {
+        fields.reduce(0) { $0 | (1 << UInt32($1.rawValue)) }
     }
 
     /// `s.trimmingCharacters(in: .whitespacesAndNewlines)`, without the trip through
@@ -45,6 +58,10 @@ public struct RecordValidator: Sendable {
     /// an end scalar might be whitespace (a superset of the set, over every Unicode
     /// version: Zs, Zl, Zp, tab and the line ends) does Foundation decide.
     static func trimmed(_ s: String) -> String {
+        // Printable ASCII at both ends (most cells): nothing to trim, no scalar decoding.
+        if let first = s.utf8.first, let last = s.utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
+            return s
+        }
         let scalars = s.unicodeScalars
         guard let first = scalars.first, let last = scalars.last else { return s }
         if mayBeWhitespace(first) || mayBeWhitespace(last) {
@@ -169,9 +186,8 @@ public struct RecordValidator: Sendable {
         }
         // Kind-specific fields (a retraction needs none of them).
         if let kind {
-            let allowed = RecordValidator.extraFields(kind)
-            for field in RecordField.allCases where raw[field] != nil
-                && !RecordValidator.commonFields.contains(field) && !allowed.contains(field) {
+            let allowed = RecordValidator.allowedFields(kind)
+            for field in RecordField.allCases where raw[field] != nil && allowed & (1 << UInt32(field.rawValue)) == 0 {
                 problems.append(Reason.notUsed(at, field.name, kind: kind))
             }
             if action == .upsert {

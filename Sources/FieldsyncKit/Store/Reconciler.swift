@@ -20,7 +20,7 @@ public enum Change: Sendable {
 struct Reconciler {
     let db: Database
     let fileID: Int64
-    private let latest: Statement
+    private let heads: Statement
     private let exact: Statement
     private let insert: Statement
     private let demote: Statement
@@ -28,8 +28,10 @@ struct Reconciler {
     init(db: Database, fileID: Int64) throws {
         self.db = db
         self.fileID = fileID
-        latest = try db.cachedStatement(sql: """
-            SELECT revision, kind, period, unit FROM revision WHERE record_id = ? ORDER BY revision DESC LIMIT 1
+        let placeholders = (1...Reconciler.batchSize).map { "?\($0)" }.joined(separator: ",")
+        heads = try db.cachedStatement(sql: """
+            SELECT record_id, revision, kind, period, unit FROM revision
+            WHERE in_force = 1 AND record_id IN (\(placeholders))
             """)
         exact = try db.cachedStatement(sql: """
             SELECT kind, action, period, unit, indicator, value, deduction, score, respondents, observed_at, note, by
@@ -43,34 +45,71 @@ struct Reconciler {
         demote = try db.cachedStatement(sql: "UPDATE revision SET in_force = 0 WHERE record_id = ? AND in_force = 1")
     }
 
-    /// Applies one record; a problem means the file must be rejected.
+    /// How many records `apply(_:)` looks up at once.
+    static let batchSize = RecordPipeline.batchSize
+
+    /// The revision in force of an id, and what it may never change.
+    struct Head {
+        var revision: Int
+        var kind: String
+        var period: String
+        var unit: String
+    }
+
+    /// Applies records in file order; a problem for a record means the file must be
+    /// rejected. The ids' current heads are fetched with one query per batch rather
+    /// than one per record.
     ///
-    /// The four statements run through SQLite's C API on GRDB's prepared statements
+    /// The statements run through SQLite's C API on GRDB's prepared statements
     /// (binding exactly as GRDB does: text with length -1 and SQLITE_TRANSIENT), not
     /// through `StatementArguments` and `Row`: those allocate an array of existentials
     /// and a row per call, a quarter of a large file's intake time.
-    func apply(_ r: Record) throws -> Result<Change, Problem> {
-        let head = try withStatement(latest) { stmt -> (Int, String, String, String)? in
-            bindText(stmt, 1, r.id)
-            guard try step(stmt, latest) else { return nil }
-            return (Int(sqlite3_column_int64(stmt, 0)), columnText(stmt, 1) ?? "", columnText(stmt, 2) ?? "",
-                    columnText(stmt, 3) ?? "")
+    func apply(_ batch: ArraySlice<Record>) throws -> [Result<Change, Problem>] {
+        var known: [String: Head] = [:]
+        var start = batch.startIndex
+        while start < batch.endIndex {
+            let end = min(start + Reconciler.batchSize, batch.endIndex)
+            try fetchHeads(batch[start..<end], into: &known)
+            start = end
         }
-        guard let (headRevision, kind, period, unit) = head else {
+        var results: [Result<Change, Problem>] = []
+        results.reserveCapacity(batch.count)
+        for r in batch {
+            results.append(try apply(r, known: &known))
+        }
+        return results
+    }
+
+    private func fetchHeads(_ records: ArraySlice<Record>, into known: inout [String: Head]) throws {
+        try withStatement(heads) { stmt in
+            for (i, r) in records.enumerated() { bindText(stmt, Int32(i + 1), r.id) }
+            while try step(stmt, heads) {
+                guard let id = columnText(stmt, 0) else { continue }
+                known[id] = Head(revision: Int(sqlite3_column_int64(stmt, 1)), kind: columnText(stmt, 2) ?? "",
+                                 period: columnText(stmt, 3) ?? "", unit: columnText(stmt, 4) ?? "")
+            }
+        }
+    }
+
+    private func apply(_ r: Record, known: inout [String: Head]) throws -> Result<Change, Problem> {
+        let newHead = Head(revision: r.revision, kind: r.kind.rawValue, period: r.period, unit: r.unit)
+        guard let head = known[r.id] else {
             try store(r, inForce: true)
+            known[r.id] = newHead
             return .success(r.action == .retract ? .retracted : .imported)
         }
-        if kind != r.kind.rawValue || period != r.period || unit != r.unit {
+        if head.kind != r.kind.rawValue || head.period != r.period || head.unit != r.unit {
             return .failure(Problem(r.location, field: "id",
-                                    zh: "编号“\(r.id)”已用于 \(kind)/\(period)/\(unit) 的记录,修订不能改变类别、期间或单位",
-                                    en: "id \(r.id) already belongs to a \(kind) record of \(period)/\(unit); a revision may not change kind, period or unit"))
+                                    zh: "编号“\(r.id)”已用于 \(head.kind)/\(head.period)/\(head.unit) 的记录,修订不能改变类别、期间或单位",
+                                    en: "id \(r.id) already belongs to a \(head.kind) record of \(head.period)/\(head.unit); a revision may not change kind, period or unit"))
         }
-        if r.revision > headRevision {
+        if r.revision > head.revision {
             try withStatement(demote) { stmt in
                 bindText(stmt, 1, r.id)
                 _ = try step(stmt, demote)
             }
             try store(r, inForce: true)
+            known[r.id] = newHead
             return .success(r.action == .retract ? .retracted : .updated)
         }
         let same = try withStatement(exact) { stmt -> Bool? in
