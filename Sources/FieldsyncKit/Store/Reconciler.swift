@@ -168,8 +168,10 @@ struct Reconciler {
     /// left pending in the transaction), whatever happens.
     private func withStatement<T>(_ statement: Statement, _ body: (OpaquePointer) throws -> T) throws -> T {
         let stmt = statement.sqliteStatement
-        sqlite3_reset(stmt)
-        sqlite3_clear_bindings(stmt)
+        // Reset after every use (below), so only the bindings need clearing here — and
+        // not for the insert, which binds every parameter: each call into SQLite takes
+        // its connection mutex, and these run for every record of a file.
+        if statement !== insert { sqlite3_clear_bindings(stmt) }
         defer { sqlite3_reset(stmt) }
         return try body(stmt)
     }
