@@ -154,10 +154,34 @@ public final class Daemon: Sendable {
                 missing.withLock { _ = $0.remove(source.path) }
                 try? watcher?.add(directory: source.path)
             }
-            for name in service.intake.waiting(in: source) {
+            let quiet = Daemon.quietPeriod(pollInterval: service.setup.config.intake.pollInterval)
+            for name in service.intake.waiting(in: source) where !Daemon.modifiedRecently(source.path + "/" + name, within: quiet) {
                 queue.add(.init(source: source.name, name: name))
             }
         }
+    }
+
+    /// How long a file found by a scan must have been left unmodified before it is read.
+    /// A scan cannot tell a finished file from one a writer still has open (a writer
+    /// that writes in place instead of write-then-rename, a slow upload): reading it then
+    /// would take half a file — rejected as truncated, or worse, accepted short and its
+    /// rest lost when the original is removed. Such a file is left to its IN_CLOSE_WRITE
+    /// (inotify) or to a later scan once it has been quiet this long.
+    static func quietPeriod(pollInterval: Duration) -> Duration {
+        max(pollInterval, .seconds(1))
+    }
+
+    /// Whether `path` is a regular file whose mtime is within `quiet` of now. An mtime
+    /// further in the future than that (a writer's clock far ahead) does not count, so
+    /// such a file is not held back for ever.
+    static func modifiedRecently(_ path: String, within quiet: Duration) -> Bool {
+        var st = stat()
+        guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return false }
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let age = Duration.seconds(Int64(now.tv_sec) - Int64(st.st_mtim.tv_sec))
+            + .nanoseconds(Int64(now.tv_nsec) - Int64(st.st_mtim.tv_nsec))
+        return age < quiet && age > .zero - quiet
     }
 
     func watchSources(_ sources: [Source]) {
