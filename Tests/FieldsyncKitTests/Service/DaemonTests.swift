@@ -65,7 +65,10 @@ final class DaemonTests: XCTestCase {
             try waitForReceipts(site, source, [name])
             XCTAssertEqual(site.receiptRecords(source, name), records, name)
             XCTAssertEqual(site.receipt(source, name)?["imported"] as? NSNumber, NSNumber(value: records), name)
-            XCTAssertFalse(site.exists(site.dir(source) + "/" + name), "\(name) is removed from the drop directory")
+            // The receipt is written before the original is removed (SPEC §4.2 order).
+            try waitUntil("\(name) removed from the drop directory", watching: [site.dir(source)]) {
+                !site.exists(site.dir(source) + "/" + name)
+            }
         }
         let total = names.map(\.records).reduce(0, +)
         XCTAssertEqual(try site.count("SELECT count(*) FROM revision"), total)
