@@ -34,6 +34,13 @@ let package = Package(
         // Swift HTTP client over libcurl: one blocking transfer, run off the cooperative pool.
         .target(name: "Curl", dependencies: ["CCurlShim"]),
 
+        // Multi-thread mode for SQLite (sqlite3_config is variadic: not callable from Swift).
+        .target(
+            name: "CSQLiteTuning",
+            dependencies: [.product(name: "GRDBSQLite", package: "GRDB.swift")],
+            linkerSettings: [.linkedLibrary("sqlite3")]
+        ),
+
         // Linux integration: inotify, sd_notify, signals, journald-friendly logging.
         .target(
             name: "FieldsyncSystem",
@@ -46,6 +53,7 @@ let package = Package(
             name: "FieldsyncKit",
             dependencies: [
                 "Curl",
+                "CSQLiteTuning",
                 "FieldsyncSystem",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),

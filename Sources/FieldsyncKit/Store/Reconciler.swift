@@ -188,11 +188,21 @@ struct Reconciler {
         }
     }
 
+    /// Binds text by its UTF-8 bytes and length: no C-string copy (Swift makes one for
+    /// every small string passed as `char *`), SQLite copies the bytes (TRANSIENT).
     private func bindText(_ stmt: OpaquePointer, _ index: Int32, _ text: String?) {
-        if let text {
-            sqlite3_bind_text(stmt, index, text, -1, Reconciler.transient)
-        } else {
+        guard var text else {
             sqlite3_bind_null(stmt, index)
+            return
+        }
+        text.withUTF8 { bytes in
+            _ = bytes.withMemoryRebound(to: CChar.self) { chars in
+                if let base = chars.baseAddress {
+                    sqlite3_bind_text(stmt, index, base, Int32(chars.count), Reconciler.transient)
+                } else {
+                    sqlite3_bind_text(stmt, index, "", 0, Reconciler.transient)
+                }
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import CSQLiteTuning
 import Foundation
 import GRDB
 
@@ -35,7 +36,11 @@ public final class Store: Sendable {
         return Store(writer: queue, path: nil)
     }
 
+    /// Done once, before the first connection of the process opens.
+    private static let tuned: Void = { _ = fs_sqlite_prefer_multithread() }()
+
     static func configuration() -> Configuration {
+        _ = tuned
         var config = Configuration()
         config.busyMode = .timeout(15)
         config.prepareDatabase { db in
