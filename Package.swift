@@ -100,7 +100,8 @@ let package = Package(
 
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
         .testTarget(name: "FieldsyncSystemTests", dependencies: ["FieldsyncSystem"]),
-        .testTarget(name: "FieldsyncKitTests", dependencies: ["FieldsyncKit", "TestSupport"]),
+        // FieldsyncCentral: delivery tests replay to the reference receiver in-process.
+        .testTarget(name: "FieldsyncKitTests", dependencies: ["FieldsyncKit", "FieldsyncCentral", "TestSupport"]),
         .testTarget(
             name: "FieldsyncCentralTests",
             dependencies: [

@@ -31,6 +31,7 @@ public final class Daemon: Sendable {
         let service = Service(setup: setup, store: store, logger: logger)
         try service.intake.recover()
         try service.restage()
+        try service.reviveDead()
         current = Mutex(service)
         notifier = SystemdNotifier(environment: environment)
         watcher = setup.config.intake.watch == .inotify ? try DirectoryWatcher() : nil
@@ -220,6 +221,7 @@ public final class Daemon: Sendable {
         do {
             try service.intake.recover()
             try service.restage()
+            try service.reviveDead()
         } catch {
             logger.error("reload could not prepare the new configuration; keeping the previous one", metadata: ["error": "\(error)"])
             return

@@ -29,6 +29,13 @@ public final class Service: Sendable {
         self.intake = Intake(setup: setup, store: store, logger: logger, onChange: hook)
     }
 
+    /// Makes documents central refused (dead) pending again. SPEC §7: a dead document is
+    /// retried after a config reload; the daemon calls this when it (re)loads its config.
+    public func reviveDead() throws {
+        guard setup.config.push != nil else { return }
+        try store.writer.write { try Outbox.revive($0, now: .now()) }
+    }
+
     /// Stages a document for every period whose scores differ from the last staged one
     /// (at start and after a reload: a new scheme changes scores without any new record).
     public func restage() throws {
