@@ -10,10 +10,9 @@ final class DaemonDeliveryTests: XCTestCase {
     /// SIGTERM, and a bounded wait for exit status 0.
     private func terminate(_ daemon: DaemonProcess, file: StaticString = #filePath, line: UInt = #line) async throws {
         daemon.signal(SIGTERM)
-        try await waitUntil("fieldsync run to exit on SIGTERM", file: file, line: line) { !daemon.process.isRunning }
-        daemon.stop()
-        XCTAssertEqual(daemon.process.terminationReason, .exit, file: file, line: line)
-        XCTAssertEqual(daemon.process.terminationStatus, 0, daemon.log, file: file, line: line)
+        let exit = daemon.waitForExit(timeout: .seconds(15))
+        XCTAssertEqual(exit?.reason, .exit, daemon.stderr, file: file, line: line)
+        XCTAssertEqual(exit?.status, 0, daemon.stderr, file: file, line: line)
     }
 
     func testKill9WhileRetryingThenRestartSendsTheSameKeyAndBytes() async throws {
@@ -25,26 +24,26 @@ final class DaemonDeliveryTests: XCTestCase {
         let key = site.key(1)
         let document = try site.document(1)
 
-        let first = try DaemonProcess(config: site.configPath, logPath: site.root + "/run-1.log")
-        defer { first.stop() }
+        let first = try DaemonProcess(configPath: site.configPath)
+        defer { first.kill() }
         let reached = await server.waitForRequests(1, timeout: .seconds(30))
-        XCTAssertTrue(reached, "the daemon pushed: \(first.log)")
-        try await waitUntil("the 503 to be recorded: \(first.log)") {
+        XCTAssertTrue(reached, "the daemon pushed: \(first.stderr)")
+        try await waitUntil("the 503 to be recorded: \(first.stderr)") {
             try site.attemptRows().contains { $0.sequence == 1 && $0.status == 503 }
         }
         XCTAssertEqual(server.requests.first?.key, key)
 
-        kill(first.pid, SIGKILL)
-        first.stop()
-        XCTAssertEqual(first.process.terminationReason, .uncaughtSignal)
-        XCTAssertEqual(first.process.terminationStatus, SIGKILL)
+        first.kill()
+        let killed = first.waitForExit(timeout: .seconds(10))
+        XCTAssertEqual(killed?.reason, .uncaughtSignal)
+        XCTAssertEqual(killed?.status, SIGKILL)
         XCTAssertEqual(try site.outbox(1)?.state, "pending", "killed mid-retry: still pending")
         let seenBeforeRestart = server.requests.count
 
         server.append(.respond(status: 201, text: #"{"stored":true}"#))
-        let second = try DaemonProcess(config: site.configPath, logPath: site.root + "/run-2.log")
-        defer { second.stop() }
-        try await waitUntil("delivery after the restart: \(second.log)", timeout: .seconds(40)) {
+        let second = try DaemonProcess(configPath: site.configPath)
+        defer { second.kill() }
+        try await waitUntil("delivery after the restart: \(second.stderr)", timeout: .seconds(40)) {
             try site.outbox(1)?.state == "delivered"
         }
         let requests = server.requests
@@ -54,7 +53,7 @@ final class DaemonDeliveryTests: XCTestCase {
         XCTAssertTrue(requests.allSatisfy { $0.key == key && $0.body == document })
         XCTAssertEqual(try site.outbox().map(\.state), ["delivered"], "no new sequence was made up on restart")
         XCTAssertEqual(try site.attemptRows().last?.status, 201)
-        XCTAssertTrue(second.log.contains("delivered"), second.log)
+        XCTAssertTrue(second.stderr.contains("delivered"), second.stderr)
         try await terminate(second)
     }
 
@@ -65,15 +64,15 @@ final class DaemonDeliveryTests: XCTestCase {
         let site = try TestSite.delivering(to: server.url(), token: "tok-wrong")
         try site.report(2, name: "a.json")
 
-        let daemon = try DaemonProcess(config: site.configPath, logPath: site.root + "/run.log")
-        defer { daemon.stop() }
-        try await waitUntil("the 401 to make it dead: \(daemon.log)") { try site.outbox(1)?.state == "dead" }
+        let daemon = try DaemonProcess(configPath: site.configPath)
+        defer { daemon.kill() }
+        try await waitUntil("the 401 to make it dead: \(daemon.stderr)") { try site.outbox(1)?.state == "dead" }
         XCTAssertEqual(server.requests.count, 1)
 
         try site.writeToken(goodToken)
         daemon.signal(SIGHUP)
-        try await waitUntil("the reload: \(daemon.log)") { daemon.log.contains("configuration reloaded") }
-        try await waitUntil("delivery after SIGHUP: \(daemon.log)") { try site.outbox(1)?.state == "delivered" }
+        try await waitUntil("the reload: \(daemon.stderr)") { daemon.stderr.contains("configuration reloaded") }
+        try await waitUntil("delivery after SIGHUP: \(daemon.stderr)") { try site.outbox(1)?.state == "delivered" }
         XCTAssertEqual(server.requests.count, 2)
         XCTAssertEqual(server.requests.last?.header("Authorization"), "Bearer \(goodToken)")
         XCTAssertEqual(server.requests.last?.key, site.key(1))

@@ -142,39 +142,3 @@ extension LoopbackHTTPServer.Request {
     var key: String? { header("Idempotency-Key") }
 }
 
-/// A `fieldsync run` child process with its stderr in a file; killed (SIGKILL) and
-/// reaped by `stop()` or `deinit` whatever the test did.
-final class DaemonProcess {
-    let process = Process()
-    let logPath: String
-
-    init(config: String, logPath: String) throws {
-        self.logPath = logPath
-        process.executableURL = URL(fileURLWithPath: productsDirectory() + "/fieldsync")
-        process.arguments = ["run", "--config", config]
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "NOTIFY_SOCKET")
-        env.removeValue(forKey: "WATCHDOG_USEC")
-        env.removeValue(forKey: "JOURNAL_STREAM")
-        env["FIELDSYNC_LOG_LEVEL"] = "info"
-        process.environment = env
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
-        try process.run()
-    }
-
-    deinit { stop() }
-
-    var pid: pid_t { process.processIdentifier }
-
-    var log: String { (try? String(contentsOfFile: logPath, encoding: .utf8)) ?? "" }
-
-    func signal(_ signal: Int32) { if process.isRunning { kill(pid, signal) } }
-
-    /// kill -9 and reap.
-    func stop() {
-        if process.isRunning { kill(pid, SIGKILL) }
-        process.waitUntilExit()
-    }
-}
