@@ -84,7 +84,12 @@ public final class Courier: Sendable {
         let due = (try? await service.store.writer.read { try Outbox.due($0, now: now) }) ?? []
         for item in due {
             let task = Task { _ = await attempt(item) }
-            state.withLock { $0.running = task }
+            // A stop() that came before the task was recorded must still cancel it.
+            let stopped = state.withLock { s -> Bool in
+                s.running = task
+                return s.stopped
+            }
+            if stopped { task.cancel() }
             await task.value
             state.withLock { $0.running = nil }
             if state.withLock({ $0.stopped }) { return .zero }
