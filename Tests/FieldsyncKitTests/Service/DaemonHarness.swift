@@ -39,42 +39,9 @@ final class DaemonSite {
 
     deinit { try? FileManager.default.removeItem(atPath: root) }
 
-    static func config(extra: String = "", extraSources: String = "") -> String {
-        """
-        office = "test-office"
-        state_dir = "state"
-        schemes = ["scheme.toml"]
-
-        [[source]]
-        name = "shouning"
-        path = "spool/shouning"
-        role = "reporter"
-        unit = "shouning"
-
-        [[source]]
-        name = "fuan"
-        path = "spool/fuan"
-        role = "reporter"
-        unit = "fuan"
-
-        [[source]]
-        name = "inspectors"
-        path = "spool/inspectors"
-        role = "inspector"
-
-        [[source]]
-        name = "survey"
-        path = "spool/survey"
-        role = "survey"
-
-        \(extraSources)
-        \(extra)
-        """
-    }
-
     /// Replaces the config atomically (as an editor or config management would).
     func writeConfig(_ extra: String = "", extraSources: String = "") throws {
-        try DaemonSite.config(extra: extra, extraSources: extraSources)
+        try TestSite.config(extra: extra, extraSources: extraSources)
             .write(toFile: configPath, atomically: true, encoding: .utf8)
     }
 

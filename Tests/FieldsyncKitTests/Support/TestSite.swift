@@ -54,38 +54,46 @@ final class TestSite {
         overall = { aggregate = "min", target = 1 }
         """
 
+    /// The config text: office `test-office`, reporters for shouning and fuan,
+    /// inspectors and survey under `spool/`, plus `extraSources` and `extra` verbatim.
+    static func config(extra: String = "", extraSources: String = "") -> String {
+        """
+        office = "test-office"
+        state_dir = "state"
+        schemes = ["scheme.toml"]
+
+        [[source]]
+        name = "shouning"
+        path = "spool/shouning"
+        role = "reporter"
+        unit = "shouning"
+
+        [[source]]
+        name = "fuan"
+        path = "spool/fuan"
+        role = "reporter"
+        unit = "fuan"
+
+        [[source]]
+        name = "inspectors"
+        path = "spool/inspectors"
+        role = "inspector"
+
+        [[source]]
+        name = "survey"
+        path = "spool/survey"
+        role = "survey"
+
+        \(extraSources)
+        \(extra)
+        """
+    }
+
     init(push: String? = nil, extraConfig: String = "", file: StaticString = #filePath) throws {
         root = NSTemporaryDirectory() + "fieldsync-test-" + UUID().uuidString.prefix(8).lowercased()
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         try TestSite.scheme.write(toFile: root + "/scheme.toml", atomically: true, encoding: .utf8)
-        var config = """
-            office = "test-office"
-            state_dir = "state"
-            schemes = ["scheme.toml"]
-
-            [[source]]
-            name = "shouning"
-            path = "spool/shouning"
-            role = "reporter"
-            unit = "shouning"
-
-            [[source]]
-            name = "fuan"
-            path = "spool/fuan"
-            role = "reporter"
-            unit = "fuan"
-
-            [[source]]
-            name = "inspectors"
-            path = "spool/inspectors"
-            role = "inspector"
-
-            [[source]]
-            name = "survey"
-            path = "spool/survey"
-            role = "survey"
-
-            """
+        var config = TestSite.config()
         if let push {
             config += """
 
