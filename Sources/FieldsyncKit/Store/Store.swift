@@ -98,7 +98,7 @@ public final class Store: Sendable {
                     in_force INTEGER NOT NULL,
                     PRIMARY KEY (record_id, revision)
                 ) WITHOUT ROWID;
-                CREATE INDEX revision_in_force ON revision(period, unit, kind) WHERE in_force = 1;
+                CREATE INDEX revision_in_force ON revision(period) WHERE in_force = 1;
                 """)
         }
         m.registerMigration("v2: outbox") { db in
