@@ -6,6 +6,7 @@ set -euo pipefail
 
 need=()
 pkg-config --exists libcurl 2>/dev/null || need+=(libcurl4-openssl-dev)
+pkg-config --exists sqlite3 2>/dev/null || need+=(libsqlite3-dev)  # GRDB's SQLite headers
 command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v sqlite3 >/dev/null || need+=(sqlite3)          # the ingest benchmark's peer
 command -v inotifywait >/dev/null || need+=(inotify-tools) # the latency benchmark's floor
