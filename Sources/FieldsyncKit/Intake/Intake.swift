@@ -46,16 +46,18 @@ public final class Intake: Sendable {
         }
     }
 
-    /// Files waiting in a drop directory, oldest first.
-    public func waiting(in source: Source) -> [String] {
+    /// Files waiting in a drop directory, oldest first, each as one `lstat` saw it.
+    public func waiting(in source: Source) -> [WaitingFile] {
         guard let names = try? FileManager.default.contentsOfDirectory(atPath: source.path) else { return [] }
-        var entries: [(name: String, mtime: Int)] = []
+        var files: [WaitingFile] = []
         for name in names where !DropFile.isTemporary(name) {
             var st = stat()
             guard lstat(source.path + "/" + name, &st) == 0, st.st_mode & S_IFMT != S_IFDIR else { continue }
-            entries.append((name, st.st_mtim.tv_sec))
+            let modified = Int64(st.st_mtim.tv_sec) * 1_000_000 + Int64(st.st_mtim.tv_nsec) / 1000
+            files.append(WaitingFile(name: name, modified: Timestamp(microseconds: modified),
+                                     isRegular: st.st_mode & S_IFMT == S_IFREG))
         }
-        return entries.sorted { ($0.mtime, $0.name) < ($1.mtime, $1.name) }.map(\.name)
+        return files.sorted { ($0.modified, $0.name) < ($1.modified, $1.name) }
     }
 
     /// Processes every file now in every drop directory once.
@@ -63,8 +65,8 @@ public final class Intake: Sendable {
     public func ingestAll() -> [(source: String, name: String, outcome: FileOutcome)] {
         var results: [(String, String, FileOutcome)] = []
         for source in setup.config.sources {
-            for name in waiting(in: source) {
-                results.append((source.name, name, process(source: source, name: name)))
+            for file in waiting(in: source) {
+                results.append((source.name, file.name, process(source: source, name: file.name)))
             }
         }
         return results

@@ -156,8 +156,9 @@ public final class Daemon: Sendable {
                 try? watcher?.add(directory: source.path)
             }
             let quiet = Daemon.quietPeriod(pollInterval: service.setup.config.intake.pollInterval)
-            for name in service.intake.waiting(in: source) where !Daemon.modifiedRecently(source.path + "/" + name, within: quiet) {
-                queue.add(.init(source: source.name, name: name))
+            let now = Timestamp.now()
+            for file in service.intake.waiting(in: source) where !Daemon.modifiedRecently(file, within: quiet, now: now) {
+                queue.add(.init(source: source.name, name: file.name))
             }
         }
     }
@@ -175,14 +176,9 @@ public final class Daemon: Sendable {
     /// Whether `path` is a regular file whose mtime is within `quiet` of now. An mtime
     /// further in the future than that (a writer's clock far ahead) does not count, so
     /// such a file is not held back for ever.
-    static func modifiedRecently(_ path: String, within quiet: Duration) -> Bool {
-        var st = stat()
-        guard lstat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { return false }
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let age = Duration.seconds(Int64(now.tv_sec) - Int64(st.st_mtim.tv_sec))
-            + .nanoseconds(Int64(now.tv_nsec) - Int64(st.st_mtim.tv_nsec))
-        return age < quiet && age > .zero - quiet
+    static func modifiedRecently(_ file: WaitingFile, within quiet: Duration, now: Timestamp) -> Bool {
+        let age = file.age(at: now)
+        return file.isRegular && age < quiet && age > .zero - quiet
     }
 
     func watchSources(_ sources: [Source]) {

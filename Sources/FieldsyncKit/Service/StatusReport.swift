@@ -1,6 +1,5 @@
 import Foundation
 import GRDB
-import Glibc
 
 /// `fieldsync status`: what an operator asks first — is every office's drop directory
 /// being worked through, what was refused and why, and has central got the scores.
@@ -39,6 +38,9 @@ public struct StatusReport: Sendable {
     public static func gather(service: Service) throws -> StatusReport {
         let now = Timestamp.now()
         let config = service.setup.config
+        // The drop directories are listed before the store is read, not inside its snapshot.
+        var waitingFiles: [String: [WaitingFile]] = [:]
+        for source in config.sources { waitingFiles[source.name] = service.intake.waiting(in: source) }
         return try service.store.writer.read { db in
             var sources: [SourceStatus] = []
             for source in config.sources {
@@ -54,15 +56,8 @@ public struct StatusReport: Sendable {
                 let lastError = try String.fetchOne(db, sql: """
                     SELECT name || ': ' || first_problem FROM file WHERE source = ? AND outcome = 'rejected' ORDER BY id DESC LIMIT 1
                     """, arguments: [source.name])
-                let waiting = service.intake.waiting(in: source)
-                var oldest: Duration?
-                for name in waiting {
-                    var st = stat()
-                    if lstat(source.path + "/" + name, &st) == 0 {
-                        let age = Duration.seconds(max(0, Int64(Date().timeIntervalSince1970) - Int64(st.st_mtim.tv_sec)))
-                        oldest = max(oldest ?? .zero, age)
-                    }
-                }
+                let waiting = waitingFiles[source.name] ?? []
+                let oldest = waiting.first.map { max(.zero, $0.age(at: now)) }
                 sources.append(SourceStatus(
                     name: source.name, role: source.role.rawValue, accepted: counts?[0] ?? 0, rejected: counts?[1] ?? 0,
                     waiting: waiting.count, recordsInForce: records, oldestWaitingAge: oldest,
