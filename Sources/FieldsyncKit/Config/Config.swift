@@ -107,7 +107,7 @@ public struct Config: Sendable {
     /// Reads and checks a config file. Every mistake names the file and the key.
     public static func load(_ path: String) throws(ConfigError) -> Config {
         let file = Paths.absolute(path)
-        let text = try readText(file)
+        let text = try read(file).text
         let base = (file as NSString).deletingLastPathComponent
         let toml = try TOMLReader(file: file, text: text)
 
@@ -198,14 +198,15 @@ public struct Config: Sendable {
                       sources: sources, intake: intake, push: push)
     }
 
-    static func readText(_ file: String) throws(ConfigError) -> String {
+    /// The bytes and text of a config or scheme file (the scheme's bytes are hashed).
+    static func read(_ file: String) throws(ConfigError) -> (data: Data, text: String) {
         guard let data = FileManager.default.contents(atPath: file) else {
             throw ConfigError(file: file, message: "cannot be read (missing, or no permission)")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw ConfigError(file: file, message: "is not UTF-8 text")
         }
-        return text
+        return (data, text)
     }
 }
 

@@ -5,12 +5,7 @@ extension Scheme {
     /// Reads and checks a scheme file (SPEC §3). Every mistake names the file and key.
     public static func load(_ path: String) throws(ConfigError) -> Scheme {
         let file = Paths.absolute(path)
-        guard let data = FileManager.default.contents(atPath: file) else {
-            throw ConfigError(file: file, message: "cannot be read (missing, or no permission)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else {
-            throw ConfigError(file: file, message: "is not UTF-8 text")
-        }
+        let (data, text) = try Config.read(file)
         let sha = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
         return try parse(file: file, text: text, sha256: sha)
     }

@@ -110,41 +110,31 @@ public final class Courier: Sendable {
             ("Idempotency-Key", key),
             ("User-Agent", "fieldsync/1"),
         ]
-        var tokenError: String?
         if let file = settings.tokenFile {
             switch Courier.readToken(file) {
-            case .success(let token): headers.append(("Authorization", "Bearer \(token)"))
-            case .failure(let failure): tokenError = failure.message
+            case .success(let token):
+                headers.append(("Authorization", "Bearer \(token)"))
+            case .failure(let failure):
+                // Nothing is sent without the token; the document waits for the next try.
+                return record(item, key: key, status: nil, error: failure.message, verdict: .retry(after: nil))
             }
         }
         let request = HTTPRequest(url: settings.url, method: "POST", headers: headers, body: item.document,
                                   connectTimeout: min(settings.timeout, .seconds(10)), totalTimeout: settings.timeout,
                                   caFile: settings.caFile, clientCertificate: settings.clientCertificate,
                                   clientKey: settings.clientKey)
-        var status: Int?
-        var error: String?
-        var verdict: Verdict
-        if let tokenError {
-            error = tokenError
-            verdict = .retry(after: nil)
-        } else {
-            do {
-                let response = try await CurlClient.perform(request)
-                status = response.status
-                verdict = RetryPolicy.verdict(status: response.status, retryAfter: response.header("Retry-After"))
-                if verdict != .delivered {
-                    let body = String(decoding: response.body.prefix(300), as: UTF8.self)
-                    error = "HTTP \(response.status): \(body)"
-                }
-            } catch {
-                if error.kind == .cancelled { return nil }
-                verdict = .retry(after: nil)
-                status = nil
-                let message = "\(error)"
-                return record(item, key: key, status: nil, error: message, verdict: verdict)
-            }
+        let response: HTTPResponse
+        do {
+            response = try await CurlClient.perform(request)
+        } catch {
+            // Cancelled by stop(): not an attempt; the document stays pending as it was.
+            if error.kind == .cancelled { return nil }
+            return record(item, key: key, status: nil, error: "\(error)", verdict: .retry(after: nil))
         }
-        return record(item, key: key, status: status, error: error, verdict: verdict)
+        let verdict = RetryPolicy.verdict(status: response.status, retryAfter: response.header("Retry-After"))
+        let error = verdict == .delivered
+            ? nil : "HTTP \(response.status): \(String(decoding: response.body.prefix(300), as: UTF8.self))"
+        return record(item, key: key, status: response.status, error: error, verdict: verdict)
     }
 
     private func record(_ item: OutboxItem, key: String, status: Int?, error: String?, verdict: Verdict) -> DeliveryReport {

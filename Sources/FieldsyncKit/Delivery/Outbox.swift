@@ -33,18 +33,21 @@ public struct OutboxItem: Sendable, Hashable {
 /// change. `sequence` grows by one only when the content (all but `sequence` and
 /// `generated_at`) changes; an undelivered older sequence is superseded by a newer one.
 public enum Outbox {
-    static func sha256(_ text: String) -> String {
-        SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    /// The period's scoreboard now, and the sha256 of its content (the document without
+    /// `sequence` and `generated_at`), which decides whether a new sequence is due.
+    static func score(_ db: Database, office: String, scheme: Scheme) throws -> (board: Scoreboard, hash: String) {
+        let values = try Store.currentValues(db, period: scheme.period, scheme: scheme)
+        let board = Scorer.score(scheme: scheme, values: values)
+        let content = ScoresDocument.contentText(board, office: office)
+        let hash = SHA256.hash(data: Data(content.utf8)).map { String(format: "%02x", $0) }.joined()
+        return (board, hash)
     }
 
     /// Scores the period now and stages a new document if its content changed. Call
     /// inside the transaction that changed the records. Returns the new sequence, if any.
     @discardableResult
     public static func stage(_ db: Database, office: String, scheme: Scheme, now: Timestamp) throws -> Int? {
-        let values = try Store.currentValues(db, period: scheme.period, scheme: scheme)
-        let board = Scorer.score(scheme: scheme, values: values)
-        let content = ScoresDocument.contentText(board, office: office)
-        let hash = sha256(content)
+        let (board, hash) = try score(db, office: office, scheme: scheme)
         let last = try Row.fetchOne(db, sql: """
             SELECT sequence, content_sha256 FROM outbox WHERE period = ? ORDER BY sequence DESC LIMIT 1
             """, arguments: [scheme.period])
@@ -64,9 +67,7 @@ public enum Outbox {
     /// The current scoreboard of a scheme's period, read in one snapshot.
     public static func snapshot(store: Store, office: String, scheme: Scheme) throws -> ScoresSnapshot {
         try store.writer.read { db in
-            let values = try Store.currentValues(db, period: scheme.period, scheme: scheme)
-            let board = Scorer.score(scheme: scheme, values: values)
-            let hash = sha256(ScoresDocument.contentText(board, office: office))
+            let (board, hash) = try score(db, office: office, scheme: scheme)
             let row = try Row.fetchOne(db, sql: """
                 SELECT sequence, created_at FROM outbox WHERE period = ? AND content_sha256 = ? ORDER BY sequence DESC LIMIT 1
                 """, arguments: [scheme.period, hash])

@@ -118,7 +118,9 @@ enum DropFile {
             if firstBytes.count < 3 { firstBytes.append(contentsOf: chunk.prefix(3 - firstBytes.count)) }
             hasher.update(bufferPointer: chunk)
             utf8.feed(chunk)
-            try writeAll(out, chunk, path: stagedPath)
+            guard FileSync.writeAll(out, chunk) else {
+                throw .unreadable("cannot write \(stagedPath): \(String(cString: strerror(errno)))")
+            }
         }
         guard fsync(out) == 0 else { throw .unreadable("cannot sync \(stagedPath): \(String(cString: strerror(errno)))") }
         let sha = hasher.finalize().map { String(format: "%02x", $0) }.joined()
@@ -128,18 +130,6 @@ enum DropFile {
         ok = true
         return StagedFile(path: stagedPath, name: name, sha256: sha, size: size, encoding: encoding,
                           device: UInt64(st.st_dev), inode: UInt64(st.st_ino))
-    }
-
-    private static func writeAll(_ fd: Int32, _ data: UnsafeRawBufferPointer, path: String) throws(Refusal) {
-        var offset = 0
-        while offset < data.count {
-            let n = write(fd, data.baseAddress! + offset, data.count - offset)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .unreadable("cannot write \(path): \(String(cString: strerror(errno)))")
-            }
-            offset += n
-        }
     }
 
     /// Removes `directory/name` only if it is still the very file that was staged (a
@@ -155,6 +145,21 @@ enum DropFile {
 
 /// fsync helpers: a rename is durable only once its directory is synced.
 enum FileSync {
+    /// Writes every byte, retrying short writes and EINTR; false (with errno set) on
+    /// failure.
+    static func writeAll(_ fd: Int32, _ data: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < data.count {
+            let n = write(fd, data.baseAddress! + offset, data.count - offset)
+            if n < 0 {
+                if errno == EINTR { continue }
+                return false
+            }
+            offset += n
+        }
+        return true
+    }
+
     static func directory(_ path: String) {
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return }
@@ -171,15 +176,7 @@ enum FileSync {
         guard fd >= 0 else { throw POSIXError.current("create \(tmp)") }
         var ok = false
         defer { if !ok { unlink(tmp) } }
-        let written = data.withUnsafeBytes { buf -> Bool in
-            var off = 0
-            while off < buf.count {
-                let n = write(fd, buf.baseAddress! + off, buf.count - off)
-                if n < 0 { if errno == EINTR { continue }; return false }
-                off += n
-            }
-            return true
-        }
+        let written = data.withUnsafeBytes { writeAll(fd, $0) }
         let synced = fsync(fd) == 0
         close(fd)
         guard written, synced else { throw POSIXError.current("write \(tmp)") }

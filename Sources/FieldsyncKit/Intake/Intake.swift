@@ -86,10 +86,8 @@ public final class Intake: Sendable {
             return .skipped
         }
         guard let format = RecordFormat(fileName: name) else {
-            return reject(source: source, name: name, staged: nil, receivedAt: receivedAt, problems: [
-                Problem(.file, zh: "不支持的文件类型;请存为 .csv(逗号分隔)、.json 或 .jsonl",
-                        en: "unsupported file type; save it as .csv (comma separated), .json or .jsonl"),
-            ])
+            return reject(source: source, name: name, staged: nil, receivedAt: receivedAt,
+                          problems: [Reason.unsupportedFileType])
         }
         let staged: StagedFile
         do {
@@ -136,8 +134,7 @@ public final class Intake: Sendable {
         let dir = (path as NSString).deletingLastPathComponent
         let name = (path as NSString).lastPathComponent
         guard let format = RecordFormat(fileName: name) else {
-            return .failure(Problems([Problem(.file, zh: "不支持的文件类型;请存为 .csv、.json 或 .jsonl",
-                                              en: "unsupported file type; save it as .csv, .json or .jsonl")]))
+            return .failure(Problems([Reason.unsupportedFileType]))
         }
         let scratch = NSTemporaryDirectory() + "fieldsync-check-\(UUID().uuidString.prefix(8))"
         try FileSync.makeDirectory(scratch)
