@@ -39,10 +39,10 @@ fi
 [[ -x "$binary" ]] || { echo "no fieldsync binary; build it or pass --binary" >&2; exit 2; }
 command -v inotifywait >/dev/null || { echo "inotifywait not found (apt-get install inotify-tools)" >&2; exit 2; }
 
-exec python3 - "$binary" "$base" "$files" "$burst" <<'PY'
+exec python3 - "$binary" "$base" "$files" "$burst" "$here/bench/one-unit-scheme.toml" <<'PY'
 import os, shutil, signal, subprocess, sys, tempfile, threading, time
 
-binary, base, n_files, n_burst = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+binary, base, n_files, n_burst, one_unit_scheme = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 root = tempfile.mkdtemp(prefix="fieldsync-bench-", dir=base)
 drop = os.path.join(root, "spool", "shouning")
 outside = os.path.join(root, "outside")
@@ -50,27 +50,7 @@ receipts = os.path.join(drop, "receipts")
 os.makedirs(outside)
 os.makedirs(receipts)
 os.makedirs(os.path.join(drop, "rejected"))
-with open(os.path.join(root, "scheme.toml"), "w") as f:
-    f.write('''period = "2026"
-name = "bench"
-timezone = "Asia/Shanghai"
-[weights]
-indicators = 0.70
-public = 0.30
-[verification]
-tolerance = 0
-discrepancy_deduction = 1
-[[unit]]
-code = "shouning"
-name = "寿宁县"
-[[indicator]]
-code = "siren.fixed"
-name = "固定式防空警报器安装(台)"
-aspect = "business"
-points = 100
-rule = "ratio"
-target = 2
-''')
+shutil.copy(one_unit_scheme, os.path.join(root, "scheme.toml"))
 config = os.path.join(root, "fieldsync.toml")
 with open(config, "w") as f:
     f.write('''office = "bench"

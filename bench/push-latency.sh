@@ -28,10 +28,10 @@ if [ -z "${BIN:-}" ]; then
     fi
 fi
 command -v curl >/dev/null || { echo "curl is required" >&2; exit 1; }
-exec python3 - "$BIN" "$REPS" <<'PY'
+exec python3 - "$BIN" "$REPS" "$ROOT/bench/one-unit-scheme.toml" <<'PY'
 import atexit, json, os, random, shutil, sqlite3, subprocess, sys, tempfile, time, urllib.request
 
-bin_dir, reps = sys.argv[1], int(sys.argv[2])
+bin_dir, reps, one_unit_scheme = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 fieldsync, central_bin = os.path.join(bin_dir, "fieldsync"), os.path.join(bin_dir, "fieldsync-central")
 work = tempfile.mkdtemp(prefix="fieldsync-pushbench-")
 children = []
@@ -116,27 +116,9 @@ def outbox_pending(root):
 rows = []
 
 # --- 1. change-to-2xx latency through `fieldsync run` ----------------------------------------
-small_scheme = '''period = "2026"
-name = "latency"
-timezone = "Asia/Shanghai"
-[weights]
-indicators = 1
-public = 0
-[[unit]]
-code = "shouning"
-name = "寿宁县"
-[[indicator]]
-code = "siren.fixed"
-name = "固定式防空警报器安装(台)"
-aspect = "business"
-points = 100
-rule = "ratio"
-target = 1000
-'''
+small_scheme = open(one_unit_scheme, encoding="utf-8").read()
 lat = make_site("latency", "bench-latency", small_scheme,
                 [dict(name="shouning", path="spool/shouning", role="reporter", unit="shouning")])
-if not os.path.exists(os.path.join(lat, "state", "fieldsync.sqlite")):
-    pass  # created by the daemon
 log_path = os.path.join(lat, "run.log")
 env = {k: v for k, v in os.environ.items() if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "JOURNAL_STREAM")}
 env["FIELDSYNC_LOG_LEVEL"] = "info"
