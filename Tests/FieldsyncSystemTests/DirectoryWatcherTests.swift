@@ -17,10 +17,23 @@ final class DirectoryWatcherTests: XCTestCase {
     }
 
     override func tearDownWithError() throws {
+        for watcher in watchers { watcher.stop() }
+        watchers = []
         try? FileManager.default.removeItem(atPath: root)
     }
 
     // MARK: helpers
+
+    /// Watchers started by `watch(_:)`, stopped in tearDown whatever the test did.
+    private var watchers: [DirectoryWatcher] = []
+
+    /// A watcher on `directories` and a collector of its events.
+    private func watch(_ directories: String...) throws -> (DirectoryWatcher, EventCollector<WatchEvent>) {
+        let watcher = try DirectoryWatcher()
+        watchers.append(watcher)
+        for directory in directories { try watcher.add(directory: directory) }
+        return (watcher, EventCollector.collecting(watcher.events))
+    }
 
     private func makeDirectory(_ name: String) throws -> String {
         let path = root + "/" + name
@@ -53,10 +66,7 @@ final class DirectoryWatcherTests: XCTestCase {
 
     func testWrittenAndClosedFileIsReported() async throws {
         let drop = try makeDirectory("drop")
-        let watcher = try DirectoryWatcher()
-        defer { watcher.stop() }
-        try watcher.add(directory: drop)
-        let events = EventCollector.collecting(watcher.events)
+        let (_, events) = try watch(drop)
 
         try writeFile(drop + "/report.json")
 
@@ -68,10 +78,7 @@ final class DirectoryWatcherTests: XCTestCase {
     func testFileRenamedInIsReportedOnce() async throws {
         let drop = try makeDirectory("drop")
         let outside = try makeDirectory("outside")
-        let watcher = try DirectoryWatcher()
-        defer { watcher.stop() }
-        try watcher.add(directory: drop)
-        let events = EventCollector.collecting(watcher.events)
+        let (_, events) = try watch(drop)
 
         try writeFile(outside + "/batch.csv")
         XCTAssertEqual(rename(outside + "/batch.csv", drop + "/batch.csv"), 0)
@@ -86,10 +93,7 @@ final class DirectoryWatcherTests: XCTestCase {
 
     func testWriteThenRenameInsideReportsTheFinalName() async throws {
         let drop = try makeDirectory("drop")
-        let watcher = try DirectoryWatcher()
-        defer { watcher.stop() }
-        try watcher.add(directory: drop)
-        let events = EventCollector.collecting(watcher.events)
+        let (_, events) = try watch(drop)
 
         try writeFile(drop + "/.scores.json.tmp")
         XCTAssertEqual(rename(drop + "/.scores.json.tmp", drop + "/scores.json"), 0)
@@ -103,10 +107,7 @@ final class DirectoryWatcherTests: XCTestCase {
 
     func testChunkedWriteIsReportedOnceAndOnlyAfterClose() async throws {
         let drop = try makeDirectory("drop")
-        let watcher = try DirectoryWatcher()
-        defer { watcher.stop() }
-        try watcher.add(directory: drop)
-        let events = EventCollector.collecting(watcher.events)
+        let (_, events) = try watch(drop)
         let big = WatchEvent.file(directory: drop, name: "big.jsonl")
 
         let fd = try openForWriting(drop + "/big.jsonl")
@@ -136,10 +137,7 @@ final class DirectoryWatcherTests: XCTestCase {
         let drop = try makeDirectory("drop")
         let outside = try makeDirectory("outside")
         try writeFile(outside + "/inner")
-        let watcher = try DirectoryWatcher()
-        defer { watcher.stop() }
-        try watcher.add(directory: drop)
-        let events = EventCollector.collecting(watcher.events)
+        let (_, events) = try watch(drop)
 
         XCTAssertEqual(rename(outside, drop + "/moved-in"), 0)
         try writeFile(drop + "/sentinel")
@@ -155,10 +153,7 @@ final class DirectoryWatcherTests: XCTestCase {
 
     func testRemovedDirectoryIsReportedAndCanBeAddedAgain() async throws {
         let drop = try makeDirectory("drop")
-        let watcher = try DirectoryWatcher()
-        defer { watcher.stop() }
-        try watcher.add(directory: drop)
-        let events = EventCollector.collecting(watcher.events)
+        let (watcher, events) = try watch(drop)
 
         XCTAssertEqual(rmdir(drop), 0)
         let gone = WatchEvent.directoryGone(drop)
@@ -181,11 +176,7 @@ final class DirectoryWatcherTests: XCTestCase {
     func testDirectoryMovedAwayIsReportedAndNoLongerFollowed() async throws {
         let drop = try makeDirectory("drop")
         let other = try makeDirectory("other")
-        let watcher = try DirectoryWatcher()
-        defer { watcher.stop() }
-        try watcher.add(directory: drop)
-        try watcher.add(directory: other)
-        let events = EventCollector.collecting(watcher.events)
+        let (_, events) = try watch(drop, other)
 
         XCTAssertEqual(rename(drop, root + "/elsewhere"), 0)
         let gone = WatchEvent.directoryGone(drop)
@@ -205,11 +196,7 @@ final class DirectoryWatcherTests: XCTestCase {
     func testRemovedWatchReportsNothingMore() async throws {
         let drop = try makeDirectory("drop")
         let other = try makeDirectory("other")
-        let watcher = try DirectoryWatcher()
-        defer { watcher.stop() }
-        try watcher.add(directory: drop)
-        try watcher.add(directory: other)
-        let events = EventCollector.collecting(watcher.events)
+        let (watcher, events) = try watch(drop, other)
 
         watcher.remove(directory: drop)
         XCTAssertEqual(watcher.directories, [other])
