@@ -167,8 +167,8 @@ public final class Intake: Sendable {
                 let pipeline = RecordPipeline(staged: staged, format: format, validator: validator)
                 do {
                     while let batch = pipeline.next() {
-                        for (record, result) in zip(batch, try reconciler.apply(batch[...])) {
-                            switch result {
+                        for record in batch {
+                            switch try reconciler.apply(record) {
                             case .success(let change):
                                 counts.count(change)
                                 if change != .ignored { periods.insert(record.period) }

@@ -17,36 +17,44 @@ public enum Change: Sendable {
 /// of SPEC §4.1: the highest revision of an id is in force; every revision is kept;
 /// an id never changes kind, period or unit; the same id and revision must not come
 /// back with other content.
+///
+/// A new id — nearly every record of a large file — costs one statement: the revision
+/// is inserted as the one in force, and the store's unique index of heads (one revision
+/// in force per id, migration v3) refuses it if the id is already known. Only then is
+/// the head looked up and the rules above applied.
+///
+/// The statements run through SQLite's C API on GRDB's prepared statements (binding
+/// exactly as GRDB does: text by length with SQLITE_TRANSIENT), not through
+/// `StatementArguments` and `Row`: those allocate an array of existentials and a row
+/// per call, a quarter of a large file's intake time.
 struct Reconciler {
     let db: Database
     let fileID: Int64
-    private let heads: Statement
-    private let exact: Statement
+    /// Inserts a revision in force unless its id already has a head (or the same
+    /// revision exists): then nothing changes and `sqlite3_changes` is 0.
+    private let insertIfNew: Statement
     private let insert: Statement
+    private let head: Statement
+    private let exact: Statement
     private let demote: Statement
 
     init(db: Database, fileID: Int64) throws {
         self.db = db
         self.fileID = fileID
-        let placeholders = (1...Reconciler.batchSize).map { "?\($0)" }.joined(separator: ",")
-        heads = try db.cachedStatement(sql: """
-            SELECT record_id, revision, kind, period, unit FROM revision
-            WHERE in_force = 1 AND record_id IN (\(placeholders))
-            """)
+        let columns = """
+            (record_id, revision, file_id, location, kind, action, period, unit, indicator,
+             value, deduction, score, respondents, observed_at, note, by, in_force)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """
+        insertIfNew = try db.cachedStatement(sql: "INSERT OR IGNORE INTO revision " + columns)
+        insert = try db.cachedStatement(sql: "INSERT INTO revision " + columns)
+        head = try db.cachedStatement(sql: "SELECT revision, kind, period, unit FROM revision WHERE record_id = ? AND in_force = 1")
         exact = try db.cachedStatement(sql: """
             SELECT kind, action, period, unit, indicator, value, deduction, score, respondents, observed_at, note, by
             FROM revision WHERE record_id = ? AND revision = ?
             """)
-        insert = try db.cachedStatement(sql: """
-            INSERT INTO revision (record_id, revision, file_id, location, kind, action, period, unit, indicator,
-                                  value, deduction, score, respondents, observed_at, note, by, in_force)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
         demote = try db.cachedStatement(sql: "UPDATE revision SET in_force = 0 WHERE record_id = ? AND in_force = 1")
     }
-
-    /// How many records `apply(_:)` looks up at once.
-    static let batchSize = RecordPipeline.batchSize
 
     /// The revision in force of an id, and what it may never change.
     struct Head {
@@ -56,46 +64,15 @@ struct Reconciler {
         var unit: String
     }
 
-    /// Applies records in file order; a problem for a record means the file must be
-    /// rejected. The ids' current heads are fetched with one query per batch rather
-    /// than one per record.
-    ///
-    /// The statements run through SQLite's C API on GRDB's prepared statements
-    /// (binding exactly as GRDB does: text with length -1 and SQLITE_TRANSIENT), not
-    /// through `StatementArguments` and `Row`: those allocate an array of existentials
-    /// and a row per call, a quarter of a large file's intake time.
-    func apply(_ batch: ArraySlice<Record>) throws -> [Result<Change, Problem>] {
-        var known: [String: Head] = [:]
-        var start = batch.startIndex
-        while start < batch.endIndex {
-            let end = min(start + Reconciler.batchSize, batch.endIndex)
-            try fetchHeads(batch[start..<end], into: &known)
-            start = end
+    /// Applies one record (in file order); a problem means the file must be rejected.
+    func apply(_ r: Record) throws -> Result<Change, Problem> {
+        if try store(r, inForce: true, unlessKnown: true) {
+            return .success(r.action == .retract ? .retracted : .imported)
         }
-        var results: [Result<Change, Problem>] = []
-        results.reserveCapacity(batch.count)
-        for r in batch {
-            results.append(try apply(r, known: &known))
-        }
-        return results
-    }
-
-    private func fetchHeads(_ records: ArraySlice<Record>, into known: inout [String: Head]) throws {
-        try withStatement(heads) { stmt in
-            for (i, r) in records.enumerated() { bindText(stmt, Int32(i + 1), r.id) }
-            while try step(stmt, heads) {
-                guard let id = columnText(stmt, 0) else { continue }
-                known[id] = Head(revision: Int(sqlite3_column_int64(stmt, 1)), kind: columnText(stmt, 2) ?? "",
-                                 period: columnText(stmt, 3) ?? "", unit: columnText(stmt, 4) ?? "")
-            }
-        }
-    }
-
-    private func apply(_ r: Record, known: inout [String: Head]) throws -> Result<Change, Problem> {
-        let newHead = Head(revision: r.revision, kind: r.kind.rawValue, period: r.period, unit: r.unit)
-        guard let head = known[r.id] else {
+        guard let head = try fetchHead(r.id) else {
+            // Refused for another reason than a known id (a constraint): insert it
+            // plainly, so that SQLite's own error is what the caller sees.
             try store(r, inForce: true)
-            known[r.id] = newHead
             return .success(r.action == .retract ? .retracted : .imported)
         }
         if head.kind != r.kind.rawValue || head.period != r.period || head.unit != r.unit {
@@ -109,7 +86,6 @@ struct Reconciler {
                 _ = try step(stmt, demote)
             }
             try store(r, inForce: true)
-            known[r.id] = newHead
             return .success(r.action == .retract ? .retracted : .updated)
         }
         let same = try withStatement(exact) { stmt -> Bool? in
@@ -129,8 +105,20 @@ struct Reconciler {
         return .success(.ignored)
     }
 
-    private func store(_ r: Record, inForce: Bool) throws {
-        try withStatement(insert) { stmt in
+    private func fetchHead(_ id: String) throws -> Head? {
+        try withStatement(head) { stmt in
+            bindText(stmt, 1, id)
+            guard try step(stmt, head) else { return nil }
+            return Head(revision: Int(sqlite3_column_int64(stmt, 0)), kind: columnText(stmt, 1) ?? "",
+                        period: columnText(stmt, 2) ?? "", unit: columnText(stmt, 3) ?? "")
+        }
+    }
+
+    /// Inserts a revision; false when `unlessKnown` and SQLite left it out.
+    @discardableResult
+    private func store(_ r: Record, inForce: Bool, unlessKnown: Bool = false) throws -> Bool {
+        let insert = unlessKnown ? insertIfNew : self.insert
+        return try withStatement(insert) { stmt in
             bindText(stmt, 1, r.id)
             sqlite3_bind_int64(stmt, 2, Int64(r.revision))
             sqlite3_bind_int64(stmt, 3, fileID)
@@ -149,6 +137,7 @@ struct Reconciler {
             bindText(stmt, 16, r.by)
             sqlite3_bind_int64(stmt, 17, inForce ? 1 : 0)
             _ = try step(stmt, insert)
+            return sqlite3_changes(db.sqliteConnection) > 0
         }
     }
 
@@ -169,9 +158,9 @@ struct Reconciler {
     private func withStatement<T>(_ statement: Statement, _ body: (OpaquePointer) throws -> T) throws -> T {
         let stmt = statement.sqliteStatement
         // Reset after every use (below), so only the bindings need clearing here — and
-        // not for the insert, which binds every parameter: each call into SQLite takes
+        // not for the inserts, which bind every parameter: each call into SQLite takes
         // its connection mutex, and these run for every record of a file.
-        if statement !== insert { sqlite3_clear_bindings(stmt) }
+        if statement !== insert && statement !== insertIfNew { sqlite3_clear_bindings(stmt) }
         defer { sqlite3_reset(stmt) }
         return try body(stmt)
     }

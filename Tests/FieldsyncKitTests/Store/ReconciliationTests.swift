@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import XCTest
 @testable import FieldsyncKit
 
@@ -70,5 +71,75 @@ final class ReconciliationTests: XCTestCase {
         XCTAssertEqual(siren.value, Exact(1))
         XCTAssertTrue(siren.discrepancy)
         XCTAssertEqual(board.unit("shouning")?.deductions, Exact(1))
+    }
+
+    func testRevisionsOfOneIdWithinOneFile() throws {
+        let site = try TestSite()
+        let lines = [
+            report("s-1", value: "1"),
+            report("s-1", value: "1"),  // the same revision again: a no-op
+            report("s-1", value: "2", revision: 2),
+            report("s-2", value: "2", revision: 2),
+            report("s-2", value: "1"),  // an older revision after a newer one
+        ]
+        let receipt = try XCTUnwrap(try site.ingest("shouning", "in-file.jsonl", lines.joined(separator: "\n")).receipt)
+        XCTAssertEqual([receipt.counts.imported, receipt.counts.updated, receipt.counts.ignored], [2, 1, 2])
+        XCTAssertEqual(try site.count("SELECT count(*) FROM revision"), 4)
+        XCTAssertEqual(try site.count("SELECT count(*) FROM revision WHERE in_force = 1"), 2)
+        XCTAssertEqual(try site.count("SELECT revision FROM revision WHERE record_id = 's-2' AND in_force = 1"), 2)
+        // Content conflicts inside one file are refused like any other, and the file with them.
+        let conflict = try site.ingest("shouning", "conflict.jsonl", [report("s-3", value: "1"), report("s-3", value: "2")].joined(separator: "\n"))
+        XCTAssertEqual(conflict.problems.map(\.field), ["revision"])
+        XCTAssertEqual(try site.count("SELECT count(*) FROM revision WHERE record_id = 's-3'"), 0)
+    }
+
+    /// The store refuses a second revision in force for an id, whatever writes to it:
+    /// the reconciler counts on that to find known ids with one insert.
+    func testTheStoreHoldsOneHeadPerId() throws {
+        let site = try TestSite()
+        _ = try site.ingest("shouning", "a.json", report("s-1", value: "1"))
+        XCTAssertThrowsError(try site.store.writer.write { db in
+            try db.execute(sql: """
+                INSERT INTO revision (record_id, revision, file_id, location, kind, action, period, unit, observed_at, in_force)
+                SELECT record_id, 2, file_id, location, kind, action, period, unit, observed_at, 1 FROM revision
+                """)
+        }) { error in
+            XCTAssertEqual((error as? DatabaseError)?.resultCode, .SQLITE_CONSTRAINT, "\(error)")
+        }
+    }
+
+    /// A store written before migration v3 (index by period, heads kept by the code
+    /// alone) takes the unique index of heads and goes on reconciling.
+    func testAStoreFromBeforeTheHeadIndexIsMigrated() throws {
+        let dir = NSTemporaryDirectory() + "fieldsync-v2-" + UUID().uuidString.prefix(8)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        do {
+            let old = try DatabaseQueue(path: dir + "/fieldsync.sqlite")
+            try Store.migrator.migrate(old, upTo: "v2: outbox")
+            try old.write { db in
+                try db.execute(sql: """
+                    INSERT INTO file (id, sha256, source, name, size, received_at, outcome) VALUES (1, 'x', 'shouning', 'old.json', 1, 0, 'accepted');
+                    INSERT INTO revision (record_id, revision, file_id, location, kind, action, period, unit, indicator, value, observed_at, in_force)
+                    VALUES ('s-1', 1, 1, 'line 1', 'report', 'upsert', '2026', 'shouning', 'siren.fixed', '1', 0, 0),
+                           ('s-1', 2, 1, 'line 2', 'report', 'upsert', '2026', 'shouning', 'siren.fixed', '2', 0, 1);
+                    """)
+            }
+        }
+        let store = try Store.open(directory: dir)
+        let indexes = try store.writer.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'revision'") }
+        XCTAssertTrue(indexes.contains("revision_head"), "\(indexes)")
+        XCTAssertFalse(indexes.contains("revision_in_force"), "\(indexes)")
+        let changes = try store.writer.write { db -> [Change] in
+            let reconciler = try Reconciler(db: db, fileID: 1)
+            let at = Timestamp(microseconds: 1)
+            return try [
+                Record(id: "s-1", revision: 3, kind: .report, period: "2026", unit: "shouning", indicator: "siren.fixed", value: "3", observedAt: at),
+                Record(id: "s-2", kind: .report, period: "2026", unit: "shouning", indicator: "siren.fixed", value: "1", observedAt: at),
+            ].map { try reconciler.apply($0).get() }
+        }
+        XCTAssertEqual(changes, [.updated, .imported])
+        let heads = try store.writer.read { try String.fetchAll($0, sql: "SELECT record_id || '@' || revision FROM revision WHERE in_force = 1 ORDER BY 1") }
+        XCTAssertEqual(heads, ["s-1@3", "s-2@1"])
     }
 }
