@@ -16,6 +16,14 @@ public enum Role: String, Sendable, Hashable, CaseIterable {
         case .survey: [.survey]
         }
     }
+
+    /// Whether this role may submit records of `kind` (the check of every record).
+    public func maySubmit(_ kind: RecordKind) -> Bool {
+        switch (self, kind) {
+        case (.reporter, .report), (.inspector, .spotcheck), (.inspector, .finding), (.survey, .survey): true
+        default: false
+        }
+    }
 }
 
 /// One watched drop directory and the rights of whoever drops files into it.

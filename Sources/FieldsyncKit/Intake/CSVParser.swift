@@ -111,9 +111,10 @@ public struct CSVParser {
         if fields.isEmpty && !rowHasContent {
             return  // an empty line
         }
-        let row = CSVRow(fields: fields, line: rowLine)
-        fields.removeAll(keepingCapacity: true)
         rowHasContent = false
-        try emit(row)
+        // Emptied after the row is handled, not before: the array is then ours alone
+        // again and keeps its storage, instead of one allocation per row.
+        defer { fields.removeAll(keepingCapacity: true) }
+        try emit(CSVRow(fields: fields, line: rowLine))
     }
 }

@@ -10,6 +10,19 @@ public enum RecordKind: String, Sendable, Hashable, CaseIterable {
     case survey
 }
 
+extension RecordKind {
+    /// The kind a file names, in any letter case. Compares with each name instead of
+    /// going through `init(rawValue:)`'s generic string switch: this runs for every record.
+    init?(named name: String) {
+        for kind in RecordKind.allCases where kind.rawValue == name {
+            self = kind
+            return
+        }
+        guard let kind = RecordKind(rawValue: name.lowercased()) else { return nil }
+        self = kind
+    }
+}
+
 /// Whether a revision sets a record or withdraws it.
 public enum RecordAction: String, Sendable, Hashable {
     case upsert, retract

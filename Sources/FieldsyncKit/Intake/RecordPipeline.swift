@@ -20,6 +20,7 @@ final class RecordPipeline: @unchecked Sendable {
     /// Starts reading `staged` (a file in the store's incoming/ directory).
     init(staged: StagedFile, format: RecordFormat, validator: RecordValidator) {
         let thread = Thread { [self] in
+            var validator = validator
             var batch: [Record] = []
             batch.reserveCapacity(Self.batchSize)
             var local: [Problem] = []

@@ -126,6 +126,7 @@ enum RecordReader {
         var header: [String]?
         var headerBroken = false
         var columns: [RecordField?] = []
+        var raw = RawRecord(location: .file)
         func handleRow(_ row: CSVRow) throws {
             guard let names = header else {
                 let names = row.fields.map { $0.trimmingCharacters(in: .whitespaces) }
@@ -155,7 +156,9 @@ enum RecordReader {
                                 en: "this row has \(row.fields.count) fields but the header has \(names.count)"))
                 return
             }
-            var raw = RawRecord(location: .line(row.line))
+            // One record reused row after row: its storage is allocated once.
+            raw.location = .line(row.line)
+            for i in raw.values.indices { raw.values[i] = nil }
             for (i, field) in columns.enumerated() where i < row.fields.count {
                 guard let field, !row.fields[i].isEmpty else { continue }
                 raw[field] = .text(row.fields[i])

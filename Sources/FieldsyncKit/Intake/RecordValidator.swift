@@ -8,6 +8,19 @@ public struct RecordValidator: Sendable {
     public let receivedAt: Timestamp
     /// Per period: the scheme's units and indicators by code, looked up for every record.
     private let index: [String: PeriodIndex]
+    /// The last lookups in `index`: the rows of a file mostly repeat them, and comparing
+    /// a short string is cheaper than hashing it.
+    private var recent = Recent()
+
+    private struct Recent {
+        var periodCode = ""
+        var period: PeriodIndex?
+        /// A unit of `period`.
+        var unit = ""
+        var indicatorCode = ""
+        /// The indicator of `period` named `indicatorCode`.
+        var indicator: Indicator?
+    }
 
     /// A class, not a struct: it is passed around for every record, and a struct this
     /// size would be copied (and its dozens of references retained) each time.
@@ -54,34 +67,84 @@ public struct RecordValidator: Sendable {
 
     /// `s.trimmingCharacters(in: .whitespacesAndNewlines)`, without the trip through
     /// NSString when there is nothing to trim — the usual case, and a third of the whole
-    /// intake's time on a large file when every cell went through Foundation. Only when
-    /// an end scalar might be whitespace (a superset of the set, over every Unicode
-    /// version: Zs, Zl, Zp, tab and the line ends) does Foundation decide.
+    /// intake's time on a large file when every cell went through Foundation. The end
+    /// scalars are read from the UTF-8 bytes; only when one might be whitespace (a
+    /// superset of the set: Zs, Zl, Zp, tab and the line ends) does Foundation decide.
     static func trimmed(_ s: String) -> String {
-        // Printable ASCII at both ends (most cells): nothing to trim, no scalar decoding.
-        if let first = s.utf8.first, let last = s.utf8.last, (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) {
-            return s
+        var s = s
+        let mayTrim = s.withUTF8 { bytes -> Bool in
+            guard let first = bytes.first, let last = bytes.last else { return false }
+            // Printable ASCII at both ends (most cells): nothing to trim.
+            if (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) { return false }
+            return mayBeWhitespace(firstScalar(bytes)) || mayBeWhitespace(lastScalar(bytes))
         }
-        let scalars = s.unicodeScalars
-        guard let first = scalars.first, let last = scalars.last else { return s }
-        if mayBeWhitespace(first) || mayBeWhitespace(last) {
-            return s.trimmingCharacters(in: .whitespacesAndNewlines)
-        }
-        return s
+        return mayTrim ? s.trimmingCharacters(in: .whitespacesAndNewlines) : s
     }
 
-    private static func mayBeWhitespace(_ c: Unicode.Scalar) -> Bool {
-        switch c.value {
+    /// The first scalar of valid UTF-8 (staging checked the file), decoded by hand: the
+    /// String views' generic indexing is a measurable share of a large file's intake.
+    private static func firstScalar(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        decodeScalar(bytes, from: 0)
+    }
+
+    private static func lastScalar(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        var i = bytes.count - 1
+        while i > 0 && bytes[i] & 0xC0 == 0x80 { i -= 1 }
+        return decodeScalar(bytes, from: i)
+    }
+
+    private static func decodeScalar(_ bytes: UnsafeBufferPointer<UInt8>, from i: Int) -> UInt32 {
+        let lead = UInt32(bytes[i])
+        let (length, bits): (Int, UInt32) = switch lead {
+        case ..<0x80: (1, lead)
+        case 0xC0..<0xE0: (2, lead & 0x1F)
+        case 0xE0..<0xF0: (3, lead & 0x0F)
+        default: (4, lead & 0x07)
+        }
+        var value = bits
+        var j = i + 1
+        while j < min(i + length, bytes.count) {
+            value = value << 6 | UInt32(bytes[j] & 0x3F)
+            j += 1
+        }
+        return value
+    }
+
+    private static func mayBeWhitespace(_ c: UInt32) -> Bool {
+        switch c {
         case 0x21...0x7E: false
         case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x180E, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F,
              0x3000, 0xFEFF: true
         case 0x00...0x7F: false
-        default: c.properties.isWhitespace
+        // Above the ideographic space, Unicode has no whitespace (White_Space is a
+        // closed list); below it, ask the character database.
+        case 0x3001...: false
+        default: Unicode.Scalar(c)?.properties.isWhitespace ?? false
         }
     }
 
+    private mutating func lookUpPeriod(_ code: String) -> PeriodIndex? {
+        if let period = recent.period, recent.periodCode == code { return period }
+        recent = Recent(periodCode: code, period: index[code])
+        return recent.period
+    }
+
+    private mutating func isUnit(_ unit: String, of period: PeriodIndex) -> Bool {
+        if period === recent.period && unit == recent.unit { return true }
+        guard period.units.contains(unit) else { return false }
+        if period === recent.period { recent.unit = unit }
+        return true
+    }
+
+    private mutating func lookUpIndicator(_ code: String, of period: PeriodIndex) -> Indicator? {
+        if period === recent.period, let indicator = recent.indicator, code == recent.indicatorCode { return indicator }
+        let indicator = period.indicators[code]
+        if period === recent.period, indicator != nil { (recent.indicatorCode, recent.indicator) = (code, indicator) }
+        return indicator
+    }
+
     /// Returns the record, or nil after appending every problem found to `problems`.
-    public func validate(_ raw: RawRecord, problems: inout [Problem]) -> Record? {
+    public mutating func validate(_ raw: RawRecord, problems: inout [Problem]) -> Record? {
         let at = raw.location
         let before = problems.count
         for name in raw.unknown { problems.append(Reason.unknownField(at, name)) }
@@ -123,9 +186,9 @@ public struct RecordValidator: Sendable {
         // kind and the source's rights
         var kind: RecordKind?
         if let k = require(.kind) {
-            if let parsed = RecordKind(rawValue: k) ?? RecordKind(rawValue: k.lowercased()) {
+            if let parsed = RecordKind(named: k) {
                 kind = parsed
-                if !source.role.kinds.contains(parsed) {
+                if !source.role.maySubmit(parsed) {
                     let allowed = source.role.kinds.map(\.rawValue).sorted().joined(separator: ", ")
                     problems.append(Problem(at, field: "kind", zh: "目录“\(source.name)”(\(source.role.rawValue))无权提交 \(parsed.rawValue) 类记录,只能提交 \(allowed)",
                                             en: "source \"\(source.name)\" (\(source.role.rawValue)) may not submit \(parsed.rawValue) records, only \(allowed)"))
@@ -145,7 +208,7 @@ public struct RecordValidator: Sendable {
         var period: PeriodIndex?
         let periodCode = require(.period)
         if let periodCode {
-            period = index[periodCode]
+            period = lookUpPeriod(periodCode)
             if period == nil {
                 let known = schemes.keys.sorted().joined(separator: ", ")
                 problems.append(Reason.invalid(at, "period", periodCode, zh: "没有该期间的评估方案(已有:\(known))", en: "no scheme for this period (known: \(known))"))
@@ -156,7 +219,7 @@ public struct RecordValidator: Sendable {
         // unit
         let unit = require(.unit)
         if let unit {
-            if let period, !period.units.contains(unit) {
+            if let period, !isUnit(unit, of: period) {
                 problems.append(Reason.invalid(at, "unit", unit, zh: "不是该方案中的单位", en: "is not a unit of the \(period.scheme.period) scheme"))
             }
             if source.role == .reporter, let own = source.unit, unit != own {
@@ -175,9 +238,14 @@ public struct RecordValidator: Sendable {
         }
         let note = text(.note)
         let by = text(.by)
-        for (field, value) in [(RecordField.note, note), (.by, by)] where (value?.count ?? 0) > 2000 {
-            problems.append(Problem(at, field: field.name, zh: "超过 2000 字", en: "is longer than 2000 characters"))
+        func limitLength(_ field: RecordField, _ value: String?) {
+            // Counting characters walks grapheme breaks: only for text that may be long.
+            if let value, value.utf8.count > 2000, value.count > 2000 {
+                problems.append(Problem(at, field: field.name, zh: "超过 2000 字", en: "is longer than 2000 characters"))
+            }
         }
+        limitLength(.note, note)
+        limitLength(.by, by)
 
         var record: Record?
         if let kind, problems.count == before, let id, let periodCode, let unit, let observedAt, let revision {
@@ -201,7 +269,7 @@ public struct RecordValidator: Sendable {
                         if let dt = DecimalText.canonicalize(d), !dt.negative, !dt.isZero { record?.deduction = dt.text }
                         else { problems.append(Reason.invalid(at, "deduction", d, zh: "扣分必须是大于 0 的数", en: "must be a number > 0")) }
                     }
-                    if let i = text(.indicator), let period, period.indicators[i] == nil {
+                    if let i = text(.indicator), let period, lookUpIndicator(i, of: period) == nil {
                         problems.append(Reason.invalid(at, "indicator", i, zh: "不是该方案中的指标", en: "is not an indicator of the \(period.scheme.period) scheme"))
                     }
                     record?.indicator = text(.indicator)
@@ -229,7 +297,7 @@ public struct RecordValidator: Sendable {
     }
 
     /// The indicator and value of a report or spot-check, checked against the rule.
-    private func indicatorValue(_ at: RecordLocation, _ indicatorText: String?, _ valueText: String?, _ period: PeriodIndex?,
+    private mutating func indicatorValue(_ at: RecordLocation, _ indicatorText: String?, _ valueText: String?, _ period: PeriodIndex?,
                                 _ unit: String?, _ problems: inout [Problem]) -> (String?, String?) {
         guard let code = indicatorText else {
             problems.append(Reason.required(at, "indicator"))
@@ -241,17 +309,22 @@ public struct RecordValidator: Sendable {
             return (code, nil)
         }
         guard let period else { return (code, nil) }
-        guard let indicator = period.indicators[code] else {
+        guard let indicator = lookUpIndicator(code, of: period) else {
             problems.append(Reason.invalid(at, "indicator", code, zh: "不是该方案中的指标", en: "is not an indicator of the \(period.scheme.period) scheme"))
             return (code, nil)
         }
-        if let unit, period.units.contains(unit), !indicator.applies(to: unit) {
+        if let unit, isUnit(unit, of: period), !indicator.applies(to: unit) {
             problems.append(Problem(at, field: "indicator", zh: "指标“\(code)”不适用于单位“\(unit)”", en: "indicator \(code) does not apply to unit \(unit)"))
         }
         if indicator.rule == .boolean {
-            switch raw.lowercased() {
+            switch raw {
             case "true", "1", "是", "yes": return (code, "1")
             case "false", "0", "否", "no": return (code, "0")
+            default: break
+            }
+            switch raw.lowercased() {
+            case "true", "yes": return (code, "1")
+            case "false", "no": return (code, "0")
             default:
                 if let d = DecimalText.canonicalize(raw), d.text == "1" || d.text == "0" { return (code, d.text) }
                 problems.append(Reason.invalid(at, "value", raw, zh: "是否类指标的值必须是 true/false、是/否 或 1/0", en: "must be true/false, 是/否 or 1/0 for a yes/no indicator"))

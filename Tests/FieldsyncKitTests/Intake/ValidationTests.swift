@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import XCTest
 @testable import FieldsyncKit
 
@@ -70,6 +71,43 @@ final class ValidationTests: XCTestCase {
         XCTAssertEqual(outcome.receipt?.counts.imported, 6, "\(outcome.problems)")
         let values = try site.store.writer.read { try String.fetchAll($0, sql: "SELECT value FROM revision ORDER BY record_id") }
         XCTAssertEqual(values, ["1", "1", "0", "0", "1", "0"])
+    }
+
+    /// Cells as Excel users type them: any letter case for kinds and yes/no values,
+    /// stray spaces (ASCII, no-break, ideographic) around text.
+    func testCaseAndSurroundingSpaces() throws {
+        let site = try TestSite()
+        let csv = """
+            id,kind,period,unit,indicator,value,observed_at,note
+            d-1,Report,2026,shouning,duty.24h,TRUE,2026-11-20,\u{3000}值班正常\u{3000}
+            d-2,REPORT,2026,shouning,duty.24h,No,2026-11-21,\u{A0}ok\t
+            d-3, report ,2026,shouning,duty.24h,Yes,2026-11-22,已核实
+            """
+        let outcome = try site.ingest("shouning", "cells.csv", csv)
+        XCTAssertEqual(outcome.receipt?.counts.imported, 3, "\(outcome.problems)")
+        let rows = try site.store.writer.read {
+            try Row.fetchAll($0, sql: "SELECT kind, value, note FROM revision ORDER BY record_id").map { "\($0[0] as String) \($0[1] as String) [\($0[2] as String)]" }
+        }
+        XCTAssertEqual(rows, ["report 1 [值班正常]", "report 0 [ok]", "report 1 [已核实]"])
+    }
+
+    /// The byte-level shortcut of `trimmed` agrees with Foundation on every whitespace
+    /// scalar and on ends of one to four UTF-8 bytes.
+    func testTrimmingAgreesWithFoundation() {
+        let spaces: [Unicode.Scalar] = [" ", "\t", "\n", "\r", "\u{0B}", "\u{0C}", "\u{85}", "\u{A0}", "\u{1680}", "\u{2000}",
+                                        "\u{2007}", "\u{200A}", "\u{200B}", "\u{2028}", "\u{2029}", "\u{202F}", "\u{205F}",
+                                        "\u{3000}", "\u{FEFF}"]
+        let ends = ["a", "é", "值", "😀", "\u{3001}", "\u{2010}"]
+        var cases = ["", " ", "abc", "值班", "é😀"]
+        for space in spaces {
+            for end in ends {
+                cases += ["\(space)\(end)", "\(end)\(space)", "\(space)\(end)\(space)", "\(end)\(space)\(end)"]
+            }
+        }
+        for text in cases {
+            XCTAssertEqual(RecordValidator.trimmed(text), text.trimmingCharacters(in: .whitespacesAndNewlines),
+                           "\(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
     }
 
     func testDateOnlyIsMidnightInTheSchemeZone() {
