@@ -164,6 +164,7 @@ public final class Intake: Sendable {
                 var problems: [Problem] = []
                 var counts = ReceiptCounts()
                 var periods = Set<String>()
+                var lastPeriod = ""
                 let pipeline = RecordPipeline(staged: staged, format: format, validator: validator)
                 do {
                     while let batch = pipeline.next() {
@@ -171,7 +172,11 @@ public final class Intake: Sendable {
                             switch try reconciler.apply(record) {
                             case .success(let change):
                                 counts.count(change)
-                                if change != .ignored { periods.insert(record.period) }
+                                // Compared before hashed: a file's records are mostly of one period.
+                                if change != .ignored, record.period != lastPeriod {
+                                    periods.insert(record.period)
+                                    lastPeriod = record.period
+                                }
                             case .failure(let problem):
                                 problems.append(problem)
                             }

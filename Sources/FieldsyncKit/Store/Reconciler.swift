@@ -122,7 +122,7 @@ struct Reconciler {
             bindText(stmt, 1, r.id)
             sqlite3_bind_int64(stmt, 2, Int64(r.revision))
             sqlite3_bind_int64(stmt, 3, fileID)
-            bindText(stmt, 4, r.location.description)
+            bindLocation(stmt, 4, r.location)
             bindText(stmt, 5, r.kind.rawValue)
             bindText(stmt, 6, r.action.rawValue)
             bindText(stmt, 7, r.period)
@@ -187,15 +187,35 @@ struct Reconciler {
         text.withUTF8 { bytes in
             _ = bytes.withMemoryRebound(to: CChar.self) { chars in
                 if let base = chars.baseAddress {
-                    sqlite3_bind_text(stmt, index, base, Int32(chars.count), Reconciler.transient)
+                    sqlite3_bind_text(stmt, index, base, Int32(chars.count), transient)
                 } else {
-                    sqlite3_bind_text(stmt, index, "", 0, Reconciler.transient)
+                    sqlite3_bind_text(stmt, index, "", 0, transient)
                 }
             }
         }
     }
 
-    private static let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+    /// `location.description`, written into a stack buffer for the usual `line N`:
+    /// formatting a String for every record is a measurable share of a large file.
+    private func bindLocation(_ stmt: OpaquePointer, _ index: Int32, _ location: RecordLocation) {
+        guard case .line(var n) = location, n >= 0 else { return bindText(stmt, index, location.description) }
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer in
+            var end = buffer.count
+            repeat {
+                end -= 1
+                buffer[end] = CChar(0x30 + n % 10)
+                n /= 10
+            } while n > 0
+            for byte in "line ".utf8.reversed() {
+                end -= 1
+                buffer[end] = CChar(bitPattern: byte)
+            }
+            _ = sqlite3_bind_text(stmt, index, buffer.baseAddress! + end, Int32(buffer.count - end), transient)
+        }
+    }
+
+    /// SQLITE_TRANSIENT: SQLite copies the bytes before the call returns.
+    private let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
 
     private func columnText(_ stmt: OpaquePointer, _ index: Int32) -> String? {
         guard sqlite3_column_type(stmt, index) != SQLITE_NULL, let p = sqlite3_column_text(stmt, index) else { return nil }
