@@ -25,6 +25,9 @@ public final class Store: Sendable {
         try FileSync.makeDirectory(directory)
         let path = directory + "/fieldsync.sqlite"
         let pool = try DatabasePool(path: path, configuration: configuration())
+        // The pool turns WAL on for its writer after `prepareDatabase` ran, and sets
+        // `synchronous = NORMAL` as it does so: FULL again, on the writer, now.
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         try migrator.migrate(pool)
         return Store(writer: pool, path: path)
     }
@@ -44,7 +47,8 @@ public final class Store: Sendable {
         var config = Configuration()
         config.busyMode = .timeout(15)
         config.prepareDatabase { db in
-            // Outside any transaction, on every connection.
+            // Outside any transaction, on every connection (a reader that closes last
+            // checkpoints). The pool's writer needs it once more: see `open`.
             try db.execute(sql: "PRAGMA synchronous = FULL")
         }
         return config
