@@ -106,6 +106,7 @@ let package = Package(
             name: "FieldsyncCentralTests",
             dependencies: [
                 "FieldsyncCentral",
+                .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),

@@ -8,7 +8,7 @@ import GRDB
 /// still store one row. "Latest" is not stored; it is the highest sequence of an
 /// office and period, so a late older document can never hide a newer one.
 public final class DocumentStore: Sendable {
-    private let pool: DatabasePool
+    let pool: DatabasePool
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
@@ -16,6 +16,9 @@ public final class DocumentStore: Sendable {
         configuration.label = "fieldsync-central"
         configuration.busyMode = .timeout(10)
         pool = try DatabasePool(path: path, configuration: configuration)
+        // A 2xx tells the office the document is delivered, so it must survive a power
+        // cut: synchronous = FULL on the writer (the pool sets NORMAL as it opens).
+        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
         try Self.migrator.migrate(pool)
     }
 
