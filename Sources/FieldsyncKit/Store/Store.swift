@@ -50,6 +50,9 @@ public final class Store: Sendable {
             // Outside any transaction, on every connection (a reader that closes last
             // checkpoints). The pool's writer needs it once more: see `open`.
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // Only a new, empty database takes it (before WAL is turned on); stores
+            // created with 4 KiB pages keep them.
+            try db.execute(sql: "PRAGMA page_size = 16384")
         }
         return config
     }
