@@ -160,7 +160,7 @@ public final class Intake: Sendable {
             try db.inTransaction(.immediate) {
                 let fileID = try Ledger.insert(db, sha256: staged.sha256, source: source.name, name: staged.name,
                                                size: staged.size, receivedAt: receivedAt, outcome: "accepted")
-                let reconciler = try Reconciler(db: db, fileID: fileID)
+                var reconciler = try Reconciler(db: db, fileID: fileID)
                 var problems: [Problem] = []
                 var counts = ReceiptCounts()
                 var periods = Set<String>()

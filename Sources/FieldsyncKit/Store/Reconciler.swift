@@ -18,10 +18,12 @@ public enum Change: Sendable {
 /// an id never changes kind, period or unit; the same id and revision must not come
 /// back with other content.
 ///
-/// A new id — nearly every record of a large file — costs one statement: the revision
-/// is inserted as the one in force, and the store's unique index of heads (one revision
-/// in force per id, migration v3) refuses it if the id is already known. Only then is
-/// the head looked up and the rules above applied.
+/// A new id costs one statement: the revision is inserted as the one in force, and the
+/// store's unique index of heads (one revision in force per id, migration v3) refuses
+/// it if the id is already known. Only then is the head looked up and the rules above
+/// applied. Files tend to be all new records or all known ones (a spreadsheet sent
+/// again with corrections), so after a known id the next record's head is looked up
+/// first instead, saving the refused insert.
 ///
 /// The statements run through SQLite's C API on GRDB's prepared statements (binding
 /// exactly as GRDB does: text by length with SQLITE_TRANSIENT), not through
@@ -29,6 +31,8 @@ public enum Change: Sendable {
 /// per call, a quarter of a large file's intake time.
 struct Reconciler {
     let db: Database
+    /// Whether the last record's id was already known.
+    private var lastWasKnown = false
     let fileID: Int64
     /// Inserts a revision in force unless its id already has a head (or the same
     /// revision exists): then nothing changes and `sqlite3_changes` is 0.
@@ -65,16 +69,19 @@ struct Reconciler {
     }
 
     /// Applies one record (in file order); a problem means the file must be rejected.
-    func apply(_ r: Record) throws -> Result<Change, Problem> {
-        if try store(r, inForce: true, unlessKnown: true) {
+    mutating func apply(_ r: Record) throws -> Result<Change, Problem> {
+        if !lastWasKnown, try store(r, inForce: true, unlessKnown: true) {
             return .success(r.action == .retract ? .retracted : .imported)
         }
         guard let head = try fetchHead(r.id) else {
-            // Refused for another reason than a known id (a constraint): insert it
-            // plainly, so that SQLite's own error is what the caller sees.
+            // A new id after a known one; or, after a refused insert, a refusal for
+            // another reason (a constraint): a plain insert then lets SQLite's own
+            // error reach the caller.
+            lastWasKnown = false
             try store(r, inForce: true)
             return .success(r.action == .retract ? .retracted : .imported)
         }
+        lastWasKnown = true
         if head.kind != r.kind.rawValue || head.period != r.period || head.unit != r.unit {
             return .failure(Problem(r.location, field: "id",
                                     zh: "编号“\(r.id)”已用于 \(head.kind)/\(head.period)/\(head.unit) 的记录,修订不能改变类别、期间或单位",

@@ -131,7 +131,7 @@ final class ReconciliationTests: XCTestCase {
         XCTAssertTrue(indexes.contains("revision_head"), "\(indexes)")
         XCTAssertFalse(indexes.contains("revision_in_force"), "\(indexes)")
         let changes = try store.writer.write { db -> [Change] in
-            let reconciler = try Reconciler(db: db, fileID: 1)
+            var reconciler = try Reconciler(db: db, fileID: 1)
             let at = Timestamp(microseconds: 1)
             return try [
                 Record(id: "s-1", revision: 3, kind: .report, period: "2026", unit: "shouning", indicator: "siren.fixed", value: "3", observedAt: at),
