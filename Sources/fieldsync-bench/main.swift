@@ -16,6 +16,9 @@
 // parent), but the child's own VmHWM, which it reports as it exits; sqlite3's, for
 // comparison, by GNU time in one extra untimed run.
 //
+// Then, at the main size, the store as it grows (StoreGrowth.swift): new ids, new
+// revisions and a corrected re-send into a store that already holds the main file.
+//
 // Usage: fieldsync-bench [--sizes 50000,200000,400000] [--reps 5] [--small-reps 3]
 //                        [--main 200000] [--dir DIR] [--keep] [--sqlite3 PATH]
 //        fieldsync-bench --child ingest DIR        (internal)
@@ -489,6 +492,7 @@ let sqliteVer = sqliteVersion(options.sqlite3, dir: base)
 FileHandle.standardError.write(Data("fieldsync-bench: working in \(base); sqlite3 \(sqliteVer); \(ProcessInfo.processInfo.activeProcessorCount) cores\n".utf8))
 
 var results: [SizeResult] = []
+var growth: [StoreGrowth.Row] = []
 for records in options.sizes {
     let reps = records == options.mainSize ? options.reps : options.smallReps
     let t0 = monotonicSeconds()
@@ -523,6 +527,11 @@ for records in options.sizes {
         FileHandle.standardError.write(Data("    run \(rep + 1): fieldsync \(fmt(f.seconds, 3)) s (cpu \(fmt(f.cpuSeconds, 3)) s, \(f.maxRSSKiB / 1024) MiB), sqlite3 \(fmt(s.seconds, 3)) s (cpu \(fmt(s.cpuSeconds, 3)) s)\n".utf8))
     }
     result.sqliteRSSKiB = sqlitePeakRSS(options.sqlite3, csv: data.csv, dir: base + "/sqlite-rss")
+    if records == options.mainSize {
+        FileHandle.standardError.write(Data("  the store as it grows: \(options.smallReps) runs\n".utf8))
+        growth = StoreGrowth.run(base: base, csv: data.csv, records: records, reps: options.smallReps,
+                                 selfPath: selfPath, sqlite3: options.sqlite3)
+    }
     try? FileManager.default.removeItem(atPath: data.csv)
     results.append(result)
 }
@@ -573,3 +582,9 @@ print("Wall time spawn→exit of each child, fresh directories every run; fields
     + "sqlite3 = `\(sqliteVer)` `.import --csv` of the same bytes. "
     + "ratio = sqlite3 ÷ fieldsync time, median (and min); ≥ 0.5 is the target. "
     + "CPU = user + system time of each child (median), steadier than wall time on a busy machine. \(ProcessInfo.processInfo.activeProcessorCount) cores.")
+if !growth.isEmpty {
+    print("")
+    print("The store as it grows: into a store that already holds the \(grouped(options.mainSize))-record file (median of \(options.smallReps)):")
+    print("")
+    print(StoreGrowth.report(growth), terminator: "")
+}
