@@ -254,8 +254,11 @@ public final class Intake: Sendable {
                                      to: dir + "/" + receipt.file + ".receipt.json")
     }
 
-    /// Moves a file aside to `rejected/` with its errors file (written first, so a kill
-    /// in between leaves the file to be rejected again, never a file without reasons).
+    /// Moves a file aside to `rejected/` with its errors file. The ledger counts the
+    /// rejection first, then the errors file is written, then the file moved, then the
+    /// ledger entry finished: a kill at any point leaves either the file to be rejected
+    /// again under the same ledger entry, or a file aside that is counted once — never
+    /// a file without reasons or a rejection `status` does not count.
     private func reject(source: Source, name: String, staged: StagedFile?, receivedAt: Timestamp,
                         problems: [Problem]) -> FileOutcome {
         let dir = source.path + "/rejected"
@@ -265,15 +268,18 @@ public final class Intake: Sendable {
             lines.append("文件 file · 另有 \(more) 个问题未列出 / \(more) more problems not listed")
         }
         do {
-            try FileSync.makeDirectory(dir, mode: 0o750)
-            try FileSync.writeAtomically(Array((lines.joined(separator: "\n") + "\n").utf8), to: dir + "/" + name + ".errors.txt")
-            try FileSync.move(source.path + "/" + name, to: dir + "/" + name)
-            try store.writer.write { db in
+            let id = try store.writer.write { db in
                 try Ledger.rejected(db, sha256: staged?.sha256 ?? "", source: source.name, name: name,
                                     size: staged?.size ?? 0, receivedAt: receivedAt, problems: problems)
             }
+            FaultPoint.hit("after-reject-ledger")
+            try FileSync.makeDirectory(dir, mode: 0o750)
+            try FileSync.writeAtomically(Array((lines.joined(separator: "\n") + "\n").utf8), to: dir + "/" + name + ".errors.txt")
+            try FileSync.move(source.path + "/" + name, to: dir + "/" + name)
+            FaultPoint.hit("after-reject-move")
+            try store.writer.write { try Ledger.finish($0, file: id) }
         } catch {
-            logger.error("could not move a rejected file aside", metadata: [
+            logger.error("could not set a rejected file aside; it stays for the next scan", metadata: [
                 "source": "\(source.name)", "file": "\(name)", "error": "\(error)",
             ])
         }

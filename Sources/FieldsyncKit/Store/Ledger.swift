@@ -77,12 +77,21 @@ enum Ledger {
         try db.execute(sql: "UPDATE file SET finished = 1 WHERE id = ?", arguments: [id])
     }
 
+    /// Records a rejection before the file is moved aside (unfinished until it is). A
+    /// rejection of the same file (source, name and bytes) that a kill interrupted is
+    /// taken up again rather than counted twice.
     static func rejected(_ db: Database, sha256: String, source: String, name: String, size: Int64,
-                         receivedAt: Timestamp, problems: [Problem]) throws {
+                         receivedAt: Timestamp, problems: [Problem]) throws -> Int64 {
+        if let id = try Int64.fetchOne(db, sql: """
+            SELECT id FROM file WHERE outcome = 'rejected' AND finished = 0 AND source = ? AND name = ? AND sha256 = ?
+            """, arguments: [source, name, sha256]) {
+            return id
+        }
         try db.execute(sql: """
             INSERT INTO file (sha256, source, name, size, received_at, outcome, finished, problems, first_problem)
-            VALUES (?, ?, ?, ?, ?, 'rejected', 1, ?, ?)
+            VALUES (?, ?, ?, ?, ?, 'rejected', 0, ?, ?)
             """, arguments: [sha256, source, name, size, receivedAt.microseconds, problems.count,
                              problems.first?.description])
+        return db.lastInsertedRowID
     }
 }

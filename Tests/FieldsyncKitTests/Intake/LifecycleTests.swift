@@ -96,6 +96,30 @@ final class LifecycleTests: XCTestCase {
             XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: site.setup.config.stateDirectory + "/incoming"), [])
         }
     }
+
+    /// kill -9 after the ledger counted a rejection (and after the file was moved
+    /// aside): the rerun finishes it, and the rejection is counted exactly once.
+    func testKillDuringRejectionCountsItOnce() throws {
+        let bad = good.replacingOccurrences(of: "\"value\": 2", with: "\"value\": -2")
+        for point in ["after-reject-ledger", "after-reject-move"] {
+            let site = try TestSite()
+            try site.drop("shouning", "bad.json", bad)
+            let killed = try runFieldsync(["ingest", "--config", site.configPath], fault: point)
+            XCTAssertEqual(killed.status, SIGKILL, "\(point): the process must really die there")
+            XCTAssertEqual(try site.count("SELECT count(*) FROM file WHERE outcome = 'rejected'"), 1, point)
+
+            let rerun = try runFieldsync(["ingest", "--config", site.configPath])
+            XCTAssertEqual(rerun.status, 0, rerun.output)
+            XCTAssertFalse(site.exists(site.dir("shouning") + "/bad.json"), point)
+            XCTAssertTrue(site.exists(site.dir("shouning") + "/rejected/bad.json"), point)
+            let errors = try XCTUnwrap(site.read(site.dir("shouning") + "/rejected/bad.json.errors.txt"), point)
+            XCTAssertTrue(errors.contains("value"), errors)
+            XCTAssertEqual(try site.count("SELECT count(*) FROM file WHERE outcome = 'rejected'"), 1, "\(point): counted once")
+            if point == "after-reject-ledger" {
+                XCTAssertEqual(try site.count("SELECT count(*) FROM file WHERE outcome = 'rejected' AND finished = 1"), 1, point)
+            }
+        }
+    }
 }
 
 /// Runs the built `fieldsync` binary; returns its exit status (or the signal that
