@@ -89,17 +89,6 @@ enum StoreGrowth {
         return rows
     }
 
-    private static func prepareSite(_ dir: String, base: String) {
-        try? FileManager.default.removeItem(atPath: dir)
-        makeDirectory(dir + "/spool/inspectors")
-        do {
-            try DataSet.configText().write(toFile: dir + "/fieldsync.toml", atomically: true, encoding: .utf8)
-            try FileManager.default.copyItem(atPath: base + "/scheme.toml", toPath: dir + "/scheme.toml")
-        } catch {
-            die("cannot prepare \(dir): \(error)")
-        }
-    }
-
     private static func place(_ file: String, in dir: String, as name: String) {
         placeFile(file, dir + "/spool/inspectors/" + name)
     }

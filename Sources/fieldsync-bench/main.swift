@@ -356,9 +356,8 @@ func sqlitePeakRSS(_ sqlite3: String, csv: String, dir: String) -> Int? {
     }
 }
 
-/// One fieldsync run in a fresh directory: config, scheme, spool with the CSV, no state.
-func runFieldsync(base: String, csv: String, records: Int, rep: Int, selfPath: String) -> ChildResult {
-    let dir = base + "/fieldsync-\(records)-\(rep)"
+/// A fresh fieldsync site in `dir`: config, the scheme from `base`, an empty spool, no state.
+func prepareSite(_ dir: String, base: String) {
     try? FileManager.default.removeItem(atPath: dir)
     makeDirectory(dir + "/spool/inspectors")
     do {
@@ -367,6 +366,12 @@ func runFieldsync(base: String, csv: String, records: Int, rep: Int, selfPath: S
     } catch {
         die("cannot prepare \(dir): \(error)")
     }
+}
+
+/// One fieldsync run in a fresh directory: config, scheme, spool with the CSV, no state.
+func runFieldsync(base: String, csv: String, records: Int, rep: Int, selfPath: String) -> ChildResult {
+    let dir = base + "/fieldsync-\(records)-\(rep)"
+    prepareSite(dir, base: base)
     let name = "察访核验-抽查-\(records).csv"
     placeFile(csv, dir + "/spool/inspectors/" + name)
     var r = spawnAndMeasure([selfPath, "--child", "ingest", dir], dir: dir, tag: "ingest")
