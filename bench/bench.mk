@@ -1,5 +1,6 @@
 # The ingest benchmark: fieldsync's full intake versus `sqlite3 .import` on the same
-# CSV, at 50k / 200k / 400k records, with fieldsync's peak RSS. Included from the
+# CSV, at 50k / 200k / 400k records, with fieldsync's peak RSS; then, at 200k, new
+# ids, new revisions and a corrected re-send into a filled store. Included from the
 # top-level Makefile; `make bench`. Not a test: it prints figures, it fails only if
 # an ingest fails or counts wrong.
 #
