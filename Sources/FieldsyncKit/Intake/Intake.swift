@@ -259,8 +259,19 @@ public final class Intake: Sendable {
     /// ledger entry finished: a kill at any point leaves either the file to be rejected
     /// again under the same ledger entry, or a file aside that is counted once — never
     /// a file without reasons or a rejection `status` does not count.
-    private func reject(source: Source, name: String, staged: StagedFile?, receivedAt: Timestamp,
+    ///
+    /// Only the file that was read is moved: one replaced meanwhile under the same name
+    /// is left for the next scan.
+    func reject(source: Source, name: String, staged: StagedFile?, receivedAt: Timestamp,
                         problems: [Problem]) -> FileOutcome {
+        var st = stat()
+        guard lstat(source.path + "/" + name, &st) == 0 else { return .skipped }
+        if let staged, UInt64(st.st_dev) != staged.device || UInt64(st.st_ino) != staged.inode {
+            return .skipped
+        }
+        // Renamed into the drop directory (or written) at this time; moving it aside
+        // would change it again.
+        let changedAt = Timestamp(microseconds: Int64(st.st_ctim.tv_sec) * 1_000_000 + Int64(st.st_ctim.tv_nsec) / 1000)
         let dir = source.path + "/rejected"
         var lines = problems.prefix(Intake.maxProblems).map(\.description)
         if problems.count > Intake.maxProblems {
@@ -270,7 +281,8 @@ public final class Intake: Sendable {
         do {
             let id = try store.writer.write { db in
                 try Ledger.rejected(db, sha256: staged?.sha256 ?? "", source: source.name, name: name,
-                                    size: staged?.size ?? 0, receivedAt: receivedAt, problems: problems)
+                                    size: staged?.size ?? 0, receivedAt: receivedAt, changedAt: changedAt,
+                                    problems: problems)
             }
             FaultPoint.hit("after-reject-ledger")
             try FileSync.makeDirectory(dir, mode: 0o750)

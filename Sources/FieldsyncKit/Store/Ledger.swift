@@ -78,13 +78,17 @@ enum Ledger {
     }
 
     /// Records a rejection before the file is moved aside (unfinished until it is). A
-    /// rejection of the same file (source, name and bytes) that a kill interrupted is
-    /// taken up again rather than counted twice.
+    /// rejection of this very file that a kill interrupted before the move is taken up
+    /// again rather than counted twice: an unfinished entry for the same source, name
+    /// and bytes, begun after the file last changed (`changedAt`, its ctime). A file
+    /// that was moved aside and dropped again has changed since: a new rejection.
     static func rejected(_ db: Database, sha256: String, source: String, name: String, size: Int64,
-                         receivedAt: Timestamp, problems: [Problem]) throws -> Int64 {
+                         receivedAt: Timestamp, changedAt: Timestamp, problems: [Problem]) throws -> Int64 {
         if let id = try Int64.fetchOne(db, sql: """
             SELECT id FROM file WHERE outcome = 'rejected' AND finished = 0 AND source = ? AND name = ? AND sha256 = ?
-            """, arguments: [source, name, sha256]) {
+              AND received_at >= ?
+            ORDER BY id DESC LIMIT 1
+            """, arguments: [source, name, sha256, changedAt.microseconds]) {
             return id
         }
         try db.execute(sql: """

@@ -118,7 +118,30 @@ final class LifecycleTests: XCTestCase {
             if point == "after-reject-ledger" {
                 XCTAssertEqual(try site.count("SELECT count(*) FROM file WHERE outcome = 'rejected' AND finished = 1"), 1, point)
             }
+            // The same bad file dropped again later is a rejection of its own.
+            try site.drop("shouning", "bad.json", bad)
+            XCTAssertEqual(try runFieldsync(["ingest", "--config", site.configPath]).status, 0)
+            XCTAssertFalse(site.exists(site.dir("shouning") + "/bad.json"), point)
+            XCTAssertEqual(try site.count("SELECT count(*) FROM file WHERE outcome = 'rejected'"), 2, "\(point): dropped twice")
         }
+    }
+
+    /// A file replaced under the same name while it was read is not the one moved
+    /// aside: the replacement waits for the next scan, and nothing is counted.
+    func testAFileReplacedWhileReadIsNotMovedAside() throws {
+        let site = try TestSite()
+        let bad = good.replacingOccurrences(of: "\"value\": 2", with: "\"value\": -2")
+        try site.drop("shouning", "x.json", bad)
+        let staged = try DropFile.stage(directory: site.dir("shouning"), name: "x.json", maxSize: 1 << 20,
+                                        incoming: site.setup.config.stateDirectory + "/incoming")
+        defer { unlink(staged.path) }
+        try site.drop("shouning", "x.json", good)  // a new file (inode) under the same name
+        let replaced = site.intake.reject(source: site.source("shouning"), name: "x.json", staged: staged,
+                                          receivedAt: .now(), problems: [Problem(.file, zh: "坏", en: "bad")])
+        XCTAssertEqual(replaced.problems.count, 0, "skipped, not rejected")
+        XCTAssertTrue(site.exists(site.dir("shouning") + "/x.json"))
+        XCTAssertEqual(try site.count("SELECT count(*) FROM file"), 0)
+        XCTAssertEqual(site.intake.process(source: site.source("shouning"), name: "x.json").receipt?.counts.imported, 1)
     }
 }
 
