@@ -1,7 +1,8 @@
-// The store as it grows: the same intake into a store that already holds the main data
-// set, for the three files an office sends after the first one — new records, a new
-// revision of every record, and the same spreadsheet again with one row corrected —
-// beside sqlite3 appending the new records to its already filled table.
+// The store as it grows: after the main data set, three more files into the same store,
+// each finding it as the one before left it — new records; the first spreadsheet sent
+// again with one row corrected; a new revision of every record of the first — beside
+// sqlite3 appending the new records to its already filled table (which, as in the main
+// comparison, has no key or index to keep).
 
 import Foundation
 import Glibc
@@ -25,8 +26,8 @@ enum StoreGrowth {
 
     /// Writes the three follow-up files derived from the main CSV (whose ids are
     /// `sc-2026-…`, revision in the 8th column, and nothing before the note quoted):
-    /// the same rows under new ids; every row at revision 3; and the first row at
-    /// revision 5 with another inspector, the rest unchanged.
+    /// the same rows under new ids; the first row at revision 5 with another
+    /// inspector, the rest unchanged; and every row at revision 3.
     static func deriveFiles(from csv: String, into dir: String) -> (newIDs: String, revisions: String, oneChanged: String) {
         guard let text = try? String(contentsOfFile: csv, encoding: .utf8) else { die("cannot read \(csv)") }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -56,10 +57,15 @@ enum StoreGrowth {
     /// main CSV (untimed), and returns one row per follow-up file.
     static func run(base: String, csv: String, records: Int, reps: Int, selfPath: String, sqlite3: String) -> [Row] {
         let files = deriveFiles(from: csv, into: base)
+        let n = grouped(records), twice = grouped(2 * records)
         let steps = [
-            (Step(label: "\(grouped(records)) new ids into a store of \(grouped(records))", name: "b-new.csv", imported: records), files.newIDs),
-            (Step(label: "a new revision of each of the first file's \(grouped(records)) ids", name: "c-revisions.csv", updated: records), files.revisions),
-            (Step(label: "the first file again with one row corrected", name: "d-corrected.csv", updated: 1, ignored: records - 1), files.oneChanged),
+            (Step(label: "\(n) new ids (store: \(n) ids)", name: "b-new.csv", imported: records), files.newIDs),
+            // Unchanged rows: the same id, revision and content again.
+            (Step(label: "the first file again, one row corrected (store: \(twice) ids)", name: "c-corrected.csv",
+                  updated: 1, ignored: records - 1), files.oneChanged),
+            // The corrected row is already at revision 5: 3 is older there.
+            (Step(label: "a new revision of each id of the first file (store: \(twice) ids)", name: "d-revisions.csv",
+                  updated: records - 1, ignored: 1), files.revisions),
         ]
         var rows = steps.map { Row(label: $0.0.label) }
         for rep in 0..<reps {
@@ -105,7 +111,7 @@ enum StoreGrowth {
 
     /// The rows as a Markdown table.
     static func report(_ rows: [Row]) -> String {
-        var out = "| file into the filled store | fieldsync median | CPU | sqlite3 `.import` appending, median | ratio |\n"
+        var out = "| next file into the store | fieldsync median | CPU | sqlite3 `.import` appending, median | ratio |\n"
         out += "| --- | --: | --: | --: | --: |\n"
         for row in rows {
             let f = median(row.fieldsync.map(\.seconds)), cpu = median(row.fieldsync.map(\.cpuSeconds))

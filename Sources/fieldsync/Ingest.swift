@@ -36,5 +36,6 @@ struct Ingest: AsyncParsableCommand {
             }
         }
         printOut("\(accepted) accepted, \(rejected) rejected\n")
+        try? store.close()
     }
 }

@@ -32,6 +32,18 @@ public final class Store: Sendable {
         return Store(writer: pool, path: path)
     }
 
+    /// Checkpoints the WAL into the database file and closes the store's connections:
+    /// a one-shot command leaves a database file that holds everything.
+    ///
+    /// Explicitly, because SQLite's own checkpoint at the last close never runs here:
+    /// GRDB closes the pool's writer before its readers, and a reader cannot.
+    public func close() throws {
+        if writer is DatabasePool {
+            try writer.writeWithoutTransaction { _ = try $0.checkpoint(.truncate) }
+        }
+        try writer.close()
+    }
+
     /// A throw-away store in memory with the same schema.
     public static func inMemory() throws -> Store {
         let queue = try DatabaseQueue(configuration: configuration())

@@ -18,4 +18,23 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(synchronous, 2, "PRAGMA synchronous on the writer: 2 is FULL, 1 NORMAL")
         XCTAssertEqual(pageSize, 16384, "a new store is created with 16 KiB pages")
     }
+
+    /// A one-shot command closes the store with everything in the database file: the
+    /// WAL is checkpointed and emptied, and the data reads back from a new opening.
+    func testClosingCheckpointsTheWAL() throws {
+        let dir = NSTemporaryDirectory() + "fieldsync-store-" + UUID().uuidString.prefix(8)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let store = try Store.open(directory: dir)
+        try store.writer.write { db in
+            try db.execute(sql: "INSERT INTO file (sha256, source, name, size, received_at, outcome) VALUES ('x', 's', 'n', 1, 0, 'accepted')")
+        }
+        _ = try store.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM file") }  // a reader is open too
+        let walBefore = try FileManager.default.attributesOfItem(atPath: dir + "/fieldsync.sqlite-wal")[.size] as? Int
+        XCTAssertGreaterThan(walBefore ?? 0, 0)
+        try store.close()
+        let walAfter = (try? FileManager.default.attributesOfItem(atPath: dir + "/fieldsync.sqlite-wal")[.size] as? Int) ?? 0
+        XCTAssertEqual(walAfter, 0)
+        let again = try Store.open(directory: dir)
+        XCTAssertEqual(try again.writer.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM file") }, 1)
+    }
 }
