@@ -586,7 +586,7 @@ for row in rows { print("| " + row.joined(separator: " | ") + " |") }
 print("")
 print("Wall time spawn→exit of each child, fresh directories every run; fieldsync = the whole intake "
     + "(config, store open, staging + sha256, parse, validate, reconcile, commit with synchronous=FULL, "
-    + "archive, receipt, removal), \(DataSet.units) units × \(DataSet.indicators) indicators, all `spotcheck`; "
+    + "archive, receipt, removal, closing checkpoint), \(DataSet.units) units × \(DataSet.indicators) indicators, all `spotcheck`; "
     + "sqlite3 = `\(sqliteVer)` `.import --csv` of the same bytes. "
     + "ratio = sqlite3 ÷ fieldsync time, median (and min); ≥ 0.5 is the target. "
     + "CPU = user + system time of each child (median), steadier than wall time on a busy machine. \(ProcessInfo.processInfo.activeProcessorCount) cores.")
