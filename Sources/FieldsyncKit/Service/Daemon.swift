@@ -94,6 +94,11 @@ public final class Daemon: Sendable {
         signalTask.cancel()
         watchTask.cancel()
         await courierTask.value
+        do {
+            try service.store.close()
+        } catch {
+            logger.warning("could not close the store cleanly; SQLite recovers it at the next start", metadata: ["error": "\(error)"])
+        }
         return 0
     }
 

@@ -33,13 +33,15 @@ public final class Store: Sendable {
     }
 
     /// Checkpoints the WAL into the database file and closes the store's connections:
-    /// a one-shot command leaves a database file that holds everything.
+    /// a command leaves a database file that holds everything committed.
     ///
     /// Explicitly, because SQLite's own checkpoint at the last close never runs here:
-    /// GRDB closes the pool's writer before its readers, and a reader cannot.
+    /// GRDB closes the pool's writer before its readers, and a reader cannot. Passive:
+    /// it never waits for another process reading the store (`status`, `scores`); what
+    /// a reader still needs stays in the WAL for the next checkpoint.
     public func close() throws {
         if writer is DatabasePool {
-            try writer.writeWithoutTransaction { _ = try $0.checkpoint(.truncate) }
+            try writer.writeWithoutTransaction { _ = try $0.checkpoint(.passive) }
         }
         try writer.close()
     }
