@@ -144,6 +144,8 @@ public struct RecordValidator: Sendable {
     }
 
     /// Returns the record, or nil after appending every problem found to `problems`.
+    /// Mutating only to remember its last scheme lookups: the result depends on the
+    /// record alone.
     public mutating func validate(_ raw: RawRecord, problems: inout [Problem]) -> Record? {
         let at = raw.location
         let before = problems.count
