@@ -40,7 +40,7 @@ enum StoreGrowth {
         }
         func write(_ name: String, _ rows: [String]) -> String {
             let path = dir + "/" + name
-            do { try ([header] + rows + [""]).joined(separator: "\n").write(toFile: path, atomically: true, encoding: .utf8) } catch {
+            do { try ([header] + rows + [""]).joined(separator: "\n").write(toFile: path, atomically: false, encoding: .utf8) } catch {
                 die("cannot write \(path): \(error)")
             }
             return path

@@ -226,7 +226,7 @@ enum DataSet {
     static func generate(records: Int, dir: String) -> (csv: String, bytes: Int) {
         makeDirectory(dir)
         do {
-            try schemeText().write(toFile: dir + "/scheme.toml", atomically: true, encoding: .utf8)
+            try schemeText().write(toFile: dir + "/scheme.toml", atomically: false, encoding: .utf8)
         } catch {
             die("cannot write the scheme: \(error)")
         }
@@ -364,7 +364,7 @@ func prepareSite(_ dir: String, base: String) {
     try? FileManager.default.removeItem(atPath: dir)
     makeDirectory(dir + "/spool/inspectors")
     do {
-        try DataSet.configText().write(toFile: dir + "/fieldsync.toml", atomically: true, encoding: .utf8)
+        try DataSet.configText().write(toFile: dir + "/fieldsync.toml", atomically: false, encoding: .utf8)
         try FileManager.default.copyItem(atPath: base + "/scheme.toml", toPath: dir + "/scheme.toml")
     } catch {
         die("cannot prepare \(dir): \(error)")
@@ -446,7 +446,7 @@ if arguments.first == "--generate" {
     let dir = arguments[2]
     let (csv, bytes) = DataSet.generate(records: n, dir: dir)
     makeDirectory(dir + "/spool/inspectors")
-    try? DataSet.configText().write(toFile: dir + "/fieldsync.toml", atomically: true, encoding: .utf8)
+    try? DataSet.configText().write(toFile: dir + "/fieldsync.toml", atomically: false, encoding: .utf8)
     placeFile(csv, dir + "/spool/inspectors/察访核验-抽查-\(n).csv")
     print("wrote \(dir): \(grouped(n)) records, \(grouped(bytes)) bytes; run: fieldsync ingest --config \(dir)/fieldsync.toml")
     exit(0)
@@ -458,7 +458,7 @@ let selfPath = selfExecutable()
 let base = options.dir ?? (NSTemporaryDirectory() + "fieldsync-bench-\(getpid())")
 makeDirectory(base)
 do {
-    try DataSet.schemeText().write(toFile: base + "/scheme.toml", atomically: true, encoding: .utf8)
+    try DataSet.schemeText().write(toFile: base + "/scheme.toml", atomically: false, encoding: .utf8)
 } catch {
     die("cannot write the scheme: \(error)")
 }

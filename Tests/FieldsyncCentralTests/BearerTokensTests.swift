@@ -6,13 +6,13 @@ import XCTest
 final class BearerTokensTests: CentralTestCase {
     func testTokenFileIsTrimmedAndSkipsCommentsAndBlankLines() throws {
         let path = directory.appendingPathComponent("tokens").path
-        try "# ningde\n  tok-one  \r\n\n\ttok-two\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "# ningde\n  tok-one  \r\n\n\ttok-two\n".write(toFile: path, atomically: false, encoding: .utf8)
         XCTAssertEqual(try BearerTokens.read(fromFile: path), BearerTokens(["tok-one", "tok-two"]))
     }
 
     func testEmptyOrMissingTokenFileIsAnError() throws {
         let path = directory.appendingPathComponent("empty").path
-        try "\n# nothing\n".write(toFile: path, atomically: true, encoding: .utf8)
+        try "\n# nothing\n".write(toFile: path, atomically: false, encoding: .utf8)
         XCTAssertThrowsError(try BearerTokens.read(fromFile: path))
         XCTAssertThrowsError(try BearerTokens.read(fromFile: directory.appendingPathComponent("missing").path))
     }

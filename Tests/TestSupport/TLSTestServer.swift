@@ -50,7 +50,7 @@ public final class TLSTestServer {
                 name: "fieldsync-test-client", key: path("client.key"), cert: path("client.pem"),
                 extensions: "extendedKeyUsage=clientAuth\n",
                 caKey: path("ca.key"), caCert: path("ca.pem"), directory: directory)
-            try Self.script.write(toFile: path("server.py"), atomically: true, encoding: .utf8)
+            try Self.script.write(toFile: path("server.py"), atomically: false, encoding: .utf8)
         } catch {
             try? FileManager.default.removeItem(at: directory)
             throw error
@@ -135,7 +135,7 @@ public final class TLSTestServer {
         caKey: String, caCert: String, directory: URL
     ) throws {
         let csr = cert + ".csr", ext = cert + ".ext"
-        try (extensions + "basicConstraints=critical,CA:FALSE\n").write(toFile: ext, atomically: true, encoding: .utf8)
+        try (extensions + "basicConstraints=critical,CA:FALSE\n").write(toFile: ext, atomically: false, encoding: .utf8)
         try openssl(["req", "-new"] + curve + ["-keyout", key, "-out", csr, "-subj", "/CN=\(name)"])
         try openssl(["x509", "-req", "-in", csr, "-CA", caCert, "-CAkey", caKey,
                      "-set_serial", "\(UInt32.random(in: 1...UInt32.max))",

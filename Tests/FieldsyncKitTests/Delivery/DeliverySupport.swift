@@ -44,7 +44,7 @@ extension TestSite {
     var tokenPath: String { root + "/token" }
 
     func writeToken(_ token: String) throws {
-        try (token + "\n").write(toFile: tokenPath, atomically: true, encoding: .utf8)
+        try (token + "\n").write(toFile: tokenPath, atomically: false, encoding: .utf8)
     }
 
     var office: String { setup.config.office }

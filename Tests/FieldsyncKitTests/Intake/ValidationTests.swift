@@ -138,7 +138,7 @@ final class ValidationTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/fieldsync.toml"
         func load(_ text: String) -> ConfigError? {
-            try? text.write(toFile: path, atomically: true, encoding: .utf8)
+            try? text.write(toFile: path, atomically: false, encoding: .utf8)
             do { _ = try Config.load(path); return nil } catch { return error }
         }
         let base = "office = \"x\"\nstate_dir = \"s\"\nschemes = [\"a.toml\"]\n"

@@ -30,7 +30,7 @@ final class DaemonSite {
         root = (base.hasSuffix("/") ? base : base + "/") + "fieldsync-daemon-" + UUID().uuidString.prefix(8).lowercased()
         configPath = root + "/fieldsync.toml"
         try FileManager.default.createDirectory(atPath: outside, withIntermediateDirectories: true)
-        try TestSite.scheme.write(toFile: root + "/scheme.toml", atomically: true, encoding: .utf8)
+        try TestSite.scheme.write(toFile: root + "/scheme.toml", atomically: false, encoding: .utf8)
         try writeConfig(extraConfig)
         for source in DaemonSite.sources {
             try FileManager.default.createDirectory(atPath: dir(source), withIntermediateDirectories: true)
@@ -42,7 +42,7 @@ final class DaemonSite {
     /// Replaces the config atomically (as an editor or config management would).
     func writeConfig(_ extra: String = "", extraSources: String = "") throws {
         try TestSite.config(extra: extra, extraSources: extraSources)
-            .write(toFile: configPath, atomically: true, encoding: .utf8)
+            .write(toFile: configPath, atomically: false, encoding: .utf8)
     }
 
     func dir(_ source: String) -> String { root + "/spool/" + source }

@@ -195,7 +195,7 @@ final class DaemonTests: XCTestCase {
         let daemon = try start(site)
         let secret = site.root + "/secret.json"
         let secretText = Records.reportJSON(unit: "shouning", id: "secret")
-        try secretText.write(toFile: secret, atomically: true, encoding: .utf8)
+        try secretText.write(toFile: secret, atomically: false, encoding: .utf8)
         let dir = site.dir("shouning")
 
         // Each made outside and renamed in, as a drop arrives; and one FIFO made in place.
@@ -300,7 +300,7 @@ final class DaemonTests: XCTestCase {
         XCTAssertEqual(try site.count("SELECT count(*) FROM file WHERE source = 'inspectors2' AND outcome = 'accepted'"), 1)
 
         // A bad one: a syntax error. Logged, and the previous config stays in force.
-        try "office = \"test-office\"\n[[source]\nname = ".write(toFile: site.configPath, atomically: true, encoding: .utf8)
+        try "office = \"test-office\"\n[[source]\nname = ".write(toFile: site.configPath, atomically: false, encoding: .utf8)
         mark = daemon.logLength
         daemon.signal(SIGHUP)
         let log = try daemon.waitForLog("reload failed", after: mark)

@@ -92,7 +92,7 @@ final class TestSite {
     init(push: String? = nil, extraConfig: String = "", file: StaticString = #filePath) throws {
         root = NSTemporaryDirectory() + "fieldsync-test-" + UUID().uuidString.prefix(8).lowercased()
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        try TestSite.scheme.write(toFile: root + "/scheme.toml", atomically: true, encoding: .utf8)
+        try TestSite.scheme.write(toFile: root + "/scheme.toml", atomically: false, encoding: .utf8)
         var config = TestSite.config()
         if let push {
             config += """
@@ -105,7 +105,7 @@ final class TestSite {
                 """
         }
         config += extraConfig
-        try config.write(toFile: root + "/fieldsync.toml", atomically: true, encoding: .utf8)
+        try config.write(toFile: root + "/fieldsync.toml", atomically: false, encoding: .utf8)
         setup = try Setup.load(config: root + "/fieldsync.toml")
         store = try Store.open(directory: setup.config.stateDirectory)
         var logger = Logger(label: "test")
