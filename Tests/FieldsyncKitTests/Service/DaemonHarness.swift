@@ -39,10 +39,12 @@ final class DaemonSite {
 
     deinit { try? FileManager.default.removeItem(atPath: root) }
 
-    /// Replaces the config atomically (as an editor or config management would).
+    /// Replaces the config atomically (as an editor or config management would):
+    /// written beside it, then renamed over it.
     func writeConfig(_ extra: String = "", extraSources: String = "") throws {
         try TestSite.config(extra: extra, extraSources: extraSources)
-            .write(toFile: configPath, atomically: false, encoding: .utf8)
+            .write(toFile: configPath + ".new", atomically: false, encoding: .utf8)
+        guard rename(configPath + ".new", configPath) == 0 else { throw POSIXError(.init(rawValue: errno) ?? .EIO) }
     }
 
     func dir(_ source: String) -> String { root + "/spool/" + source }
