@@ -76,6 +76,11 @@ func openStore(_ setup: Setup) -> Store {
     }
 }
 
+/// The store and the service over it, or the end of the command with one sentence.
+func openService(_ setup: Setup) -> Service {
+    Service(setup: setup, store: openStore(setup), logger: makeLogger())
+}
+
 func makeLogger(_ label: String = "fieldsync") -> Logger {
     var logger = Logger(label: label)
     logger.logLevel = ProcessInfo.processInfo.environment["FIELDSYNC_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info

@@ -11,8 +11,7 @@ struct Ingest: AsyncParsableCommand {
 
     func run() async throws {
         let setup = try options.loadSetup()
-        let store = openStore(setup)
-        let service = Service(setup: setup, store: store, logger: makeLogger())
+        let service = openService(setup)
         do {
             try service.intake.recover()
         } catch {
@@ -36,6 +35,6 @@ struct Ingest: AsyncParsableCommand {
             }
         }
         printOut("\(accepted) accepted, \(rejected) rejected\n")
-        try? store.close()
+        try? service.store.close()
     }
 }

@@ -13,8 +13,7 @@ struct Push: AsyncParsableCommand {
     func run() async throws {
         let setup = try options.loadSetup()
         guard let push = setup.config.push else { fail("no [push] table in \(setup.config.file): nothing to deliver to") }
-        let store = openStore(setup)
-        let service = Service(setup: setup, store: store, logger: makeLogger())
+        let service = openService(setup)
         let reports: [DeliveryReport]
         do {
             try service.restage()

@@ -16,8 +16,7 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         let setup = try options.loadSetup()
-        let store = openStore(setup)
-        let service = Service(setup: setup, store: store, logger: makeLogger())
+        let service = openService(setup)
         let report: StatusReport
         do {
             report = try StatusReport.gather(service: service)
