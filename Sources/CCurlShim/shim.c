@@ -28,10 +28,6 @@ CURLcode fs_curl_setopt_header_callback(CURL *handle, fs_curl_data_callback call
     return curl_easy_setopt(handle, CURLOPT_HEADERFUNCTION, callback);
 }
 
-CURLcode fs_curl_setopt_read_callback(CURL *handle, fs_curl_data_callback callback) {
-    return curl_easy_setopt(handle, CURLOPT_READFUNCTION, callback);
-}
-
 CURLcode fs_curl_setopt_xferinfo_callback(CURL *handle, fs_curl_xferinfo_callback callback) {
     return curl_easy_setopt(handle, CURLOPT_XFERINFOFUNCTION, callback);
 }

@@ -33,18 +33,6 @@ public enum CurlClient {
         }
         return try result.get()
     }
-
-    /// Sends `request` on the calling thread, blocking it until the transfer ends.
-    /// For callers that already own a dedicated thread; never call it from async
-    /// code, which would block a cooperative-pool thread.
-    public static func performBlocking(_ request: HTTPRequest) -> Result<HTTPResponse, CurlError> {
-        Transfer.run(request, cancellation: nil)
-    }
-
-    /// The libcurl version string, e.g. `libcurl/7.88.1 OpenSSL/3.0.11 ...`.
-    public static var libcurlVersion: String {
-        curl_version().map { String(cString: $0) } ?? "unknown"
-    }
 }
 
 /// Set from the task's cancellation handler, read by the transfer's progress

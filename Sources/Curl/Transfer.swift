@@ -7,7 +7,7 @@ private let globalInitCode: CURLcode = curl_global_init(fs_curl_global_default()
 /// One blocking libcurl transfer: configures an easy handle from an
 /// ``HTTPRequest``, performs it and collects the response.
 enum Transfer {
-    static func run(_ request: HTTPRequest, cancellation: CancellationFlag?) -> Result<HTTPResponse, CurlError> {
+    static func run(_ request: HTTPRequest, cancellation: CancellationFlag) -> Result<HTTPResponse, CurlError> {
         guard globalInitCode == CURLE_OK else {
             return .failure(CurlError(globalInitCode, detail: "curl_global_init failed"))
         }
@@ -63,11 +63,9 @@ enum Transfer {
             try easy.set(CURLOPT_WRITEDATA, pointer: userdata)
             try easy.check(fs_curl_setopt_header_callback(handle, headerCallback))
             try easy.set(CURLOPT_HEADERDATA, pointer: userdata)
-            if cancellation != nil {
-                try easy.check(fs_curl_setopt_xferinfo_callback(handle, progressCallback))
-                try easy.set(CURLOPT_XFERINFODATA, pointer: userdata)
-                try easy.set(CURLOPT_NOPROGRESS, 0)
-            }
+            try easy.check(fs_curl_setopt_xferinfo_callback(handle, progressCallback))
+            try easy.set(CURLOPT_XFERINFODATA, pointer: userdata)
+            try easy.set(CURLOPT_NOPROGRESS, 0)
 
             switch request.method {
             case "GET":
@@ -90,7 +88,7 @@ enum Transfer {
         let code = curl_easy_perform(handle)
         let truncated = code == CURLE_WRITE_ERROR && context.bodyTruncated
         guard code == CURLE_OK || truncated else {
-            if code == CURLE_ABORTED_BY_CALLBACK, cancellation?.isCancelled == true {
+            if code == CURLE_ABORTED_BY_CALLBACK, cancellation.isCancelled {
                 return .failure(CurlError(code, detail: "cancelled"))
             }
             return .failure(CurlError(code, detail: String(cString: errorBuffer)))
@@ -213,5 +211,5 @@ private let headerCallback: fs_curl_data_callback = { buffer, size, count, userd
 private let progressCallback: fs_curl_xferinfo_callback = { userdata, _, _, _, _ in
     guard let userdata else { return 0 }
     let context = Unmanaged<TransferContext>.fromOpaque(userdata).takeUnretainedValue()
-    return context.cancellation?.isCancelled == true ? 1 : 0
+    return context.cancellation.isCancelled ? 1 : 0
 }

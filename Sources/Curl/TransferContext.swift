@@ -2,12 +2,12 @@
 /// transfer's thread only; the callbacks reach it through an `Unmanaged` box.
 final class TransferContext {
     let bodyLimit: Int
-    let cancellation: CancellationFlag?
+    let cancellation: CancellationFlag
     private(set) var body: [UInt8] = []
     private(set) var bodyTruncated = false
     private(set) var headers: [(name: String, value: String)] = []
 
-    init(bodyLimit: Int, cancellation: CancellationFlag?) {
+    init(bodyLimit: Int, cancellation: CancellationFlag) {
         self.bodyLimit = bodyLimit
         self.cancellation = cancellation
     }

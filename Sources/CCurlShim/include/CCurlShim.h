@@ -21,7 +21,6 @@ CURLcode fs_curl_setopt_slist(CURL *handle, CURLoption option, struct curl_slist
 CURLcode fs_curl_setopt_off_t(CURL *handle, CURLoption option, curl_off_t value);
 CURLcode fs_curl_setopt_write_callback(CURL *handle, fs_curl_data_callback callback);
 CURLcode fs_curl_setopt_header_callback(CURL *handle, fs_curl_data_callback callback);
-CURLcode fs_curl_setopt_read_callback(CURL *handle, fs_curl_data_callback callback);
 
 /// Signature of CURLOPT_XFERINFOFUNCTION: return non-zero to abort the transfer
 /// (CURLE_ABORTED_BY_CALLBACK follows). Used for cooperative cancellation.
@@ -36,9 +35,5 @@ static inline long fs_curl_error_size(void) { return CURL_ERROR_SIZE; }
 
 /// CURL_GLOBAL_DEFAULT, a macro expression.
 static inline long fs_curl_global_default(void) { return CURL_GLOBAL_DEFAULT; }
-
-/// Returned from a write or header callback to abort the transfer
-/// (CURLE_WRITE_ERROR follows).
-static inline size_t fs_curl_abort_transfer(void) { return 0; }
 
 #endif
