@@ -16,9 +16,6 @@ struct UTF8Validator {
     private var lower: UInt8 = 0x80
     private var upper: UInt8 = 0xBF
     private(set) var valid = true
-    /// Offset of the first invalid byte, when not valid.
-    private(set) var errorOffset: Int64 = 0
-    private var offset: Int64 = 0
 
     mutating func feed(_ bytes: UnsafeRawBufferPointer) {
         guard valid else { return }
@@ -29,13 +26,11 @@ struct UTF8Validator {
             if needed == 0 {
                 while i + 8 <= n, bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self) & 0x8080_8080_8080_8080 == 0 {
                     i += 8
-                    offset += 8
                 }
                 guard i < n else { break }
             }
             let b = bytes[i]
             i += 1
-            defer { offset += 1 }
             if needed == 0 {
                 switch b {
                 case 0x00...0x7F: continue
@@ -46,10 +41,10 @@ struct UTF8Validator {
                 case 0xF0: needed = 3; lower = 0x90
                 case 0xF1...0xF3: needed = 3
                 case 0xF4: needed = 3; upper = 0x8F
-                default: fail(); return
+                default: valid = false; return
                 }
             } else {
-                guard b >= lower, b <= upper else { fail(); return }
+                guard b >= lower, b <= upper else { valid = false; return }
                 lower = 0x80
                 upper = 0xBF
                 needed -= 1
@@ -59,13 +54,8 @@ struct UTF8Validator {
 
     /// True when the input ended on a complete character.
     mutating func finish() -> Bool {
-        if needed != 0 { fail() }
+        if needed != 0 { valid = false }
         return valid
-    }
-
-    private mutating func fail() {
-        if valid { errorOffset = offset }
-        valid = false
     }
 }
 
