@@ -160,14 +160,12 @@ struct Reconciler {
 
     // MARK: SQLite C API on GRDB's prepared statements
 
-    /// Runs `body` on the statement with fresh bindings, and leaves it reset (no read
-    /// left pending in the transaction), whatever happens.
+    /// Runs `body` on the statement and leaves it reset (no read
+    /// left pending in the transaction), whatever happens. Every caller binds every
+    /// parameter (NULL included), so no binding is cleared: each call into SQLite
+    /// takes its connection mutex, and these run for every record of a file.
     private func withStatement<T>(_ statement: Statement, _ body: (OpaquePointer) throws -> T) throws -> T {
         let stmt = statement.sqliteStatement
-        // Reset after every use (below), so only the bindings need clearing here — and
-        // not for the inserts, which bind every parameter: each call into SQLite takes
-        // its connection mutex, and these run for every record of a file.
-        if statement !== insert && statement !== insertIfNew { sqlite3_clear_bindings(stmt) }
         defer { sqlite3_reset(stmt) }
         return try body(stmt)
     }
