@@ -72,10 +72,10 @@ enum DropFile {
     /// Opens `directory/name` without following links or blocking on FIFOs, checks the
     /// opened descriptor is a regular file within `maxSize`, and copies it to
     /// `incoming/`, hashing and checking UTF-8 on the way, then fsyncs the copy.
+    ///
+    /// The caller has already seen a regular file there with `entryType` (lstat), so
+    /// that a device is never opened at all; the checks here catch a swap in between.
     static func stage(directory: String, name: String, maxSize: Int64, incoming: String) throws(Refusal) -> StagedFile {
-        if let type = entryType(directory: directory, name: name), type != S_IFREG {
-            throw .notRegular(describe(type))
-        }
         let fd = open(directory + "/" + name, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
         guard fd >= 0 else {
             let e = errno

@@ -131,17 +131,21 @@ public final class Intake: Sendable {
     /// Validates a file as `source` would, reconciling against the store in a
     /// transaction that is always rolled back: nothing is stored (`fieldsync check`).
     public func check(path: String, source: Source) throws -> Result<ReceiptCounts, Problems> {
-        let dir = (path as NSString).deletingLastPathComponent
+        let parent = (path as NSString).deletingLastPathComponent
+        let dir = parent.isEmpty ? "." : parent
         let name = (path as NSString).lastPathComponent
         guard let format = RecordFormat(fileName: name) else {
             return .failure(Problems([Reason.unsupportedFileType]))
+        }
+        if let type = DropFile.entryType(directory: dir, name: name), type != S_IFREG {
+            return .failure(Problems([Refusal.notRegular(DropFile.describe(type)).problem]))
         }
         let scratch = NSTemporaryDirectory() + "fieldsync-check-\(UUID().uuidString.prefix(8))"
         try FileSync.makeDirectory(scratch)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         let staged: StagedFile
         do {
-            staged = try DropFile.stage(directory: dir.isEmpty ? "." : dir, name: name,
+            staged = try DropFile.stage(directory: dir, name: name,
                                         maxSize: setup.config.intake.maxFileSize, incoming: scratch)
         } catch {
             return .failure(Problems([error.problem]))
