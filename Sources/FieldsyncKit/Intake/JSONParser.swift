@@ -47,23 +47,13 @@ public struct JSONParser {
             for (n, (v, l)) in try array(depth: 0, lines: true).enumerated() { out.append((v, n, l)) }
         } else if bytes[i] == UInt8(ascii: "{") {
             let startLine = line
-            // Peek: a wrapper object has "records" holding an array.
             let save = (i, line, lineStart)
-            let obj = try value(depth: 0)
-            if case .object(let members) = obj, members.count == 1, members[0].0 == "records" {
-                (i, line, lineStart) = save
-                i += 1
-                skipWhitespace()
-                _ = try string()
-                skipWhitespace()
-                try expect(":")
-                skipWhitespace()
-                guard i < bytes.count, bytes[i] == UInt8(ascii: "[") else { throw error("\"records\" must be an array of record objects") }
-                for (n, (v, l)) in try array(depth: 1, lines: true).enumerated() { out.append((v, n, l)) }
-                skipWhitespace()
-                try expect("}")
+            if let records = try wrappedRecords() {
+                for (n, (v, l)) in records.enumerated() { out.append((v, n, l)) }
             } else {
-                out.append((obj, nil, startLine))
+                // Not the wrapper: read it again from its `{` as one record.
+                (i, line, lineStart) = save
+                out.append((try value(depth: 0), nil, startLine))
             }
         } else {
             throw error("a .json file must hold a record object, an array of records, or {\"records\": [...]}")
@@ -71,6 +61,33 @@ public struct JSONParser {
         skipWhitespace()
         guard i == bytes.count else { throw error("unexpected text after the JSON value") }
         return out
+    }
+
+    /// At a `{`: the records of `{"records": [...]}`, read once; nil (position left
+    /// anywhere) when the object is something else — another first key, or more
+    /// members after the array.
+    private mutating func wrappedRecords() throws(JSONSyntaxError) -> [(JSONValue, Int)]? {
+        i += 1
+        skipWhitespace()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\""), try string() == "records" else { return nil }
+        skipWhitespace()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
+        i += 1
+        skipWhitespace()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "[") else {
+            // `{"records": x}` with nothing else is a wrapper gone wrong, said at x.
+            let at = (i, line, lineStart)
+            _ = try value(depth: 1)
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "}") else { return nil }
+            (i, line, lineStart) = at
+            throw error("\"records\" must be an array of record objects")
+        }
+        let records = try array(depth: 1, lines: true)
+        skipWhitespace()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "}") else { return nil }
+        i += 1
+        return records
     }
 
     private func error(_ message: String) -> JSONSyntaxError {

@@ -98,4 +98,24 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(problems.first?.en.contains("unsupported file type"), true)
         XCTAssertTrue(site.exists(site.dir("fuan") + "/rejected/report.xlsx"))
     }
+
+    /// The three shapes of a `.json` file, and objects that only look like the wrapper.
+    func testJSONFileShapes() throws {
+        func shapes(_ text: String) throws -> [String] {
+            var parser = JSONParser(Array(text.utf8))
+            return try parser.parseRecords().map { "\($0.index.map(String.init) ?? "-")@\($0.line)" }
+        }
+        XCTAssertEqual(try shapes("{\"records\": [\n{\"id\": 1},\n {\"id\": 2}]}"), ["0@2", "1@3"])
+        XCTAssertEqual(try shapes("[{\"id\": 1}, {\"id\": 2}]"), ["0@1", "1@1"])
+        XCTAssertEqual(try shapes("\n{\"id\": 1}"), ["-@2"])
+        // Another member beside "records", or "records" not first: one record (whose
+        // unknown fields validation then reports).
+        XCTAssertEqual(try shapes("{\"records\": [{\"id\": 1}], \"by\": \"x\"}"), ["-@1"])
+        XCTAssertEqual(try shapes("{\"records\": 5, \"by\": \"x\"}"), ["-@1"])
+        XCTAssertEqual(try shapes("{\"by\": \"x\", \"records\": []}"), ["-@1"])
+        XCTAssertThrowsError(try shapes("{\"records\": 5}")) { error in
+            XCTAssertEqual((error as? JSONSyntaxError)?.message, "\"records\" must be an array of record objects")
+            XCTAssertEqual((error as? JSONSyntaxError)?.column, 13)
+        }
+    }
 }
