@@ -12,7 +12,6 @@ final class RecordPipeline: @unchecked Sendable {
     private var cancelled = false
     private var problems: [Problem] = []
     private var failure: (any Error)?
-    private let done = DispatchSemaphore(value: 0)
 
     static let batchSize = 512
     static let bufferedBatches = 8
@@ -46,7 +45,6 @@ final class RecordPipeline: @unchecked Sendable {
                 finished = true
                 condition.broadcast()
             }
-            done.signal()
         }
         thread.name = "fieldsync-read"
         thread.start()
@@ -76,8 +74,8 @@ final class RecordPipeline: @unchecked Sendable {
     /// Waits for the reader to end and returns the problems it found; rethrows an
     /// I/O failure (not the file's fault).
     func finish() throws -> [Problem] {
-        done.wait()
-        return try condition.withLock {
+        try condition.withLock {
+            while !finished { condition.wait() }
             if let failure { throw failure }
             return problems
         }
@@ -88,7 +86,7 @@ final class RecordPipeline: @unchecked Sendable {
         condition.withLock {
             cancelled = true
             condition.broadcast()
+            while !finished { condition.wait() }
         }
-        done.wait()
     }
 }
