@@ -53,8 +53,7 @@ public final class Intake: Sendable {
         for name in names where !DropFile.isTemporary(name) {
             var st = stat()
             guard lstat(source.path + "/" + name, &st) == 0, st.st_mode & S_IFMT != S_IFDIR else { continue }
-            let modified = Int64(st.st_mtim.tv_sec) * 1_000_000 + Int64(st.st_mtim.tv_nsec) / 1000
-            files.append(WaitingFile(name: name, modified: Timestamp(microseconds: modified),
+            files.append(WaitingFile(name: name, modified: Timestamp(st.st_mtim),
                                      isRegular: st.st_mode & S_IFMT == S_IFREG))
         }
         return files.sorted { ($0.modified, $0.name) < ($1.modified, $1.name) }
@@ -275,7 +274,7 @@ public final class Intake: Sendable {
         }
         // Renamed into the drop directory (or written) at this time; moving it aside
         // would change it again.
-        let changedAt = Timestamp(microseconds: Int64(st.st_ctim.tv_sec) * 1_000_000 + Int64(st.st_ctim.tv_nsec) / 1000)
+        let changedAt = Timestamp(st.st_ctim)
         let dir = source.path + "/rejected"
         var lines = problems.prefix(Intake.maxProblems).map(\.description)
         if problems.count > Intake.maxProblems {

@@ -110,14 +110,4 @@ public struct Record: Sendable, Hashable {
         self.by = by
         self.location = location
     }
-
-    /// True when two revisions say the same thing (the location does not count): the
-    /// test for "the same id and revision again" (a no-op) versus "other content" (an
-    /// error).
-    public func sameContent(as other: Record) -> Bool {
-        var a = self, b = other
-        a.location = .file
-        b.location = .file
-        return a == b
-    }
 }

@@ -271,10 +271,11 @@ public struct RecordValidator: Sendable {
                         if let dt = DecimalText.canonicalize(d), !dt.negative, !dt.isZero { record?.deduction = dt.text }
                         else { problems.append(Reason.invalid(at, "deduction", d, zh: "扣分必须是大于 0 的数", en: "must be a number > 0")) }
                     }
-                    if let i = text(.indicator), let period, lookUpIndicator(i, of: period) == nil {
+                    let indicator = text(.indicator)
+                    if let i = indicator, let period, lookUpIndicator(i, of: period) == nil {
                         problems.append(Reason.invalid(at, "indicator", i, zh: "不是该方案中的指标", en: "is not an indicator of the \(period.scheme.period) scheme"))
                     }
-                    record?.indicator = text(.indicator)
+                    record?.indicator = indicator
                 case .survey:
                     if let s = require(.score) {
                         if let dt = DecimalText(s), !dt.negative, let e = Exact(decimal: dt.canonical), e <= .hundred {

@@ -14,6 +14,11 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         self.microseconds = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
     }
 
+    /// A file time from `stat` (`st_mtim`, `st_ctim`).
+    public init(_ time: timespec) {
+        self.microseconds = Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_nsec) / 1000
+    }
+
     public static func now() -> Timestamp { Timestamp(Date()) }
 
     public static func < (a: Timestamp, b: Timestamp) -> Bool { a.microseconds < b.microseconds }
