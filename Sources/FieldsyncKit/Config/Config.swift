@@ -9,15 +9,10 @@ public enum Role: String, Sendable, Hashable, CaseIterable {
     /// The survey office (公众评议): public-evaluation results for any unit.
     case survey
 
-    public var kinds: Set<RecordKind> {
-        switch self {
-        case .reporter: [.report]
-        case .inspector: [.spotcheck, .finding]
-        case .survey: [.survey]
-        }
-    }
+    public var kinds: Set<RecordKind> { Set(RecordKind.allCases.filter(maySubmit)) }
 
-    /// Whether this role may submit records of `kind` (the check of every record).
+    /// Whether this role may submit records of `kind`: the one table of rights, a
+    /// switch because it is checked for every record.
     public func maySubmit(_ kind: RecordKind) -> Bool {
         switch (self, kind) {
         case (.reporter, .report), (.inspector, .spotcheck), (.inspector, .finding), (.survey, .survey): true

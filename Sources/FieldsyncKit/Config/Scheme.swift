@@ -38,7 +38,6 @@ public struct Scheme: Sendable {
     }
 
     public func unit(_ code: String) -> SchemeUnit? { units.first { $0.code == code } }
-    public func indicator(_ code: String) -> Indicator? { indicators.first { $0.code == code } }
 }
 
 /// A unit being evaluated: a county office, a district, or the city office itself.
@@ -118,13 +117,6 @@ public enum Aspect: String, Sendable, Hashable, CaseIterable {
     case business
     /// 行政能力建设 — administrative capacity.
     case capacity
-
-    public var chinese: String {
-        switch self {
-        case .business: "部门业务工作实绩"
-        case .capacity: "行政能力建设"
-        }
-    }
 }
 
 /// How an indicator's value becomes points (SPEC §5.1).

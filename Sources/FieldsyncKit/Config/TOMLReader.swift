@@ -66,8 +66,6 @@ final class TOMLReader {
         return ConfigError(file: file, keyPath: kp, line: kp.flatMap { source.line(of: $0) }, message: message)
     }
 
-    func has(_ key: String) -> Bool { table[key] != nil }
-
     private func value(_ key: String) -> TOMLValueConvertible? {
         read.insert(key)
         return table[key]
@@ -109,12 +107,6 @@ final class TOMLReader {
         if v.type == .double, let d = v.double, d.isFinite { return Exact(decimal: "\(d)") }
         if v.type == .string, let s = v.string { return Exact(decimal: s.trimmingCharacters(in: .whitespaces)) }
         return nil
-    }
-
-    func bool(_ key: String) throws(ConfigError) -> Bool? {
-        guard let v = value(key) else { return nil }
-        guard v.type == .bool, let b = v.bool else { throw error(key, "must be true or false") }
-        return b
     }
 
     /// A duration: `500ms`, `5s`, `10m`, `1h`, or a bare number of seconds.

@@ -17,10 +17,8 @@ public struct OutboxItem: Sendable, Hashable {
     public var period: String
     public var sequence: Int
     public var document: [UInt8]
-    public var state: String
+    /// Attempts made so far (the backoff grows with them).
     public var attempts: Int
-    public var nextAttemptAt: Timestamp?
-    public var createdAt: Timestamp
 
     /// `OFFICE/PERIOD/SEQUENCE`: the same for the same sequence forever (SPEC §7).
     public func idempotencyKey(office: String) -> String { "\(office)/\(period)/\(sequence)" }
@@ -85,7 +83,7 @@ public enum Outbox {
         let states = includeDead ? "('pending', 'dead')" : "('pending')"
         let timeCondition = includeDead ? "" : "AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
         let rows = try Row.fetchAll(db, sql: """
-            SELECT period, sequence, document, state, attempts, next_attempt_at, created_at FROM outbox
+            SELECT period, sequence, document, attempts FROM outbox
             WHERE state IN \(states) \(timeCondition) ORDER BY period, sequence
             """, arguments: includeDead ? [] : [now.microseconds])
         return rows.map(item)
@@ -99,9 +97,7 @@ public enum Outbox {
 
     static func item(_ row: Row) -> OutboxItem {
         let document: Data = row[2]
-        return OutboxItem(period: row[0], sequence: row[1], document: Array(document), state: row[3],
-                          attempts: row[4], nextAttemptAt: (row[5] as Int64?).map(Timestamp.init(microseconds:)),
-                          createdAt: Timestamp(microseconds: row[6]))
+        return OutboxItem(period: row[0], sequence: row[1], document: Array(document), attempts: row[3])
     }
 
     /// Records one delivery attempt and its consequence for the document.

@@ -20,7 +20,6 @@ public final class Daemon: Sendable {
     let watcher: DirectoryWatcher?
     /// Delivery, when `[push]` is configured; told after every change.
     let courier: Mutex<Courier?>
-    private let lastFile = Mutex<String?>(nil)
     private let missing = Mutex<Set<String>>([])
 
     public init(configPath: String, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
@@ -29,9 +28,7 @@ public final class Daemon: Sendable {
         let setup = try Setup.load(config: configPath)
         let store = try Store.open(directory: setup.config.stateDirectory)
         let service = Service(setup: setup, store: store, logger: logger)
-        try service.intake.recover()
-        try service.restage()
-        try service.reviveDead()
+        try service.prepare()
         current = Mutex(service)
         notifier = SystemdNotifier(environment: environment)
         watcher = setup.config.intake.watch == .inotify ? try DirectoryWatcher() : nil
@@ -134,7 +131,6 @@ public final class Daemon: Sendable {
         guard let source = service.setup.config.source(named: item.source) else { return }
         let outcome = service.intake.process(source: source, name: item.name)
         if case .skipped = outcome { return }
-        lastFile.withLock { $0 = "\(source.name)/\(item.name)" }
         if case .accepted(let receipt) = outcome, receipt.counts.changedAnything {
             courier.withLock { $0 }?.changed()
         }
@@ -220,9 +216,7 @@ public final class Daemon: Sendable {
         }
         let service = Service(setup: setup, store: old.store, logger: logger)
         do {
-            try service.intake.recover()
-            try service.restage()
-            try service.reviveDead()
+            try service.prepare()
         } catch {
             logger.error("reload could not prepare the new configuration; keeping the previous one", metadata: ["error": "\(error)"])
             return

@@ -29,6 +29,15 @@ public final class Service: Sendable {
         self.intake = Intake(setup: setup, store: store, logger: logger, onChange: hook)
     }
 
+    /// What the daemon does with a configuration before it works with it, at start
+    /// and at every reload: clear half-staged copies and make the drop directories,
+    /// stage the documents the (new) schemes call for, revive dead documents.
+    public func prepare() throws {
+        try intake.recover()
+        try restage()
+        try reviveDead()
+    }
+
     /// Makes documents central refused (dead) pending again. SPEC §7: a dead document is
     /// retried after a config reload; the daemon calls this when it (re)loads its config.
     public func reviveDead() throws {

@@ -101,7 +101,7 @@ extension TestSite {
     func item(_ sequence: Int) throws -> OutboxItem {
         let row = try store.writer.read { db in
             try Row.fetchOne(db, sql: """
-                SELECT period, sequence, document, state, attempts, next_attempt_at, created_at FROM outbox
+                SELECT period, sequence, document, attempts FROM outbox
                 WHERE period = '2026' AND sequence = ?
                 """, arguments: [sequence])
         }
