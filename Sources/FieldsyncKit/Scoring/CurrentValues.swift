@@ -58,9 +58,9 @@ public struct Finding: Sendable, Hashable {
 public struct CurrentValues: Sendable, Hashable {
     /// unit code → indicator code → evidence.
     public var evidence: [String: [String: Evidence]]
-    /// unit code → surveys in force, in id order.
+    /// unit code → surveys in force, in any order (scoring only sums them).
     public var surveys: [String: [SurveyResult]]
-    /// unit code → findings in force, in id order.
+    /// unit code → findings in force, in any order (scoring lists them by id).
     public var findings: [String: [Finding]]
 
     public init(evidence: [String: [String: Evidence]] = [:],

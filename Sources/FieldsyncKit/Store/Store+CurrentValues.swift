@@ -47,8 +47,6 @@ extension Store {
             if key.kind == "spotcheck" { e.spotcheck = value } else { e.report = value }
             values.evidence[key.unit, default: [:]][key.indicator] = e
         }
-        for unit in values.surveys.keys { values.surveys[unit]?.sort { $0.id < $1.id } }
-        for unit in values.findings.keys { values.findings[unit]?.sort { $0.id < $1.id } }
         return values
     }
 }
