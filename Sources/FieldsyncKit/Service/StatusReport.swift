@@ -67,17 +67,16 @@ public struct StatusReport: Sendable {
             var periods: [PeriodStatus] = []
             for row in try Row.fetchAll(db, sql: """
                 SELECT period, sum(state = 'pending'), sum(state = 'delivered'), sum(state = 'dead'), max(sequence),
-                       min(CASE WHEN state IN ('pending', 'dead') THEN created_at END)
+                       min(CASE WHEN state IN ('pending', 'dead') THEN created_at END), max(delivered_at)
                 FROM outbox GROUP BY period ORDER BY period
                 """) {
                 let period: String = row[0]
-                let lastAttempt = try Row.fetchOne(db, sql: "SELECT at, status, error FROM attempt WHERE period = ? ORDER BY id DESC LIMIT 1", arguments: [period])
-                let lastSuccess = try Int64.fetchOne(db, sql: "SELECT max(delivered_at) FROM outbox WHERE period = ?", arguments: [period])
+                let lastAttempt = try Int64.fetchOne(db, sql: "SELECT at FROM attempt WHERE period = ? ORDER BY id DESC LIMIT 1", arguments: [period])
                 let lastError = try String.fetchOne(db, sql: "SELECT error FROM attempt WHERE period = ? AND error IS NOT NULL ORDER BY id DESC LIMIT 1", arguments: [period])
                 periods.append(PeriodStatus(
                     period: period, pending: row[1], delivered: row[2], dead: row[3], latestSequence: row[4],
-                    lastAttemptAt: (lastAttempt?[0] as Int64?).map(Timestamp.init(microseconds:)),
-                    lastSuccessAt: lastSuccess.map(Timestamp.init(microseconds:)),
+                    lastAttemptAt: lastAttempt.map(Timestamp.init(microseconds:)),
+                    lastSuccessAt: (row[6] as Int64?).map(Timestamp.init(microseconds:)),
                     lastError: lastError,
                     oldestUndeliveredAge: (row[5] as Int64?).map { .microseconds(max(0, now.microseconds - $0)) }))
             }
