@@ -6,7 +6,7 @@ extension Scheme {
     public static func load(_ path: String) throws(ConfigError) -> Scheme {
         let file = Paths.absolute(path)
         let (data, text) = try Config.read(file)
-        let sha = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        let sha = SHA256.hash(data: data).hex
         return try parse(file: file, text: text, sha256: sha)
     }
 

@@ -37,7 +37,7 @@ public enum Outbox {
         let values = try Store.currentValues(db, period: scheme.period, scheme: scheme)
         let board = Scorer.score(scheme: scheme, values: values)
         let content = ScoresDocument.contentText(board, office: office)
-        let hash = SHA256.hash(data: Data(content.utf8)).map { String(format: "%02x", $0) }.joined()
+        let hash = SHA256.hash(data: Data(content.utf8)).hex
         return (board, hash)
     }
 

@@ -123,7 +123,7 @@ enum DropFile {
             }
         }
         guard fsync(out) == 0 else { throw .unreadable("cannot sync \(stagedPath): \(String(cString: strerror(errno)))") }
-        let sha = hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let sha = hasher.finalize().hex
         let encoding: TextEncoding = utf8.finish()
             ? (firstBytes == [0xEF, 0xBB, 0xBF] ? .utf8BOM : .utf8)
             : .gb18030
