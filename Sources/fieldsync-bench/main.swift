@@ -524,7 +524,7 @@ for records in options.sizes {
                 let r = runFieldsync(base: base, csv: data.csv, records: records, rep: rep, selfPath: selfPath)
                 if rep == 0 {
                     let dir = base + "/fieldsync-\(records)-\(rep)"
-                    let n = countRows(options.sqlite3, db: dir + "/state/fieldsync.sqlite", table: "revision", dir: dir)
+                    let n = countRows(options.sqlite3, db: Store.databasePath(directory: dir + "/state"), table: "revision", dir: dir)
                     guard n == records else { die("fieldsync stored \(n) revisions, expected \(records)") }
                 }
                 result.fieldsync.append(r)

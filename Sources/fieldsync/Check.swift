@@ -26,24 +26,24 @@ struct Check: AsyncParsableCommand {
         printOut("config ok: \(setup.config.file) — office \(setup.config.office), \(setup.config.sources.count) sources, schemes for \(periods)\n")
         guard !files.isEmpty else { return }
 
+        let named: Source?
+        if let source {
+            guard let s = setup.config.source(named: source) else { fail("no source named \"\(source)\" in \(setup.config.file)") }
+            named = s
+        } else {
+            named = nil
+        }
         let store: Store
         do {
-            let db = setup.config.stateDirectory + "/fieldsync.sqlite"
-            store = FileManager.default.fileExists(atPath: db) ? try Store.open(directory: setup.config.stateDirectory) : try Store.inMemory()
+            let existing = FileManager.default.fileExists(atPath: Store.databasePath(directory: setup.config.stateDirectory))
+            store = existing ? try Store.open(directory: setup.config.stateDirectory) : try Store.inMemory()
         } catch {
             fail("cannot open the store: \(error)")
         }
         let intake = Intake(setup: setup, store: store, logger: makeLogger())
         var bad = 0
         for file in files {
-            let chosen: Source?
-            if let source {
-                guard let s = setup.config.source(named: source) else { fail("no source named \"\(source)\" in \(setup.config.file)") }
-                chosen = s
-            } else {
-                chosen = setup.config.source(holding: file)
-            }
-            guard let src = chosen else {
+            guard let src = named ?? setup.config.source(holding: file) else {
                 fail("\(file) is in no source's directory; name one with --source")
             }
             switch try intake.check(path: file, source: src) {

@@ -81,10 +81,9 @@ func openService(_ setup: Setup) -> Service {
     Service(setup: setup, store: openStore(setup), logger: makeLogger())
 }
 
-func makeLogger(_ label: String = "fieldsync") -> Logger {
-    var logger = Logger(label: label)
-    logger.logLevel = ProcessInfo.processInfo.environment["FIELDSYNC_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
-    return logger
+/// A logger at the level `main` gave the log handler (FIELDSYNC_LOG_LEVEL).
+func makeLogger() -> Logger {
+    Logger(label: "fieldsync")
 }
 
 func printOut(_ text: String) {

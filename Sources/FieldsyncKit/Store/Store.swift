@@ -23,7 +23,7 @@ public final class Store: Sendable {
     /// to date.
     public static func open(directory: String) throws -> Store {
         try FileSync.makeDirectory(directory)
-        let path = directory + "/fieldsync.sqlite"
+        let path = databasePath(directory: directory)
         let pool = try DatabasePool(path: path, configuration: configuration())
         // The pool turns WAL on for its writer after `prepareDatabase` ran, and sets
         // `synchronous = NORMAL` as it does so: FULL again, on the writer, now.
@@ -45,6 +45,9 @@ public final class Store: Sendable {
         }
         try writer.close()
     }
+
+    /// The database file of the store in `directory`.
+    public static func databasePath(directory: String) -> String { directory + "/fieldsync.sqlite" }
 
     /// A throw-away store in memory with the same schema.
     public static func inMemory() throws -> Store {
