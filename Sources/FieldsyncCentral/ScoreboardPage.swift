@@ -88,7 +88,7 @@ public enum ScoreboardPage {
 
     /// The bar's width in percent: the total clamped to 0–100, formatted as a plain decimal.
     static func barWidth(_ total: String) -> String {
-        guard let value = Decimal(string: total, locale: Locale(identifier: "en_US_POSIX")) else { return "0" }
+        guard let value = ScoresDocumentCheck.decimal(total) else { return "0" }
         let clamped = min(max(value, 0), 100)
         return "\(clamped)"
     }

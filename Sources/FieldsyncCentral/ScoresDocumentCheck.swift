@@ -138,10 +138,17 @@ public enum ScoresDocumentCheck {
     ) throws(DocumentProblem) {
         let value = try value(container, key, at: path)
         guard case .number(let text) = value else { throw wrongType(join(path, key), expected: "number", got: value) }
-        guard let decimal = Decimal(string: text, locale: Locale(identifier: "en_US_POSIX")), range.contains(decimal)
-        else {
+        guard let decimal = decimal(text), range.contains(decimal) else {
             throw DocumentProblem(field: join(path, key), message: "\(text) is out of range")
         }
+    }
+
+    private static let posix = Locale(identifier: "en_US_POSIX")
+
+    /// A JSON number's text as a `Decimal` (never through `Double`), whatever the
+    /// process locale.
+    static func decimal(_ text: String) -> Decimal? {
+        Decimal(string: text, locale: posix)
     }
 
     private static func optionalNumber(_ container: JSONValue, _ key: String, at path: String) throws(DocumentProblem) {

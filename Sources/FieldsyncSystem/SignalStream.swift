@@ -72,12 +72,6 @@ public final class SignalStream: Sendable {
     }
 }
 
-/// Ignores SIGHUP until ``SignalStream`` takes over; call from the first line of `main`.
-/// The free-function spelling of ``SignalStream/ignoreHangupAtStartup()``.
-public func ignoreHangupAtStartup() {
-    SignalStream.ignoreHangupAtStartup()
-}
-
 /// The write end of the relay socket, read by the signal handler. A plain global with
 /// a constant initialiser (no lazy initialisation, so reading it is a plain load, safe
 /// in a handler); written once, before the first handler is installed.

@@ -8,7 +8,7 @@ import Logging
 struct Fieldsync: AsyncParsableCommand {
     static func main() async {
         // First thing: an early SIGHUP (a reload racing the start) must not kill us.
-        ignoreHangupAtStartup()
+        SignalStream.ignoreHangupAtStartup()
         let level = ProcessInfo.processInfo.environment["FIELDSYNC_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         SystemLogHandler.bootstrap(logLevel: level)
         do {

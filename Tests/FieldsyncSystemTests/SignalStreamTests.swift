@@ -20,7 +20,7 @@ final class SignalStreamTests: XCTestCase {
     /// a late second call must not undo the takeover.
     func testHangupIsIgnoredAtStartupThenDeliveredToTheStream() async {
         let before = disposition(SIGHUP)
-        ignoreHangupAtStartup()
+        SignalStream.ignoreHangupAtStartup()
         if before == defaultAction {
             XCTAssertEqual(disposition(SIGHUP), ignored)
         }
@@ -30,7 +30,7 @@ final class SignalStreamTests: XCTestCase {
         defer { stream.cancel() }
         XCTAssertNotEqual(disposition(SIGHUP), ignored)
         XCTAssertNotEqual(disposition(SIGHUP), defaultAction)
-        ignoreHangupAtStartup()
+        SignalStream.ignoreHangupAtStartup()
         XCTAssertNotEqual(disposition(SIGHUP), ignored, "a late call must leave the handler alone")
 
         let received = EventCollector.collecting(stream.signals)
