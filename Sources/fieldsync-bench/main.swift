@@ -291,7 +291,8 @@ func childIngest(dir: String) -> Never {
 
 struct ChildResult {
     var seconds: Double
-    var maxRSSKiB: Int
+    /// A fieldsync child's own peak RSS (VmHWM), as it reports it; 0 for other children.
+    var maxRSSKiB = 0
     /// User + system CPU of the child: steadier than wall time on a busy machine.
     var cpuSeconds: Double
     var status: Int32
@@ -300,7 +301,7 @@ struct ChildResult {
 }
 
 /// Runs `argv` with stdout/stderr into files in `dir`; wall time from spawn to reap and
-/// the child's own peak RSS (wait4).
+/// CPU time (wait4).
 func spawnAndMeasure(_ argv: [String], dir: String, tag: String) -> ChildResult {
     let outPath = dir + "/\(tag).stdout", errPath = dir + "/\(tag).stderr"
     var actions = posix_spawn_file_actions_t()
@@ -328,7 +329,7 @@ func spawnAndMeasure(_ argv: [String], dir: String, tag: String) -> ChildResult 
     let exitCode: Int32 = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : 128 + (status & 0x7F)
     let cpu = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
         + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
-    return ChildResult(seconds: seconds, maxRSSKiB: Int(usage.ru_maxrss), cpuSeconds: cpu, status: exitCode,
+    return ChildResult(seconds: seconds, cpuSeconds: cpu, status: exitCode,
                        stdout: out, stderr: err)
 }
 
@@ -457,11 +458,6 @@ guard access(options.sqlite3, X_OK) == 0 else { die("\(options.sqlite3) is not e
 let selfPath = selfExecutable()
 let base = options.dir ?? (NSTemporaryDirectory() + "fieldsync-bench-\(getpid())")
 makeDirectory(base)
-do {
-    try DataSet.schemeText().write(toFile: base + "/scheme.toml", atomically: false, encoding: .utf8)
-} catch {
-    die("cannot write the scheme: \(error)")
-}
 
 /// One sqlite3 run in a fresh directory: the same bytes, a new database file.
 func runSqliteAbsolute(base: String, csv: String, records: Int, rep: Int, sqlite3: String) -> ChildResult {
