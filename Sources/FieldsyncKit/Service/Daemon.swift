@@ -140,6 +140,7 @@ public final class Daemon: Sendable {
     /// Queues every waiting file of every source; re-watches a directory that came back.
     func rescan() {
         let service = self.service
+        let quiet = Daemon.quietPeriod(pollInterval: service.setup.config.intake.pollInterval)
         for source in service.setup.config.sources {
             var isDir: ObjCBool = false
             let exists = FileManager.default.fileExists(atPath: source.path, isDirectory: &isDir) && isDir.boolValue
@@ -156,7 +157,6 @@ public final class Daemon: Sendable {
                 missing.withLock { _ = $0.remove(source.path) }
                 try? watcher?.add(directory: source.path)
             }
-            let quiet = Daemon.quietPeriod(pollInterval: service.setup.config.intake.pollInterval)
             let now = Timestamp.now()
             for file in service.intake.waiting(in: source) where !Daemon.modifiedRecently(file, within: quiet, now: now) {
                 queue.add(.init(source: source.name, name: file.name))
