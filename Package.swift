@@ -70,6 +70,7 @@ let package = Package(
                 "FieldsyncKit",
                 "FieldsyncSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
 

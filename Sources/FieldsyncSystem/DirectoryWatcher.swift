@@ -6,8 +6,10 @@ import Synchronization
 ///
 /// What it reports (see ``WatchEvent``): a file closed after writing or renamed in,
 /// which is exactly when a writer that drops with write-then-rename, or one that simply
-/// writes and closes, is done; an overflow, when events were lost; and the end of a
-/// watch, when a directory is deleted, moved away or unmounted. Files created before a
+/// writes and closes, is done; a file being written (its first `IN_MODIFY` until it is
+/// closed) and a new entry, so that a file a writer still has open is left alone; an
+/// overflow, when events were lost; and the end of a watch, when a directory is
+/// deleted, moved away or unmounted. Files created before a
 /// directory was added produce no event: callers scan a directory after adding it.
 ///
 /// How: one inotify instance for all directories (`IN_NONBLOCK | IN_CLOEXEC`), read by a
@@ -26,13 +28,15 @@ public final class DirectoryWatcher: Sendable {
 
     private let core: Core
 
-    /// Events the kernel reports for a watched directory: completed files, and the
-    /// directory's own end. `IN_IGNORED`, `IN_UNMOUNT` and `IN_Q_OVERFLOW` are always
-    /// reported and need no bit. `IN_ONLYDIR` refuses anything but a directory;
-    /// `IN_EXCL_UNLINK` drops events for entries already unlinked (a temp file removed
-    /// before close is of no interest).
+    /// Events the kernel reports for a watched directory: completed files, files being
+    /// written, new entries, and the directory's own end. `IN_IGNORED`, `IN_UNMOUNT` and
+    /// `IN_Q_OVERFLOW` are always reported and need no bit. `IN_ONLYDIR` refuses anything
+    /// but a directory and `IN_DONT_FOLLOW` a symbolic link in its place; `IN_EXCL_UNLINK`
+    /// drops events for entries already unlinked (a temp file removed before close is of
+    /// no interest).
     static let watchMask: UInt32 = UInt32(
-        IN_CLOSE_WRITE | IN_MOVED_TO | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR | IN_EXCL_UNLINK
+        IN_CLOSE_WRITE | IN_MOVED_TO | IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF
+            | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK
     )
 
     /// Creates the inotify instance and starts the reader thread.
@@ -126,7 +130,19 @@ extension DirectoryWatcher {
             var stopRequested = false
             /// Set by the thread once it closed the descriptors: nothing may use them.
             var closed = false
+            /// Files reported `.modified` and not yet closed or gone: a writer's every
+            /// `write(2)` raises `IN_MODIFY`, and only the first is worth delivering.
+            var writing: Set<WatchedName> = []
         }
+
+        struct WatchedName: Hashable {
+            var wd: Int32
+            var name: [UInt8]
+        }
+
+        /// More names than this being written at once, and the set starts afresh (some
+        /// `.modified` are then delivered twice, which costs nothing).
+        static let writingLimit = 65536
 
         let inotifyFD: Int32
         let wakeReadFD: Int32
@@ -281,10 +297,21 @@ extension DirectoryWatcher {
                     events.append(.directoryGone(directory))
                     continue
                 }
-                if mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO) != 0,
-                   mask & UInt32(bitPattern: IN_ISDIR) == 0,
-                   !record.name.isEmpty {
-                    events.append(.file(directory: directory, name: record.name))
+                guard let name = FileName(bytes: record.name) else { continue }
+                let key = WatchedName(wd: record.wd, name: record.name)
+                if mask & UInt32(bitPattern: IN_ISDIR) != 0 {
+                    continue
+                } else if mask & UInt32(IN_CREATE) != 0 {
+                    events.append(.created(directory: directory, name: name))
+                } else if mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO) != 0 {
+                    state.writing.remove(key)
+                    events.append(.file(directory: directory, name: name))
+                } else if mask & UInt32(IN_DELETE | IN_MOVED_FROM) != 0 {
+                    state.writing.remove(key)
+                } else if mask & UInt32(IN_MODIFY) != 0, !state.writing.contains(key) {
+                    if state.writing.count >= Core.writingLimit { state.writing.removeAll() }
+                    state.writing.insert(key)
+                    events.append(.modified(directory: directory, name: name))
                 }
             }
             return events

@@ -12,9 +12,9 @@ struct InotifyRecord: Sendable, Equatable {
     var wd: Int32
     var mask: UInt32
     var cookie: UInt32
-    /// The entry's name within the watched directory; empty for events on the
-    /// directory itself.
-    var name: String
+    /// The entry's name within the watched directory, as bytes (a name need not be
+    /// UTF-8); empty for events on the directory itself.
+    var name: [UInt8]
 
     /// Size of the fixed part of `struct inotify_event`.
     static let headerSize = MemoryLayout<inotify_event>.size
@@ -34,7 +34,7 @@ struct InotifyRecord: Sendable, Equatable {
             // The name is NUL-terminated inside its padded field; cut at the first NUL.
             let field = UnsafeRawBufferPointer(rebasing: bytes[nameStart ..< nameStart + length])
             let end = field.firstIndex(of: 0) ?? field.count
-            let name = String(decoding: field[0 ..< end], as: UTF8.self)
+            let name = Array(field[0 ..< end])
             records.append(InotifyRecord(wd: wd, mask: mask, cookie: cookie, name: name))
             offset = nameStart + length
         }

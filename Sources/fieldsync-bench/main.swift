@@ -275,7 +275,7 @@ func childIngest(dir: String) -> Never {
         case .accepted(let r): accepted = r.counts
         case .rejected(let problems):
             die("\(name) was rejected: \(problems.prefix(3).map(\.description).joined(separator: "; "))")
-        case .skipped: die("\(name) was skipped")
+        case .skipped, .tooRecent, .unanswered: die("\(name) was not processed: \(outcome)")
         }
     }
     // As `fieldsync ingest` does before it exits: the last connection to close

@@ -46,13 +46,21 @@ struct Check: AsyncParsableCommand {
             guard let src = named ?? setup.config.source(holding: file) else {
                 fail("\(file) is in no source's directory; name one with --source")
             }
-            switch try intake.check(path: file, source: src) {
-            case .success(let counts):
+            let verdict: CheckVerdict
+            do {
+                verdict = try intake.check(path: file, source: src)
+            } catch {
+                fail("cannot check \(file): \(describe(error))")
+            }
+            switch verdict {
+            case .wouldAccept(let counts):
                 printOut("\(file): ok 可接收 — \(counts.records) records: \(counts.imported) new, \(counts.updated) updated, \(counts.ignored) ignored, \(counts.retracted) retracted\n")
-            case .failure(let problems):
+            case .duplicate(let name, let source, let acceptedAt):
+                printOut("\(file): already accepted 已接收过 — the same bytes were accepted from \(source) as \(name) at \(acceptedAt.local(setup.officeTimeZone)); dropping it again changes nothing 重复报送不会改变任何数据\n")
+            case .wouldReject(let problems):
                 bad += 1
-                printOut("\(file): rejected 不予接收 — \(problems.all.count) problems:\n")
-                for p in problems.all { printOut("  \(p)\n") }
+                printOut("\(file): rejected 不予接收 — \(problems.count) problems:\n")
+                for p in problems { printOut("  \(p)\n") }
             }
         }
         if bad > 0 { throw ExitCode(1) }

@@ -2,6 +2,7 @@ import ArgumentParser
 import FieldsyncKit
 import FieldsyncSystem
 import Foundation
+import GRDB
 import Logging
 
 @main
@@ -11,15 +12,23 @@ struct Fieldsync: AsyncParsableCommand {
         SignalStream.ignoreHangupAtStartup()
         let level = ProcessInfo.processInfo.environment["FIELDSYNC_LOG_LEVEL"].flatMap(Logger.Level.init(rawValue:)) ?? .info
         SystemLogHandler.bootstrap(logLevel: level)
+        var command: ParsableCommand
         do {
-            var command = try parseAsRoot()
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
                 try command.run()
             }
+        } catch let exit as ExitCode {
+            Foundation.exit(exit.rawValue)
         } catch {
-            exit(withError: error)
+            // Whatever a library threw, the operator reads one sentence, never a dump.
+            fail(describe(error))
         }
     }
 
@@ -84,6 +93,14 @@ func openService(_ setup: Setup) -> Service {
 /// A logger at the level `main` gave the log handler (FIELDSYNC_LOG_LEVEL).
 func makeLogger() -> Logger {
     Logger(label: "fieldsync")
+}
+
+/// An error as one sentence for an operator: a store failure says so without its SQL.
+func describe(_ error: any Error) -> String {
+    if let error = error as? DatabaseError {
+        return "the store (SQLite) failed: \(error.message ?? "error \(error.resultCode.rawValue)")"
+    }
+    return "\(error)"
 }
 
 func printOut(_ text: String) {

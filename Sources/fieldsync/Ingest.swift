@@ -17,8 +17,9 @@ struct Ingest: AsyncParsableCommand {
         } catch {
             fail("cannot prepare \(setup.config.stateDirectory): \(error)")
         }
-        var accepted = 0, rejected = 0
-        for (source, name, outcome) in service.intake.ingestAll() {
+        var accepted = 0, rejected = 0, left = 0
+        let quiet = Intake.quietPeriod(pollInterval: setup.config.intake.pollInterval)
+        for (source, name, outcome) in service.intake.ingestAll(quietPeriod: quiet) {
             switch outcome {
             case .accepted(let r):
                 accepted += 1
@@ -30,11 +31,17 @@ struct Ingest: AsyncParsableCommand {
                 printOut("rejected 已退回  \(source)/\(name): \(problems.count) problems, see \(source)/rejected/\(name).errors.txt\n")
                 for p in problems.prefix(5) { printOut("    \(p)\n") }
                 if problems.count > 5 { printOut("    …\n") }
+            case .unanswered(let fault):
+                left += 1
+                printOut("left 未处理  \(source)/\(name): \(fault)\n")
+            case .tooRecent(let age):
+                left += 1
+                printOut("left 暂不处理  \(source)/\(name): modified \(age.components.seconds) s ago, it may still be being written 文件可能仍在写入; run ingest again in \(quiet.components.seconds) s\n")
             case .skipped:
                 continue
             }
         }
-        printOut("\(accepted) accepted, \(rejected) rejected\n")
+        printOut("\(accepted) accepted, \(rejected) rejected" + (left > 0 ? ", \(left) left for later" : "") + "\n")
         try? service.store.close()
     }
 }

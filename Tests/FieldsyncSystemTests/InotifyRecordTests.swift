@@ -24,10 +24,10 @@ final class InotifyRecordTests: XCTestCase {
             + record(wd: -1, mask: 0x4000, name: "", paddedLength: 0)
         let records = bytes.withUnsafeBytes { InotifyRecord.parse($0) }
         XCTAssertEqual(records, [
-            InotifyRecord(wd: 1, mask: 0x8, cookie: 0, name: "a.json"),
-            InotifyRecord(wd: 2, mask: 0x80, cookie: 7, name: "报表-寿宁.csv"),
-            InotifyRecord(wd: 1, mask: 0x400, cookie: 0, name: ""),
-            InotifyRecord(wd: -1, mask: 0x4000, cookie: 0, name: ""),
+            InotifyRecord(wd: 1, mask: 0x8, cookie: 0, name: Array("a.json".utf8)),
+            InotifyRecord(wd: 2, mask: 0x80, cookie: 7, name: Array("报表-寿宁.csv".utf8)),
+            InotifyRecord(wd: 1, mask: 0x400, cookie: 0, name: Array("".utf8)),
+            InotifyRecord(wd: -1, mask: 0x4000, cookie: 0, name: Array("".utf8)),
         ])
     }
 
@@ -35,7 +35,7 @@ final class InotifyRecordTests: XCTestCase {
         let whole = record(wd: 1, mask: 0x8, name: "ok", paddedLength: 16)
         let cut = Array(record(wd: 1, mask: 0x8, name: "cut-short", paddedLength: 16).prefix(20))
         let records = (whole + cut).withUnsafeBytes { InotifyRecord.parse($0) }
-        XCTAssertEqual(records, [InotifyRecord(wd: 1, mask: 0x8, cookie: 0, name: "ok")])
+        XCTAssertEqual(records, [InotifyRecord(wd: 1, mask: 0x8, cookie: 0, name: Array("ok".utf8))])
     }
 
     func testHeaderSizeMatchesTheKernelStruct() {

@@ -36,6 +36,17 @@ public struct Source: Sendable, Hashable {
         self.role = role
         self.unit = unit
     }
+
+    /// A source's name is one safe path component (it names `archive/NAME/`): 1–64
+    /// ASCII letters, digits, `.`, `_`, `-`, starting with a letter or digit.
+    public static func isValidName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        func allowed(_ b: UInt8) -> Bool {
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2E || b == 0x5F || b == 0x2D
+        }
+        guard let first = bytes.first, bytes.count <= 64, first != 0x2E, first != 0x5F, first != 0x2D else { return false }
+        return bytes.allSatisfy(allowed)
+    }
 }
 
 /// How the daemon notices new files.
@@ -126,7 +137,14 @@ public struct Config: Sendable {
         var sources: [Source] = []
         for t in try toml.tables("source") {
             let name = try t.requiredString("name")
+            guard Source.isValidName(name) else {
+                throw t.error("name", "must be 1 to 64 letters, digits, '.', '_' or '-', starting with a letter or digit (it names the source's archive directory), got \"\(name)\"")
+            }
             let path = Paths.resolve(try t.requiredString("path"), against: base)
+            let state = Paths.normalized(stateDirectory), drop = Paths.normalized(path)
+            if state == drop || state.hasPrefix(drop + "/") || drop.hasPrefix(state + "/") {
+                throw t.error("path", "is state_dir, inside it or contains it; the store must be apart from every drop directory")
+            }
             guard let role = Role(rawValue: try t.requiredString("role")) else {
                 throw t.error("role", "must be reporter, inspector or survey")
             }

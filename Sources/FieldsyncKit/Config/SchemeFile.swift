@@ -164,6 +164,12 @@ public struct Setup: Sendable {
     /// The period of the newest scheme: the default of `scores`.
     public var newestPeriod: String? { schemes.keys.max() }
 
+    /// The zone times are shown to people in: the newest scheme's (the office works in
+    /// it), or China Standard Time when no scheme is loaded.
+    public var officeTimeZone: TimeZone {
+        newestPeriod.flatMap { schemes[$0]?.timeZone } ?? TimeZone(identifier: "Asia/Shanghai")!
+    }
+
     public static func load(config path: String) throws(ConfigError) -> Setup {
         let config = try Config.load(path)
         var schemes: [String: Scheme] = [:]

@@ -23,25 +23,3 @@ public struct Receipt: Sendable, Hashable {
         return .object(members)
     }
 }
-
-/// What became of one file in a drop directory.
-public enum FileOutcome: Sendable {
-    case accepted(Receipt)
-    case rejected([Problem])
-    /// Not read: a temporary name, a directory, or it vanished meanwhile.
-    case skipped
-}
-
-/// A file waiting in a drop directory, as listed before it is processed.
-public struct WaitingFile: Sendable, Hashable {
-    public var name: String
-    /// Its modification time (a writer may still be adding to a recent one).
-    public var modified: Timestamp
-    /// False for links, FIFOs and other entries that will be refused.
-    public var isRegular: Bool
-
-    /// How long ago it was last modified (negative for a clock ahead of ours).
-    public func age(at now: Timestamp) -> Duration {
-        .microseconds(now.microseconds - modified.microseconds)
-    }
-}

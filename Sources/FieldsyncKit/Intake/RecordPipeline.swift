@@ -24,7 +24,7 @@ final class RecordPipeline: @unchecked Sendable {
             batch.reserveCapacity(Self.batchSize)
             var local: [Problem] = []
             do {
-                try RecordReader.read(path: staged.path, format: format, encoding: staged.encoding, record: { raw in
+                try RecordReader.read(staged.copy, format: format, encoding: staged.encoding, record: { raw in
                     if let record = validator.validate(raw, problems: &local) {
                         batch.append(record)
                         if batch.count == Self.batchSize {

@@ -1,3 +1,4 @@
+import FieldsyncSystem
 import Glibc
 
 /// The file formats a drop directory accepts, by file-name extension (SPEC §4).
@@ -74,20 +75,17 @@ public struct RawRecord: Sendable {
 enum RecordReader {
     static let chunkSize = 1 << 18
 
-    static func read(path: String, format: RecordFormat, encoding: TextEncoding,
+    static func read(_ file: OpenFile, format: RecordFormat, encoding: TextEncoding,
                      record: (RawRecord) throws -> Void, problem: (Problem) -> Void) throws {
         switch format {
-        case .csv: try readCSV(path: path, encoding: encoding, record: record, problem: problem)
-        case .jsonl: try readJSONL(path: path, encoding: encoding, record: record, problem: problem)
-        case .json: try readJSON(path: path, encoding: encoding, record: record, problem: problem)
+        case .csv: try readCSV(file, encoding: encoding, record: record, problem: problem)
+        case .jsonl: try readJSONL(file, encoding: encoding, record: record, problem: problem)
+        case .json: try readJSON(file, encoding: encoding, record: record, problem: problem)
         }
     }
 
     /// Streams the file as UTF-8 chunks, without a BOM, transcoding GB18030.
-    static func utf8Chunks(path: String, encoding: TextEncoding, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw POSIXError.current("open \(path)") }
-        defer { close(fd) }
+    static func utf8Chunks(_ file: OpenFile, encoding: TextEncoding, _ body: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         let decoder: GB18030Decoder?
         if encoding == .gb18030 {
             guard let d = GB18030Decoder() else {
@@ -100,10 +98,11 @@ enum RecordReader {
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: chunkSize, alignment: 16)
         defer { buffer.deallocate() }
         var first = true
+        var offset: Int64 = 0
         while true {
-            let n = Glibc.read(fd, buffer.baseAddress, chunkSize)
-            if n < 0 { if errno == EINTR { continue }; throw POSIXError.current("read \(path)") }
-            var chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<max(n, 0)])
+            let n = try file.read(into: buffer, at: offset)
+            offset += Int64(n)
+            var chunk = UnsafeRawBufferPointer(rebasing: buffer[0..<n])
             if first, encoding == .utf8BOM, chunk.count >= 3 { chunk = UnsafeRawBufferPointer(rebasing: chunk[3...]) }
             first = false
             if let decoder {
@@ -120,7 +119,7 @@ enum RecordReader {
         }
     }
 
-    static func readCSV(path: String, encoding: TextEncoding, record: (RawRecord) throws -> Void,
+    static func readCSV(_ file: OpenFile, encoding: TextEncoding, record: (RawRecord) throws -> Void,
                         problem: (Problem) -> Void) throws {
         var parser = CSVParser()
         var header: [String]?
@@ -165,7 +164,7 @@ enum RecordReader {
             }
             try record(raw)
         }
-        try utf8Chunks(path: path, encoding: encoding) { chunk in
+        try utf8Chunks(file, encoding: encoding) { chunk in
             try parser.feed(chunk, emit: handleRow)
         }
         do {
@@ -178,7 +177,7 @@ enum RecordReader {
         }
     }
 
-    static func readJSONL(path: String, encoding: TextEncoding, record: (RawRecord) throws -> Void,
+    static func readJSONL(_ file: OpenFile, encoding: TextEncoding, record: (RawRecord) throws -> Void,
                           problem: (Problem) -> Void) throws {
         var pending: [UInt8] = []
         var lineNumber = 0
@@ -198,7 +197,7 @@ enum RecordReader {
                                 en: "JSON syntax error at column \(e.column): \(e.message)"))
             }
         }
-        try utf8Chunks(path: path, encoding: encoding) { chunk in
+        try utf8Chunks(file, encoding: encoding) { chunk in
             var start = 0
             for i in 0..<chunk.count where chunk[i] == 0x0A {
                 if pending.isEmpty {
@@ -216,10 +215,10 @@ enum RecordReader {
         if !sawRecord && lineNumber == 0 { throw Problem(.file, zh: "文件为空", en: "the file is empty") }
     }
 
-    static func readJSON(path: String, encoding: TextEncoding, record: (RawRecord) throws -> Void,
+    static func readJSON(_ file: OpenFile, encoding: TextEncoding, record: (RawRecord) throws -> Void,
                          problem: (Problem) -> Void) throws {
         var bytes: [UInt8] = []
-        try utf8Chunks(path: path, encoding: encoding) { bytes.append(contentsOf: $0) }
+        try utf8Chunks(file, encoding: encoding) { bytes.append(contentsOf: $0) }
         var parser = JSONParser(bytes)
         let items: [(value: JSONValue, index: Int?, line: Int)]
         do {

@@ -21,6 +21,10 @@ public final class Daemon: Sendable {
     /// Delivery, when `[push]` is configured; told after every change.
     let courier: Mutex<Courier?>
     private let missing = Mutex<Set<String>>([])
+    /// Files a writer still has open: not read until they are closed.
+    let beingWritten = FilesBeingWritten()
+    /// What has been logged about each source's directory, so that it is logged once.
+    private let reported = Mutex<[String: ReportedConditions]>([:])
 
     public init(configPath: String, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.configPath = configPath
@@ -36,6 +40,19 @@ public final class Daemon: Sendable {
     }
 
     var service: Service { current.withLock { $0 } }
+
+    func source(watching directory: String) -> Source? {
+        service.setup.config.sources.first { $0.path == directory }
+    }
+
+    /// Whether a new entry is a file its creator still has open for writing: a regular
+    /// file, empty, with one name — what `open(O_CREAT)` makes. An entry made by `link`
+    /// has content or two names; one made by `mknod` or `symlink` is not regular; both
+    /// are answered at once, not held.
+    func createdOpenForWriting(_ source: Source, _ name: FileName) -> Bool {
+        guard let status = service.intake.status(of: name, in: source) else { return false }
+        return status.kind == .regular && status.size == 0 && status.linkCount == 1
+    }
 
     /// Runs until SIGTERM or SIGINT; returns the exit status.
     public func run() async -> Int32 {
@@ -54,11 +71,23 @@ public final class Daemon: Sendable {
             for await event in watcher.events {
                 switch event {
                 case .file(let directory, let name):
-                    if let source = self.service.setup.config.sources.first(where: { $0.path == directory }) {
+                    if let source = self.source(watching: directory) {
+                        self.beingWritten.closed(.init(source: source.name, name: name))
                         queue.add(.init(source: source.name, name: name))
+                    }
+                case .modified(let directory, let name):
+                    if !DropName.isTemporary(name), let source = self.source(watching: directory) {
+                        self.beingWritten.open(.init(source: source.name, name: name), at: .now())
+                    }
+                case .created(let directory, let name):
+                    if !DropName.isTemporary(name), let source = self.source(watching: directory),
+                       self.createdOpenForWriting(source, name) {
+                        self.beingWritten.open(.init(source: source.name, name: name), at: .now())
                     }
                 case .overflow:
                     logger.warning("inotify queue overflowed; rescanning every drop directory")
+                    // Closes may have been lost: from now on the quiet period guards.
+                    self.beingWritten.forgetAll()
                     queue.requestRescan()
                 case .directoryGone(let directory):
                     logger.warning("drop directory disappeared; will pick it up again when it is back", metadata: ["path": "\(directory)"])
@@ -116,6 +145,7 @@ public final class Daemon: Sendable {
                 rescan()
                 lastScan = ContinuousClock.now
             }
+            publishWriters()
             if let item = queue.next() {
                 process(item)
                 continue
@@ -128,26 +158,78 @@ public final class Daemon: Sendable {
 
     func process(_ item: WorkQueue.Item) {
         let service = self.service
-        guard let source = service.setup.config.source(named: item.source) else { return }
+        guard let source = service.setup.config.source(named: item.source),
+              !beingWritten.contains(.init(source: item.source, name: item.name)) else { return }
         let outcome = service.intake.process(source: source, name: item.name)
-        if case .skipped = outcome { return }
-        if case .accepted(let receipt) = outcome, receipt.counts.changedAnything {
-            courier.withLock { $0 }?.changed()
+        switch outcome {
+        case .skipped, .tooRecent:
+            return
+        case .unanswered(let fault):
+            note(fault, of: source)
+            return
+        case .accepted(let receipt):
+            note(nil, of: source)
+            if receipt.counts.changedAnything { courier.withLock { $0 }?.changed() }
+        case .rejected:
+            note(nil, of: source)
         }
         try? notifier?.status("backlog \(queue.backlog) files; last \(source.name)/\(item.name)")
     }
 
-    /// Queues every waiting file of every source; re-watches a directory that came back.
+    /// Writes `state_dir/writers.json` when the files being written changed.
+    func publishWriters() {
+        guard let directory = service.intake.state.withLock({ $0?.root }) else { return }
+        do {
+            try beingWritten.publishIfChanged(in: directory, now: .now())
+        } catch {
+            logger.warning("cannot write writers.json for status", metadata: ["error": "\(error)"])
+        }
+    }
+
+    /// Logs a source's fault when it appears or changes, and once when it is repaired.
+    func note(_ fault: DropDirectoryFault?, of source: Source) {
+        let previous = reported.withLock { r -> DropDirectoryFault? in
+            defer { r[source.name, default: ReportedConditions()].fault = fault }
+            return r[source.name]?.fault
+        }
+        guard previous != fault else { return }
+        if let fault {
+            logger.error("drop directory cannot be answered; its files wait until it is repaired", metadata: [
+                "source": "\(source.name)", "path": "\(source.path)", "fault": "\(fault)",
+            ])
+        } else {
+            logger.notice("drop directory repaired; its files are processed again", metadata: ["source": "\(source.name)"])
+        }
+    }
+
+    /// Logs directories dropped in beside the files, each once while it is there.
+    func note(directories: [FileName], of source: Source) {
+        let new = reported.withLock { r -> [FileName] in
+            let known = r[source.name]?.directories ?? []
+            r[source.name, default: ReportedConditions()].directories = Set(directories)
+            return directories.filter { !known.contains($0) }
+        }
+        for name in new {
+            logger.warning("a directory was dropped in a drop directory; only files are read, it is left alone", metadata: [
+                "source": "\(source.name)", "directory": "\(DropName.text(name) ?? DropName.escaped(name))",
+            ])
+        }
+    }
+
+    /// Queues every waiting file of every source, except those a writer still has
+    /// open or modified within the quiet period; re-watches a directory that came back;
+    /// logs what cannot be answered, once.
     func rescan() {
         let service = self.service
-        let quiet = Daemon.quietPeriod(pollInterval: service.setup.config.intake.pollInterval)
+        let quiet = Intake.quietPeriod(pollInterval: service.setup.config.intake.pollInterval)
         for source in service.setup.config.sources {
-            var isDir: ObjCBool = false
-            let exists = FileManager.default.fileExists(atPath: source.path, isDirectory: &isDir) && isDir.boolValue
+            let listing = service.intake.listing(of: source, reopening: true)
             let wasMissing = missing.withLock { $0.contains(source.path) }
-            if !exists {
+            if listing.fault?.entry == nil, let fault = listing.fault {
                 if !wasMissing {
-                    logger.warning("drop directory is missing", metadata: ["source": "\(source.name)", "path": "\(source.path)"])
+                    logger.warning("drop directory is missing or unusable", metadata: [
+                        "source": "\(source.name)", "path": "\(source.path)", "fault": "\(fault)",
+                    ])
                     missing.withLock { _ = $0.insert(source.path) }
                 }
                 continue
@@ -157,29 +239,15 @@ public final class Daemon: Sendable {
                 missing.withLock { _ = $0.remove(source.path) }
                 try? watcher?.add(directory: source.path)
             }
+            note(listing.fault, of: source)
+            note(directories: listing.directories, of: source)
+            beingWritten.keep(only: Set(listing.files.map(\.name)), of: source.name)
+            guard listing.fault == nil else { continue }
             let now = Timestamp.now()
-            for file in service.intake.waiting(in: source) where !Daemon.modifiedRecently(file, within: quiet, now: now) {
+            for file in listing.files where !file.modifiedRecently(within: quiet, now: now) {
                 queue.add(.init(source: source.name, name: file.name))
             }
         }
-    }
-
-    /// How long a file found by a scan must have been left unmodified before it is read.
-    /// A scan cannot tell a finished file from one a writer still has open (a writer
-    /// that writes in place instead of write-then-rename, a slow upload): reading it then
-    /// would take half a file — rejected as truncated, or worse, accepted short and its
-    /// rest lost when the original is removed. Such a file is left to its IN_CLOSE_WRITE
-    /// (inotify) or to a later scan once it has been quiet this long.
-    static func quietPeriod(pollInterval: Duration) -> Duration {
-        max(pollInterval, .seconds(1))
-    }
-
-    /// Whether `path` is a regular file whose mtime is within `quiet` of now. An mtime
-    /// further in the future than that (a writer's clock far ahead) does not count, so
-    /// such a file is not held back for ever.
-    static func modifiedRecently(_ file: WaitingFile, within quiet: Duration, now: Timestamp) -> Bool {
-        let age = file.age(at: now)
-        return file.isRegular && age < quiet && age > .zero - quiet
     }
 
     func watchSources(_ sources: [Source]) {
@@ -236,4 +304,10 @@ public final class Daemon: Sendable {
         logger.notice("configuration reloaded", metadata: ["sources": "\(setup.config.sources.count)", "periods": "\(setup.schemes.keys.sorted())"])
         queue.requestRescan()
     }
+}
+
+/// What the daemon has logged about one source's directory.
+struct ReportedConditions {
+    var fault: DropDirectoryFault?
+    var directories: Set<FileName> = []
 }

@@ -1,4 +1,5 @@
 import Foundation
+import Glibc
 import GRDB
 
 /// `fieldsync status`: what an operator asks first — is every office's drop directory
@@ -17,6 +18,13 @@ public struct StatusReport: Sendable {
         public var lastFile: String?
         public var lastFileAt: Timestamp?
         public var lastError: String?
+        /// Why the source's files cannot be answered (its answer channel is broken).
+        public var fault: DropDirectoryFault?
+        /// Directories dropped in beside the files: never read.
+        public var directories: [String]
+        /// Files the running daemon leaves alone because their writer has them open,
+        /// with how long it has been so.
+        public var beingWritten: [(name: String, age: Duration)]
     }
 
     public struct PeriodStatus: Sendable {
@@ -39,8 +47,15 @@ public struct StatusReport: Sendable {
         let now = Timestamp.now()
         let config = service.setup.config
         // The drop directories are listed before the store is read, not inside its snapshot.
-        var waitingFiles: [String: [WaitingFile]] = [:]
-        for source in config.sources { waitingFiles[source.name] = service.intake.waiting(in: source) }
+        // Looked at as the daemon's user would see them, and never made: `status` may run
+        // as root or as an operator, and must not create what the daemon owns.
+        var stateStatus = stat()
+        let daemonUser = lstat(config.stateDirectory, &stateStatus) == 0 ? stateStatus.st_uid : geteuid()
+        var listings: [String: DropListing] = [:]
+        for source in config.sources {
+            listings[source.name] = DropDirectory(source: source, owner: daemonUser, creating: false).listing()
+        }
+        let writers = WritersReport.current(stateDirectory: config.stateDirectory)
         return try service.store.writer.read { db in
             var sources: [SourceStatus] = []
             for source in config.sources {
@@ -56,13 +71,19 @@ public struct StatusReport: Sendable {
                 let lastError = try String.fetchOne(db, sql: """
                     SELECT name || ': ' || first_problem FROM file WHERE source = ? AND outcome = 'rejected' ORDER BY id DESC LIMIT 1
                     """, arguments: [source.name])
-                let waiting = waitingFiles[source.name] ?? []
+                let listing = listings[source.name] ?? DropListing()
+                let waiting = listing.files
                 let oldest = waiting.first.map { max(.zero, $0.age(at: now)) }
+                let beingWritten = (writers?.files ?? []).filter { $0.source == source.name }.map {
+                    (name: $0.name, age: Duration.microseconds(max(0, now.microseconds - $0.since.microseconds)))
+                }
                 sources.append(SourceStatus(
                     name: source.name, role: source.role.rawValue, accepted: counts?[0] ?? 0, rejected: counts?[1] ?? 0,
                     waiting: waiting.count, recordsInForce: records, oldestWaitingAge: oldest,
                     lastFile: last?[0], lastFileAt: (last?[1] as Int64?).map(Timestamp.init(microseconds:)),
-                    lastError: lastError))
+                    lastError: lastError, fault: listing.fault,
+                    directories: listing.directories.map { DropName.text($0) ?? DropName.escaped($0) },
+                    beingWritten: beingWritten))
             }
             var periods: [PeriodStatus] = []
             for row in try Row.fetchAll(db, sql: """
@@ -95,6 +116,11 @@ public struct StatusReport: Sendable {
                     ("rejected", .number(s.rejected)), ("waiting", .number(s.waiting)),
                     ("records_in_force", .number(s.recordsInForce)), ("oldest_waiting_seconds", age(s.oldestWaitingAge)),
                     ("last_file", str(s.lastFile)), ("last_file_at", ts(s.lastFileAt)), ("last_error", str(s.lastError)),
+                    ("fault", str(s.fault?.description)),
+                    ("directories", .array(s.directories.map(JSONValue.string))),
+                    ("being_written", .array(s.beingWritten.map { w in
+                        .object([("name", .string(w.name)), ("seconds", .number(Int(w.age.components.seconds)))])
+                    })),
                 ])
             })),
             ("push", .object([
@@ -120,6 +146,11 @@ public struct StatusReport: Sendable {
             out += ", 有效记录 records in force \(s.recordsInForce)\n"
             if let f = s.lastFile { out += "    最近文件 last file: \(f) at \(s.lastFileAt?.iso8601 ?? "?")\n" }
             if let e = s.lastError { out += "    最近错误 last error: \(e)\n" }
+            if let fault = s.fault { out += "    ⚠ 无法回执 cannot answer: \(fault)\n" }
+            for d in s.directories { out += "    ⚠ 目录不予读取 a directory was dropped in, not read: \(d)/\n" }
+            for w in s.beingWritten {
+                out += "    正在写入 waiting on its writer: \(w.name) (being written for \(w.age.components.seconds)s)\n"
+            }
         }
         out += "推送 Push: \(pushURL ?? "not configured 未配置")\n"
         for p in periods {

@@ -1,3 +1,4 @@
+import FieldsyncSystem
 import Foundation
 import Synchronization
 
@@ -10,7 +11,7 @@ import Synchronization
 final class WorkQueue: Sendable {
     struct Item: Hashable, Sendable {
         var source: String
-        var name: String
+        var name: FileName
     }
 
     private struct State {

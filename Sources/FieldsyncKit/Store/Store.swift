@@ -22,7 +22,8 @@ public final class Store: Sendable {
     /// Opens (creating if needed) `directory/fieldsync.sqlite` and brings its schema up
     /// to date.
     public static func open(directory: String) throws -> Store {
-        try FileSync.makeDirectory(directory)
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o750])
         let path = databasePath(directory: directory)
         let pool = try DatabasePool(path: path, configuration: configuration())
         // The pool turns WAL on for its writer after `prepareDatabase` ran, and sets

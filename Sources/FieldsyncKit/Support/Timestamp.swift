@@ -1,3 +1,4 @@
+import FieldsyncSystem
 import Foundation
 
 /// An instant, in whole microseconds since 1970-01-01T00:00:00Z.
@@ -15,8 +16,8 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     /// A file time from `stat` (`st_mtim`, `st_ctim`).
-    public init(_ time: timespec) {
-        self.microseconds = Int64(time.tv_sec) * 1_000_000 + Int64(time.tv_nsec) / 1000
+    public init(_ time: FileStatus.Time) {
+        self.microseconds = time.microseconds
     }
 
     public static func now() -> Timestamp { Timestamp(Date()) }
@@ -102,6 +103,16 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
     }
 
     public var description: String { iso8601 }
+
+    /// The instant as people in `zone` read it, to the second, with the zone's offset:
+    /// `2026-11-30 14:25:03 +08:00`.
+    public func local(_ zone: TimeZone) -> String {
+        let offset = zone.secondsFromGMT(for: date)
+        let shifted = Timestamp(microseconds: microseconds + Int64(offset) * 1_000_000).iso8601
+        let sign = offset < 0 ? "-" : "+"
+        let zoneText = sign + String(format: "%02d:%02d", abs(offset) / 3600, abs(offset) / 60 % 60)
+        return String(shifted.prefix(10)) + " " + String(shifted.dropFirst(11).prefix(8)) + " " + zoneText
+    }
 
     // Howard Hinnant's days_from_civil / civil_from_days.
     static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {

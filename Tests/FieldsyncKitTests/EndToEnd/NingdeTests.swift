@@ -19,6 +19,9 @@ final class NingdeTests: XCTestCase {
             let drops = root + "/drops/" + source.name
             for name in (try? FileManager.default.contentsOfDirectory(atPath: drops)) ?? [] where !name.hasSuffix(".md") {
                 try FileManager.default.copyItem(atPath: drops + "/" + name, toPath: source.path + "/" + name)
+                // Dropped a while before `ingest` runs: past its quiet period.
+                try FileManager.default.setAttributes([.modificationDate: Date(timeIntervalSinceNow: -3600)],
+                                                      ofItemAtPath: source.path + "/" + name)
             }
         }
         return (root, setup)

@@ -1,3 +1,4 @@
+import FieldsyncSystem
 import Foundation
 import Glibc
 import XCTest
@@ -40,7 +41,7 @@ final class LifecycleTests: XCTestCase {
         let site = try TestSite()
         for name in [".hidden.json", "~$report.csv", "a.json.tmp", "b.json.part", "c.json.swp"] {
             _ = FileManager.default.createFile(atPath: site.dir("shouning") + "/" + name, contents: Data(good.utf8))
-            XCTAssertTrue(site.intake.process(source: site.source("shouning"), name: name).isSkipped, name)
+            XCTAssertTrue(site.intake.process(source: site.source("shouning"), name: FileName(name)!).isSkipped, name)
             XCTAssertTrue(site.exists(site.dir("shouning") + "/" + name), name)
         }
         XCTAssertEqual(site.intake.waiting(in: site.source("shouning")).map(\.name), [])
@@ -132,12 +133,15 @@ final class LifecycleTests: XCTestCase {
         let site = try TestSite()
         let bad = good.replacingOccurrences(of: "\"value\": 2", with: "\"value\": -2")
         try site.drop("shouning", "x.json", bad)
-        let staged = try DropFile.stage(directory: site.dir("shouning"), name: "x.json", maxSize: 1 << 20,
-                                        incoming: site.setup.config.stateDirectory + "/incoming")
-        defer { unlink(staged.path) }
+        let handles = try site.intake.drops["shouning"]!.open().get()
+        let incoming = try XCTUnwrap(site.intake.state.withLock { $0?.incoming })
+        let status = try XCTUnwrap(try handles.drop.status(of: "x.json"))
+        let staged = try StagedFile.stage("x.json", from: handles.drop, into: incoming, maxSize: 1 << 20)
+        defer { try? incoming.removeFile(staged.copyName) }
         try site.drop("shouning", "x.json", good)  // a new file (inode) under the same name
-        let replaced = site.intake.reject(source: site.source("shouning"), name: "x.json", staged: staged,
-                                          receivedAt: .now(), problems: [Problem(.file, zh: "坏", en: "bad")])
+        let dropped = Dropped(source: site.source("shouning"), handles: handles, name: "x.json", status: status,
+                              receivedAt: .now())
+        let replaced = site.intake.reject(dropped, staged: staged, problems: [Problem(.file, zh: "坏", en: "bad")])
         XCTAssertEqual(replaced.problems.count, 0, "skipped, not rejected")
         XCTAssertTrue(site.exists(site.dir("shouning") + "/x.json"))
         XCTAssertEqual(try site.count("SELECT count(*) FROM file"), 0)

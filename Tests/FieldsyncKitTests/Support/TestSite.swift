@@ -1,3 +1,4 @@
+import FieldsyncSystem
 import Foundation
 import Glibc
 import GRDB
@@ -122,7 +123,8 @@ final class TestSite {
 
     func dir(_ source: String) -> String { self.source(source).path }
 
-    /// Writes a file into a drop directory by write-then-rename.
+    /// Writes a file into a drop directory by write-then-rename, dated an hour ago (as
+    /// if dropped before `ingest` ran: its quiet period is long over).
     @discardableResult
     func drop(_ source: String, _ name: String, _ text: String) throws -> String {
         try drop(source, name, Array(text.utf8))
@@ -132,6 +134,8 @@ final class TestSite {
     func drop(_ source: String, _ name: String, _ bytes: [UInt8]) throws -> String {
         let tmp = dir(source) + "/." + name + ".tmp"
         _ = FileManager.default.createFile(atPath: tmp, contents: Data(bytes))
+        var hourAgo = timeval(tv_sec: time(nil) - 3600, tv_usec: 0)
+        XCTAssertEqual(withUnsafePointer(to: &hourAgo) { utimes(tmp, [$0.pointee, $0.pointee]) }, 0)
         let path = dir(source) + "/" + name
         XCTAssertEqual(rename(tmp, path), 0)
         return path
@@ -140,12 +144,12 @@ final class TestSite {
     /// Drops and processes one file.
     func ingest(_ source: String, _ name: String, _ text: String) throws -> FileOutcome {
         try drop(source, name, text)
-        return intake.process(source: self.source(source), name: name)
+        return intake.process(source: self.source(source), name: FileName(name)!)
     }
 
     func ingest(_ source: String, _ name: String, _ bytes: [UInt8]) throws -> FileOutcome {
         try drop(source, name, bytes)
-        return intake.process(source: self.source(source), name: name)
+        return intake.process(source: self.source(source), name: FileName(name)!)
     }
 
     func values() throws -> CurrentValues {

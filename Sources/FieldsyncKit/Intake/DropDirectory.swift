@@ -1,0 +1,181 @@
+import FieldsyncSystem
+import Glibc
+import Synchronization
+
+/// One source's drop directory as intake holds it: descriptors on the directory and on
+/// its answer channel — `receipts/` and `rejected/`, where every file gets its answer —
+/// opened once and used only through the `*at()` calls (``DirectoryHandle``).
+///
+/// The people who drop files can write in the directory, so the channel is checked
+/// before every file: `receipts` and `rejected` must still be the very directories held,
+/// and those must be real directories owned by the daemon's user. A symbolic link put in
+/// their place, a directory someone else made, or one renamed away and replaced is a
+/// ``DropDirectoryFault``: nothing is written for that source, its files stay where they
+/// are, and `status` says why until the operator repairs it.
+final class DropDirectory: Sendable {
+    /// The descriptors of a directory whose channel is whole.
+    struct Handles: Sendable {
+        let drop: DirectoryHandle
+        let receipts: DirectoryHandle
+        let rejected: DirectoryHandle
+        fileprivate let dropIdentity: FileStatus.Identity
+        fileprivate let receiptsIdentity: FileStatus.Identity
+        fileprivate let rejectedIdentity: FileStatus.Identity
+    }
+
+    let source: Source
+    /// The user the answer channel must belong to: the daemon's.
+    let owner: uid_t
+    /// Whether missing `receipts/` and `rejected/` are made (the daemon and `ingest`),
+    /// or only looked at (`status`, which may run as another user).
+    let creating: Bool
+    private let held = Mutex<Handles?>(nil)
+
+    init(source: Source, owner: uid_t = geteuid(), creating: Bool = true) {
+        self.source = source
+        self.owner = owner
+        self.creating = creating
+    }
+
+    /// The handles, checked: the answer channel's entries still name the directories
+    /// held. Opens (creating `receipts/` and `rejected/` when they do not exist) on the
+    /// first call and whenever the check fails.
+    func open() -> Result<Handles, DropDirectoryFault> {
+        if let handles = held.withLock({ $0 }), channelIsIntact(handles) { return .success(handles) }
+        held.withLock { $0 = nil }
+        let result = openAfresh()
+        if case .success(let handles) = result { held.withLock { $0 = handles } }
+        return result
+    }
+
+    /// As ``open()``, and also that `source.path` still names the directory held (it
+    /// may have been removed and made again): for a scan, not for every file.
+    func reopenIfMoved() -> Result<Handles, DropDirectoryFault> {
+        if let handles = held.withLock({ $0 }) {
+            var st = stat()
+            if lstat(source.path, &st) != 0
+                || FileStatus.Identity(device: UInt64(st.st_dev), inode: UInt64(st.st_ino)) != handles.dropIdentity {
+                held.withLock { $0 = nil }
+            }
+        }
+        return open()
+    }
+
+    /// What is in the directory now, each entry as one `fstatat` saw it. With
+    /// `reopening`, a directory that was removed and made again is opened anew.
+    func listing(reopening: Bool = false) -> DropListing {
+        switch reopening ? reopenIfMoved() : open() {
+        case .success(let handles):
+            return DropDirectory.list(handles.drop)
+        case .failure(let fault):
+            // The files are listed all the same when the directory itself can be read.
+            guard let directory = try? DirectoryHandle.open(path: source.path) else { return DropListing(fault: fault) }
+            var listing = DropDirectory.list(directory)
+            // Only looking: a channel directory not made yet is the daemon's to make.
+            listing.fault = !creating && fault.entry != nil && fault.problem == .missing ? nil : fault
+            return listing
+        }
+    }
+
+    private static func list(_ directory: DirectoryHandle) -> DropListing {
+        var listing = DropListing()
+        for entry in (try? directory.entries()) ?? [] {
+            let name = entry.name
+            guard !DropName.isTemporary(name), name != DropName.receipts, name != DropName.rejected,
+                  let status = try? directory.status(of: name) else { continue }
+            if status.kind == .directory {
+                listing.directories.append(name)
+            } else {
+                listing.files.append(WaitingFile(name: name, modified: Timestamp(status.modified), kind: status.kind))
+            }
+        }
+        listing.files.sort { ($0.modified, $0.name) < ($1.modified, $1.name) }
+        listing.directories.sort()
+        return listing
+    }
+
+    private func channelIsIntact(_ handles: Handles) -> Bool {
+        func same(_ name: FileName, _ identity: FileStatus.Identity) -> Bool {
+            guard let status = try? handles.drop.status(of: name) else { return false }
+            return status.kind == .directory && status.identity == identity && status.owner == owner
+        }
+        return same(DropName.receipts, handles.receiptsIdentity) && same(DropName.rejected, handles.rejectedIdentity)
+    }
+
+    private func openAfresh() -> Result<Handles, DropDirectoryFault> {
+        let drop: DirectoryHandle
+        let dropStatus: FileStatus
+        do {
+            drop = try DirectoryHandle.open(path: source.path)
+            dropStatus = try drop.status()
+        } catch {
+            return .failure(DropDirectoryFault(entry: nil, error: error))
+        }
+        func answer(_ name: FileName) -> Result<(DirectoryHandle, FileStatus.Identity), DropDirectoryFault> {
+            do {
+                let handle = creating ? try drop.openOrMakeDirectory(name, permissions: 0o750) : try drop.openDirectory(name)
+                let status = try handle.status()
+                guard status.owner == owner else {
+                    return .failure(DropDirectoryFault(entry: name.description, problem: .foreignOwner(status.owner)))
+                }
+                return .success((handle, status.identity))
+            } catch {
+                return .failure(DropDirectoryFault(entry: name.description, error: error))
+            }
+        }
+        return answer(DropName.receipts).flatMap { receipts in
+            answer(DropName.rejected).map { rejected in
+                Handles(drop: drop, receipts: receipts.0, rejected: rejected.0, dropIdentity: dropStatus.identity,
+                        receiptsIdentity: receipts.1, rejectedIdentity: rejected.1)
+            }
+        }
+    }
+}
+
+/// Why a source's files cannot be answered: its drop directory, or the `receipts/` or
+/// `rejected/` in it, is not what the daemon made. Nothing is written for the source
+/// until the operator repairs it; `status` shows it.
+public struct DropDirectoryFault: Error, Sendable, Hashable, CustomStringConvertible {
+    public enum Problem: Sendable, Hashable {
+        case missing
+        case symbolicLink
+        case notADirectory
+        /// Owned by this user id, not by the daemon's.
+        case foreignOwner(uid_t)
+        /// Any other failure, as the system call reported it.
+        case unusable(String)
+    }
+
+    /// `receipts` or `rejected`; nil for the drop directory itself.
+    public var entry: String?
+    public var problem: Problem
+
+    public init(entry: String?, problem: Problem) {
+        self.entry = entry
+        self.problem = problem
+    }
+
+    init(entry: String?, error: SystemCallError) {
+        let problem: Problem = switch error.errno {
+        case ENOENT: .missing
+        case ELOOP: .symbolicLink
+        case ENOTDIR: .notADirectory
+        default: .unusable(error.description)
+        }
+        self.init(entry: entry, problem: problem)
+    }
+
+    /// For the operator: what is wrong, where, and what the daemon does about it.
+    public var description: String {
+        let what = entry.map { "\($0)/" } ?? "the drop directory 报送目录"
+        let problem = switch problem {
+        case .missing: "does not exist 不存在"
+        case .symbolicLink: "is a symbolic link 是符号链接"
+        case .notADirectory: "is not a directory 不是目录"
+        case .foreignOwner(let uid): "belongs to uid \(uid), not to the daemon's user 属主不是守护进程用户"
+        case .unusable(let why): "cannot be used 无法使用: \(why)"
+        }
+        guard entry != nil else { return "\(what) \(problem)" }
+        return "\(what) \(problem); nothing is written there and this source's files wait until it is a directory owned by the daemon's user 回执/退回目录异常,修复前该来源文件暂不处理"
+    }
+}

@@ -1,0 +1,182 @@
+import FieldsyncSystem
+import Foundation
+import Glibc
+import GRDB
+
+/// Reconciling a staged file in one transaction, and answering it: archive, receipt
+/// and removal for an accepted file; `rejected/` and an errors file for a refused one.
+extension Intake {
+    /// Parses, validates and reconciles a staged file in one transaction.
+    func apply(source: Source, staged: StagedFile, text: String, format: RecordFormat, receivedAt: Timestamp,
+               dryRun: Bool) throws -> Result<(Int64, ReceiptCounts, String), Problems> {
+        let validator = RecordValidator(source: source, schemes: setup.schemes, receivedAt: receivedAt)
+        let archive = archivePath(source: source, name: text, receivedAt: receivedAt)
+        var outcome: Result<(Int64, ReceiptCounts, String), Problems> = .failure(Problems([]))
+        try store.writer.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                let fileID = try Ledger.insert(db, sha256: staged.sha256, source: source.name, name: text,
+                                               size: staged.size, receivedAt: receivedAt, outcome: "accepted")
+                var reconciler = try Reconciler(db: db, fileID: fileID)
+                var problems: [Problem] = []
+                var counts = ReceiptCounts()
+                var periods = Set<String>()
+                var lastPeriod = ""
+                let pipeline = RecordPipeline(staged: staged, format: format, validator: validator)
+                do {
+                    while let batch = pipeline.next() {
+                        for record in batch {
+                            switch try reconciler.apply(record) {
+                            case .success(let change):
+                                counts.count(change)
+                                // Compared before hashed: a file's records are mostly of one period.
+                                if change != .ignored, record.period != lastPeriod {
+                                    periods.insert(record.period)
+                                    lastPeriod = record.period
+                                }
+                            case .failure(let problem):
+                                problems.append(problem)
+                            }
+                        }
+                    }
+                } catch {
+                    pipeline.cancel()
+                    throw error
+                }
+                problems += try pipeline.finish()
+                // File order, validation and reconciliation problems merged (stable).
+                problems = problems.enumerated()
+                    .sorted { ($0.element.location.order, $0.offset) < ($1.element.location.order, $1.offset) }
+                    .map(\.element)
+                if problems.isEmpty && counts.records == 0 {
+                    problems.append(Problem(.file, zh: "文件中没有记录", en: "the file holds no records"))
+                }
+                if !problems.isEmpty || dryRun {
+                    outcome = problems.isEmpty ? .success((fileID, counts, archive)) : .failure(Problems(problems))
+                    return .rollback
+                }
+                try Ledger.record(db, file: fileID, counts: counts, archive: archive, finished: false)
+                if !periods.isEmpty, let onChange { try onChange(db, periods) }
+                outcome = .success((fileID, counts, archive))
+                return .commit
+            }
+        }
+        return outcome
+    }
+
+    /// After the commit: archive the staged copy, write the receipt, remove the drop
+    /// file, and mark the ledger entry finished.
+    func complete(fileID: Int64, _ dropped: Dropped, staged: StagedFile, archive: String, receipt: Receipt) throws {
+        guard let state = state.withLock({ $0 }) else { throw SystemCallError("openat", subject: "state_dir", errno: EBADF) }
+        // archive / SOURCE / DAY / NAME, as archivePath made it (and the ledger keeps it).
+        let parts = archive.split(separator: "/").map(String.init)
+        guard parts.count == 4, let file = FileName(parts[3]) else {
+            throw SystemCallError("renameat", subject: archive, errno: EINVAL)
+        }
+        let day = try state.archiveDirectory(source: parts[1], day: parts[2])
+        try state.incoming.rename(staged.copyName, to: day, as: file)
+        try day.sync()
+        try state.incoming.sync()
+        FaultPoint.hit("after-archive")
+        try writeReceipt(receipt, dropped.handles)
+        FaultPoint.hit("after-receipt")
+        try removeOriginal(dropped, identity: staged.original)
+        try store.writer.write { try Ledger.finish($0, file: fileID) }
+    }
+
+    func finishKnown(_ entry: LedgerEntry, _ dropped: Dropped, text: String, staged: StagedFile) throws -> FileOutcome {
+        let source = dropped.source
+        if !entry.finished, entry.source == source.name, entry.name == text, let archive = entry.archive {
+            logger.notice("finishing a file accepted before an interruption", metadata: [
+                "source": "\(source.name)", "file": "\(text)",
+            ])
+            let receipt = Receipt(file: text, sha256: staged.sha256, acceptedAt: entry.receivedAt, counts: entry.counts)
+            try complete(fileID: entry.id, dropped, staged: staged, archive: archive, receipt: receipt)
+            return .accepted(receipt)
+        }
+        // The same bytes again: a no-op, acknowledged with a receipt.
+        let counts = ReceiptCounts(records: entry.counts.records, ignored: entry.counts.records)
+        let receipt = Receipt(file: text, sha256: staged.sha256, acceptedAt: dropped.receivedAt, counts: counts,
+                              duplicateOf: entry.name)
+        try store.writer.write { db in
+            let id = try Ledger.insert(db, sha256: staged.sha256, source: source.name, name: text,
+                                       size: staged.size, receivedAt: dropped.receivedAt, outcome: "duplicate")
+            try Ledger.record(db, file: id, counts: counts, archive: entry.archive, finished: true)
+        }
+        try writeReceipt(receipt, dropped.handles)
+        try removeOriginal(dropped, identity: staged.original)
+        logger.info("accepted a re-drop of known bytes as a no-op", metadata: [
+            "source": "\(source.name)", "file": "\(text)", "first": "\(entry.name)",
+        ])
+        return .accepted(receipt)
+    }
+
+    private func writeReceipt(_ receipt: Receipt, _ handles: DropDirectory.Handles) throws {
+        try handles.receipts.writeFile(DropName.derived(receipt.file, suffix: ".receipt.json"),
+                                       contents: Array((receipt.json.rendered(pretty: true) + "\n").utf8))
+    }
+
+    /// Removes the drop file only if it is still the very file that was staged (a
+    /// writer may have dropped a new file under the same name meanwhile).
+    private func removeOriginal(_ dropped: Dropped, identity: FileStatus.Identity) throws {
+        guard let now = try dropped.handles.drop.status(of: dropped.name), now.identity == identity else { return }
+        try dropped.handles.drop.removeFile(dropped.name)
+        try dropped.handles.drop.sync()
+    }
+
+    /// Moves a file aside to `rejected/` with its errors file. The ledger counts the
+    /// rejection first, then the errors file is written, then the file moved, then the
+    /// ledger entry finished: a kill at any point leaves either the file to be rejected
+    /// again under the same ledger entry, or a file aside that is counted once — never
+    /// a file without reasons or a rejection `status` does not count.
+    ///
+    /// Only the file that was looked at is moved: one replaced meanwhile under the same
+    /// name is left for the next scan. A name that is not fit to show is set aside under
+    /// its escaped form; one too long for its errors file's name gets a shortened one.
+    func reject(_ dropped: Dropped, staged: StagedFile?, problems: [Problem]) -> FileOutcome {
+        let source = dropped.source
+        let handles = dropped.handles
+        guard let now = try? handles.drop.status(of: dropped.name),
+              now.identity == (staged?.original ?? dropped.status.identity) else { return .skipped }
+        // Renamed into the drop directory (or written) at this time; moving it aside
+        // would change it again.
+        let changedAt = Timestamp(now.changed)
+        let display = DropName.text(dropped.name) ?? DropName.escaped(dropped.name)
+        var lines = problems.prefix(Intake.maxProblems).map(\.description)
+        if problems.count > Intake.maxProblems {
+            let more = problems.count - Intake.maxProblems
+            lines.append("文件 file · 另有 \(more) 个问题未列出 / \(more) more problems not listed")
+        }
+        do {
+            let id = try store.writer.write { db in
+                try Ledger.rejected(db, sha256: staged?.sha256 ?? "", source: source.name, name: display,
+                                    size: staged?.size ?? 0, receivedAt: dropped.receivedAt, changedAt: changedAt,
+                                    problems: problems)
+            }
+            FaultPoint.hit("after-reject-ledger")
+            try handles.rejected.writeFile(DropName.derived(display, suffix: ".errors.txt"),
+                                           contents: Array((lines.joined(separator: "\n") + "\n").utf8))
+            try handles.drop.rename(dropped.name, to: handles.rejected, as: DropName.derived(display))
+            try handles.rejected.sync()
+            try handles.drop.sync()
+            FaultPoint.hit("after-reject-move")
+            try store.writer.write { try Ledger.finish($0, file: id) }
+        } catch {
+            logger.error("could not set a rejected file aside; it stays for the next scan", metadata: [
+                "source": "\(source.name)", "file": "\(display)", "error": "\(error)",
+            ])
+        }
+        logger.warning("rejected", metadata: [
+            "source": "\(source.name)", "file": "\(display)", "problems": "\(problems.count)",
+            "first": "\(problems.first?.en ?? "")",
+        ])
+        return .rejected(problems)
+    }
+
+    /// `archive/SOURCE/DAY/MICROSECONDS-NAME`, relative to `state_dir`; the last part
+    /// shortened to fit one directory entry when the name is long.
+    func archivePath(source: Source, name: String, receivedAt: Timestamp) -> String {
+        let day = String(receivedAt.iso8601.prefix(10))
+        let file = DropName.derived(name, prefix: "\(receivedAt.microseconds)-")
+        return "archive/\(source.name)/\(day)/\(file)"
+    }
+}
