@@ -88,7 +88,7 @@ if command -v systemd-sysusers >/dev/null 2>&1 && command -v systemd-tmpfiles >/
     out=$(printf '%s\n' "$out" | grep -v 'Failed to parse ACL "default:user:fieldsync:rwx"' || true)
     if [ "${rc:-0}" -ne 0 ] || [ -n "$out" ]; then
         printf '%s\n' "$out" >&2; fail "systemd-tmpfiles"
-    elif [ "$(stat -c %a "$root/var/spool/fieldsync/units/shouning")" != 2770 ] \
+    elif [ "$(stat -c %a "$root/var/spool/fieldsync/units/shouning")" != 3770 ] \
             || [ "$(stat -c %a "$root/var/spool/fieldsync/units/shouning/rejected")" != 2750 ]; then
         fail "tmpfiles: unexpected modes on units/shouning"
     else

@@ -22,16 +22,18 @@ public final class DirectoryHandle: Sendable {
     deinit { SystemCall.close(descriptor) }
 
     /// Opens the directory at `path`. With `followingLinks: false` (the default), a
-    /// symbolic link as the last component is refused (`ELOOP`); the components before
-    /// it are the operator's configuration and resolve as usual.
+    /// symbolic link as the last component is refused (`ENOTDIR`, see
+    /// ``openDirectory(_:)``); the components before it are the operator's
+    /// configuration and resolve as usual.
     public static func open(path: String, followingLinks: Bool = false) throws(SystemCallError) -> DirectoryHandle {
         let flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC | (followingLinks ? 0 : O_NOFOLLOW)
         let fd = try SystemCall.retrying("open", path) { Glibc.open(path, flags) }
         return DirectoryHandle(descriptor: fd, path: path)
     }
 
-    /// The subdirectory `name`, never through a symbolic link (`ELOOP`); `ENOTDIR` when
-    /// `name` is not a directory.
+    /// The subdirectory `name`, never through a symbolic link. Fails with `ENOTDIR`
+    /// when `name` is not a directory — a symbolic link included: Linux checks
+    /// `O_DIRECTORY` before `O_NOFOLLOW`.
     public func openDirectory(_ name: FileName) throws(SystemCallError) -> DirectoryHandle {
         let fd = try name.withCString { (cName) throws(SystemCallError) in
             try SystemCall.retrying("openat", subject(name)) {

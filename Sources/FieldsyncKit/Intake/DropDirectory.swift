@@ -109,7 +109,9 @@ final class DropDirectory: Sendable {
             drop = try DirectoryHandle.open(path: source.path)
             dropStatus = try drop.status()
         } catch {
-            return .failure(DropDirectoryFault(entry: nil, error: error))
+            var st = stat()
+            let isLink = lstat(source.path, &st) == 0 && st.st_mode & S_IFMT == S_IFLNK
+            return .failure(isLink ? DropDirectoryFault(entry: nil, problem: .symbolicLink) : DropDirectoryFault(entry: nil, error: error))
         }
         func answer(_ name: FileName) -> Result<(DirectoryHandle, FileStatus.Identity), DropDirectoryFault> {
             do {
@@ -120,6 +122,9 @@ final class DropDirectory: Sendable {
                 }
                 return .success((handle, status.identity))
             } catch {
+                if (try? drop.status(of: name))??.kind == .symbolicLink {
+                    return .failure(DropDirectoryFault(entry: name.description, problem: .symbolicLink))
+                }
                 return .failure(DropDirectoryFault(entry: name.description, error: error))
             }
         }

@@ -80,6 +80,7 @@ extension Intake {
         try writeReceipt(receipt, dropped.handles)
         FaultPoint.hit("after-receipt")
         try removeOriginal(dropped, identity: staged.original)
+        FaultPoint.hit("after-removal")
         try store.writer.write { try Ledger.finish($0, file: fileID) }
     }
 

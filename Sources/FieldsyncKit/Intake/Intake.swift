@@ -54,6 +54,19 @@ public final class Intake: Sendable {
                                                      attributes: [.posixPermissions: 0o770])
             _ = drops[source.name]?.open()
         }
+        try finishAnswered()
+    }
+
+    /// Marks finished the accepted files whose drop file is gone: a kill came after
+    /// the last step of their answer, removing the file, and before the ledger said so.
+    /// (One still there is finished when it is processed again.)
+    private func finishAnswered() throws {
+        for entry in try store.writer.read(Ledger.unfinishedAccepted) {
+            guard let source = setup.config.source(named: entry.source), let name = FileName(entry.name),
+                  case .success(let handles)? = drops[source.name]?.open(),
+                  try handles.drop.status(of: name) == nil else { continue }
+            try store.writer.write { try Ledger.finish($0, file: entry.id) }
+        }
     }
 
     /// What is in `source`'s drop directory now (see ``DropDirectory/listing(reopening:)``).

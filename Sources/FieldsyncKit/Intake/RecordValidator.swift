@@ -215,7 +215,8 @@ public struct RecordValidator: Sendable {
                 let known = schemes.keys.sorted().joined(separator: ", ")
                 problems.append(Reason.invalid(at, "period", periodCode, zh: "没有该期间的评估方案(已有:\(known))", en: "no scheme for this period (known: \(known))"))
             } else if let period, period.closed, let closes = period.scheme.closesAt {
-                problems.append(Problem(at, field: "period", zh: "\(periodCode) 期间已于 \(closes.iso8601) 截止,不再接收", en: "period \(periodCode) closed at \(closes.iso8601); no more records are taken"))
+                let when = closes.local(period.scheme.timeZone)
+                problems.append(Problem(at, field: "period", zh: "\(periodCode) 期间已于 \(when) 截止,不再接收", en: "period \(periodCode) closed at \(when); no more records are taken"))
             }
         }
         // unit

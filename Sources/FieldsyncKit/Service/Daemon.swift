@@ -248,6 +248,7 @@ public final class Daemon: Sendable {
                 queue.add(.init(source: source.name, name: file.name))
             }
         }
+        logger.debug("scanned the drop directories", metadata: ["backlog": "\(queue.backlog)"])
     }
 
     func watchSources(_ sources: [Source]) {

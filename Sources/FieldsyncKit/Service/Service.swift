@@ -11,7 +11,9 @@ public final class Service: Sendable {
     public let intake: Intake
     let logger: Logger
 
-    public init(setup: Setup, store: Store, logger: Logger) {
+    /// - Parameter clock: the time a file is taken to arrive at (tests fix it, so that
+    ///   nothing depends on the day they run).
+    public init(setup: Setup, store: Store, logger: Logger, clock: @escaping @Sendable () -> Timestamp = Timestamp.now) {
         self.setup = setup
         self.store = store
         self.logger = logger
@@ -26,7 +28,7 @@ public final class Service: Sendable {
                 }
             }
         }
-        self.intake = Intake(setup: setup, store: store, logger: logger, onChange: hook)
+        self.intake = Intake(setup: setup, store: store, logger: logger, onChange: hook, clock: clock)
     }
 
     /// What the daemon does with a configuration before it works with it, at start

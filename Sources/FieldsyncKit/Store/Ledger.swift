@@ -57,6 +57,12 @@ enum Ledger {
                            archive: row[11])
     }
 
+    /// Accepted files whose answer a kill interrupted (not yet marked finished).
+    static func unfinishedAccepted(_ db: Database) throws -> [(id: Int64, source: String, name: String)] {
+        try Row.fetchAll(db, sql: "SELECT id, source, name FROM file WHERE outcome = 'accepted' AND finished = 0")
+            .map { ($0[0], $0[1], $0[2]) }
+    }
+
     static func insert(_ db: Database, sha256: String, source: String, name: String, size: Int64,
                        receivedAt: Timestamp, outcome: String) throws -> Int64 {
         try db.execute(sql: """

@@ -31,7 +31,7 @@ final class NingdeTests: XCTestCase {
         let (root, setup) = try Self.stageNingde()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let store = try Store.open(directory: setup.config.stateDirectory)
-        let service = Service(setup: setup, store: store, logger: .init(label: "test"))
+        let service = Service(setup: setup, store: store, logger: .init(label: "test"), clock: TestSite.fixedClock)
         try service.intake.recover()
         let results = service.intake.ingestAll()
         let rejected = results.filter { if case .rejected = $0.outcome { true } else { false } }.map(\.name).sorted()
@@ -74,7 +74,7 @@ final class NingdeTests: XCTestCase {
         let (root, setup) = try Self.stageNingde()
         defer { try? FileManager.default.removeItem(atPath: root) }
         let store = try Store.open(directory: setup.config.stateDirectory)
-        let service = Service(setup: setup, store: store, logger: .init(label: "test"))
+        let service = Service(setup: setup, store: store, logger: .init(label: "test"), clock: TestSite.fixedClock)
         try service.intake.recover()
         service.intake.ingestAll()
         let board = try Outbox.snapshot(store: store, office: "ningde-rfb", scheme: setup.schemes["2026"]!).scoreboard

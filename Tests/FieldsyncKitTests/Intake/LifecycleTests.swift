@@ -75,6 +75,21 @@ final class LifecycleTests: XCTestCase {
         XCTAssertTrue(problems.first?.en.contains("file too large: 2") ?? false, "\(problems)")
     }
 
+    /// kill -9 after the drop file was removed, before the ledger said the file was
+    /// finished: the next start marks it finished, and nothing is counted again.
+    func testKillAfterRemovalIsFinishedAtTheNextStart() throws {
+        let site = try TestSite()
+        try site.drop("shouning", "sirens.json", good)
+        let killed = try runFieldsync(["ingest", "--config", site.configPath], fault: "after-removal")
+        XCTAssertEqual(killed.status, SIGKILL, "the process must really die there")
+        XCTAssertFalse(site.exists(site.dir("shouning") + "/sirens.json"))
+        XCTAssertEqual(try site.count("SELECT count(*) FROM file WHERE outcome = 'accepted' AND finished = 0"), 1)
+        XCTAssertEqual(try runFieldsync(["ingest", "--config", site.configPath]).status, 0)
+        XCTAssertEqual(try site.count("SELECT count(*) FROM file WHERE outcome = 'accepted' AND finished = 1"), 1)
+        XCTAssertEqual(try site.count("SELECT count(*) FROM file"), 1)
+        XCTAssertEqual(try site.count("SELECT count(*) FROM revision"), 1)
+    }
+
     /// kill -9 right after the commit (and after the archive, and after the receipt):
     /// the rerun finishes the file from the ledger and counts nothing twice.
     func testKillAfterCommitThenRerunFinishesWithoutCountingTwice() throws {
@@ -150,8 +165,8 @@ final class LifecycleTests: XCTestCase {
 }
 
 /// Runs the built `fieldsync` binary; returns its exit status (or the signal that
-/// ended it) and its standard output.
-func runFieldsync(_ arguments: [String], fault: String? = nil) throws -> (status: Int32, output: String) {
+/// ended it), its standard output and its standard error.
+func runFieldsync(_ arguments: [String], fault: String? = nil) throws -> (status: Int32, output: String, errors: String) {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: productsDirectory() + "/fieldsync")
     process.arguments = arguments
@@ -160,10 +175,16 @@ func runFieldsync(_ arguments: [String], fault: String? = nil) throws -> (status
     process.environment = env
     let pipe = Pipe()
     process.standardOutput = pipe
-    process.standardError = FileHandle.nullDevice
+    // stderr into a file: reading two pipes one after the other could block the child.
+    let errorsPath = NSTemporaryDirectory() + "fieldsync-stderr-" + UUID().uuidString
+    _ = FileManager.default.createFile(atPath: errorsPath, contents: nil)
+    defer { unlink(errorsPath) }
+    let errorsFile = try FileHandle(forWritingTo: URL(fileURLWithPath: errorsPath))
+    process.standardError = errorsFile
     try process.run()
     let data = pipe.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
-    let status = process.terminationReason == .uncaughtSignal ? process.terminationStatus : process.terminationStatus
-    return (status, String(decoding: data, as: UTF8.self))
+    try errorsFile.close()
+    let errors = (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
+    return (process.terminationStatus, String(decoding: data, as: UTF8.self), errors)
 }

@@ -207,11 +207,18 @@ final class DaemonProcess {
 
     /// Starts `fieldsync run --config configPath`; with `environment`, those variables
     /// are set (a nil value removes one). NOTIFY_SOCKET and the watchdog variables of
-    /// the test runner itself are never inherited.
-    init(configPath: String, environment: [String: String?] = [:]) throws {
+    /// the test runner itself are never inherited. With `user`, the daemon runs as that
+    /// user (`setpriv`), from `executable`.
+    init(configPath: String, environment: [String: String?] = [:], user: TestUser? = nil,
+         executable: String = productsDirectory() + "/fieldsync") throws {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: productsDirectory() + "/fieldsync")
-        process.arguments = ["run", "--config", configPath]
+        if let user {
+            process.executableURL = URL(fileURLWithPath: TestUser.setpriv)
+            process.arguments = user.setprivArguments + [executable, "run", "--config", configPath]
+        } else {
+            process.executableURL = URL(fileURLWithPath: executable)
+            process.arguments = ["run", "--config", configPath]
+        }
         var env = ProcessInfo.processInfo.environment
         for key in ["NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM", "FIELDSYNC_FAULT"] { env[key] = nil }
         env["FIELDSYNC_LOG_LEVEL"] = "info"
@@ -255,16 +262,16 @@ final class DaemonProcess {
 
     var isRunning: Bool { shared.exitStatus.withLock { $0 == nil } }
 
-    /// Waits until stderr contains `text` (after `from` characters, to skip older lines).
+    /// Waits until stderr contains `text`, `times` times (after `from` characters, to skip older lines).
     @discardableResult
-    func waitForLog(_ text: String, after from: Int = 0, timeout: Duration = .seconds(20)) throws -> String {
+    func waitForLog(_ text: String, times: Int = 1, after from: Int = 0, timeout: Duration = .seconds(20)) throws -> String {
         let deadline = Date().addingTimeInterval(seconds(timeout))
         shared.logChanged.lock()
         defer { shared.logChanged.unlock() }
         while true {
             let current = shared.log.withLock { $0 }
             let tail = current.dropFirst(min(from, current.count))
-            if tail.contains(text) { return String(tail) }
+            if tail.components(separatedBy: text).count - 1 >= times { return String(tail) }
             if !isRunning { throw HarnessTimeout(what: "\"\(text)\" in the log; the daemon exited. Log:\n\(current)") }
             if !shared.logChanged.wait(until: min(deadline, Date().addingTimeInterval(0.2))), Date() >= deadline {
                 throw HarnessTimeout(what: "\"\(text)\" in the log. Log:\n\(current)")

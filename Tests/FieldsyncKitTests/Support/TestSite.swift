@@ -90,10 +90,15 @@ final class TestSite {
         """
     }
 
-    init(push: String? = nil, extraConfig: String = "", file: StaticString = #filePath) throws {
+    /// - Parameters:
+    ///   - scheme: the scheme's text (``scheme`` unless given).
+    ///   - clock: when files arrive: 2026-11-30 12:00 in Shanghai unless given, so
+    ///     that no test depends on the day it runs.
+    init(push: String? = nil, extraConfig: String = "", scheme: String = TestSite.scheme,
+         clock: @escaping @Sendable () -> Timestamp = TestSite.fixedClock, file: StaticString = #filePath) throws {
         root = NSTemporaryDirectory() + "fieldsync-test-" + UUID().uuidString.prefix(8).lowercased()
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-        try TestSite.scheme.write(toFile: root + "/scheme.toml", atomically: false, encoding: .utf8)
+        try scheme.write(toFile: root + "/scheme.toml", atomically: false, encoding: .utf8)
         var config = TestSite.config()
         if let push {
             config += """
@@ -111,11 +116,14 @@ final class TestSite {
         store = try Store.open(directory: setup.config.stateDirectory)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        service = Service(setup: setup, store: store, logger: logger)
+        service = Service(setup: setup, store: store, logger: logger, clock: clock)
         try service.intake.recover()
     }
 
     deinit { try? FileManager.default.removeItem(atPath: root) }
+
+    /// 2026-11-30T12:00:00+08:00, the arrival time of every file unless a test says otherwise.
+    static let fixedClock: @Sendable () -> Timestamp = { Timestamp.parse("2026-11-30T12:00:00+08:00", zone: .gmt)! }
 
     var configPath: String { root + "/fieldsync.toml" }
 
