@@ -340,9 +340,9 @@ func selfExecutable() -> String {
     return String(decoding: buf[0..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
 }
 
-/// Hard-links (or copies) the CSV into place: the same bytes every run, no timed copy.
+/// Copies the CSV into place before the timer starts: the same bytes every run. Not a
+/// hard link: fieldsync refuses a file with two names, as a hostile drop.
 func placeFile(_ from: String, _ to: String) {
-    if link(from, to) == 0 { return }
     do { try FileManager.default.copyItem(atPath: from, toPath: to) } catch { die("cannot copy \(from): \(error)") }
 }
 
