@@ -41,10 +41,13 @@ let package = Package(
             linkerSettings: [.linkedLibrary("sqlite3")]
         ),
 
-        // Linux integration: inotify, sd_notify, signals, journald-friendly logging.
+        // Linux calls Glibc's Swift module leaves out (declared only under _GNU_SOURCE).
+        .target(name: "CLinux"),
+        // Linux integration: the one syscall layer (directory descriptors, *at() calls),
+        // inotify, sd_notify, signals, journald-friendly logging.
         .target(
             name: "FieldsyncSystem",
-            dependencies: [.product(name: "Logging", package: "swift-log")]
+            dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")]
         ),
 
         // The domain: config and schemes, intake (read, parse, validate), store,

@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// An open directory, and every operation fieldsync makes inside one, relative to it.
@@ -106,13 +107,20 @@ public final class DirectoryHandle: Sendable {
         return OpenFile(descriptor: fd, subject: subject(name))
     }
 
-    /// Renames the entry `name` to `newName` in `directory` (which may be this one),
-    /// replacing an entry of that name there. Links are renamed, never followed.
-    public func rename(_ name: FileName, to directory: DirectoryHandle, as newName: FileName) throws(SystemCallError) {
+    /// Renames the entry `name` to `newName` in `directory` (which may be this one).
+    /// With `replacing`, an entry of that name there is replaced; without, the rename
+    /// fails with `EEXIST` instead, atomically (`RENAME_NOREPLACE`). Links are renamed,
+    /// never followed.
+    public func rename(_ name: FileName, to directory: DirectoryHandle, as newName: FileName,
+                       replacing: Bool = true) throws(SystemCallError) {
         let what = subject(name) + " → " + directory.subject(newName)
         _ = try name.withCString { (from) throws(SystemCallError) in
             try newName.withCString { (to) throws(SystemCallError) in
-                try SystemCall.retrying("renameat", what) { renameat(descriptor, from, directory.descriptor, to) }
+                if replacing {
+                    try SystemCall.retrying("renameat", what) { renameat(descriptor, from, directory.descriptor, to) }
+                } else {
+                    try SystemCall.retrying("renameat2", what) { fs_renameat_noreplace(descriptor, from, directory.descriptor, to) }
+                }
             }
         }
     }
@@ -176,8 +184,15 @@ public final class DirectoryHandle: Sendable {
     /// A name for a file that is being written: starts with a dot (so nothing reads it
     /// as a drop), random, short enough beside any other name.
     public static func temporaryName() -> FileName {
-        FileName(".fieldsync-" + String(UInt64.random(in: .min ... .max), radix: 16) + ".tmp")!
+        FileName(temporaryPrefix + String(UInt64.random(in: .min ... .max), radix: 16) + ".tmp")!
     }
+
+    /// Whether `name` is one ``temporaryName()`` made.
+    public static func isTemporaryName(_ name: FileName) -> Bool {
+        name.bytes.starts(with: temporaryPrefix.utf8) && name.bytes.reversed().starts(with: ".tmp".utf8.reversed())
+    }
+
+    private static let temporaryPrefix = ".fieldsync-"
 
     /// `path/name`, for messages.
     func subject(_ name: FileName) -> String {

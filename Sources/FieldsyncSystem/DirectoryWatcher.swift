@@ -7,7 +7,7 @@ import Synchronization
 /// What it reports (see ``WatchEvent``): a file closed after writing or renamed in,
 /// which is exactly when a writer that drops with write-then-rename, or one that simply
 /// writes and closes, is done; a file being written (its first `IN_MODIFY` until it is
-/// closed) and a new entry, so that a file a writer still has open is left alone; an
+/// closed), so that a file a writer still has open is left alone; an
 /// overflow, when events were lost; and the end of a watch, when a directory is
 /// deleted, moved away or unmounted. Files created before a
 /// directory was added produce no event: callers scan a directory after adding it.
@@ -29,13 +29,13 @@ public final class DirectoryWatcher: Sendable {
     private let core: Core
 
     /// Events the kernel reports for a watched directory: completed files, files being
-    /// written, new entries, and the directory's own end. `IN_IGNORED`, `IN_UNMOUNT` and
+    /// written (and removed or renamed away, to forget them), and the directory's own end. `IN_IGNORED`, `IN_UNMOUNT` and
     /// `IN_Q_OVERFLOW` are always reported and need no bit. `IN_ONLYDIR` refuses anything
     /// but a directory and `IN_DONT_FOLLOW` a symbolic link in its place; `IN_EXCL_UNLINK`
     /// drops events for entries already unlinked (a temp file removed before close is of
     /// no interest).
     static let watchMask: UInt32 = UInt32(
-        IN_CLOSE_WRITE | IN_MOVED_TO | IN_MODIFY | IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF
+        IN_CLOSE_WRITE | IN_MOVED_TO | IN_MODIFY | IN_DELETE | IN_MOVED_FROM | IN_DELETE_SELF | IN_MOVE_SELF
             | IN_ONLYDIR | IN_DONT_FOLLOW | IN_EXCL_UNLINK
     )
 
@@ -237,11 +237,7 @@ extension DirectoryWatcher {
             loop: while true {
                 fds[0].revents = 0
                 fds[1].revents = 0
-                let ready = poll(&fds, 2, -1)
-                if ready < 0 {
-                    if errno == EINTR { continue }
-                    break loop
-                }
+                guard (try? SystemCall.retrying("poll", "inotify", { poll(&fds, 2, -1) })) != nil else { break loop }
                 if fds[1].revents != 0 { break loop }
                 if fds[0].revents & Int16(POLLIN) != 0 {
                     guard drain(buffer) else { break loop }
@@ -257,18 +253,19 @@ extension DirectoryWatcher {
         /// unexpected error, which ends the watcher.
         private func drain(_ buffer: UnsafeMutableRawBufferPointer) -> Bool {
             while true {
-                let count = read(inotifyFD, buffer.baseAddress, buffer.count)
-                if count < 0 {
-                    switch errno {
-                    case EINTR: continue
-                    case EAGAIN: return true
-                    default: return false
-                    }
+                let count: Int
+                do {
+                    count = try SystemCall.retrying("read", "inotify") { read(inotifyFD, buffer.baseAddress, buffer.count) }
+                } catch {
+                    return error.errno == EAGAIN
                 }
                 if count == 0 { return true }
                 let records = InotifyRecord.parse(UnsafeRawBufferPointer(rebasing: buffer[0 ..< count]))
                 let events = state.withLock { translate(records, &$0) }
-                for event in events { DirectoryWatcher.deliver(event, to: continuation) }
+                for event in events where !DirectoryWatcher.deliver(event, to: continuation) {
+                    // The consumer fell behind and lost events: every write is news again.
+                    state.withLock { $0.writing.removeAll() }
+                }
             }
         }
 
@@ -279,6 +276,8 @@ extension DirectoryWatcher {
             for record in records {
                 let mask = record.mask
                 if mask & UInt32(IN_Q_OVERFLOW) != 0 {
+                    // Closes may be among what was lost: every write is news again.
+                    state.writing.removeAll()
                     events.append(.overflow)
                     continue
                 }
@@ -301,8 +300,6 @@ extension DirectoryWatcher {
                 let key = WatchedName(wd: record.wd, name: record.name)
                 if mask & UInt32(bitPattern: IN_ISDIR) != 0 {
                     continue
-                } else if mask & UInt32(IN_CREATE) != 0 {
-                    events.append(.created(directory: directory, name: name))
                 } else if mask & UInt32(IN_CLOSE_WRITE | IN_MOVED_TO) != 0 {
                     state.writing.remove(key)
                     events.append(.file(directory: directory, name: name))
@@ -324,9 +321,13 @@ extension DirectoryWatcher {
     /// was full, the oldest event was dropped to make room; follow with `.overflow` so
     /// the loss is never silent. Every later drop sends it again, so an `.overflow`
     /// always stays in the buffer behind the last loss.
-    static func deliver(_ event: WatchEvent, to continuation: AsyncStream<WatchEvent>.Continuation) {
-        if case .dropped = continuation.yield(event), event != .overflow {
-            _ = continuation.yield(.overflow)
+    /// Returns false when an event was dropped.
+    @discardableResult
+    static func deliver(_ event: WatchEvent, to continuation: AsyncStream<WatchEvent>.Continuation) -> Bool {
+        if case .dropped = continuation.yield(event) {
+            if event != .overflow { _ = continuation.yield(.overflow) }
+            return false
         }
+        return true
     }
 }

@@ -33,10 +33,53 @@ public struct FileName: Hashable, Sendable, Comparable, CustomStringConvertible 
         String(validating: bytes, as: UTF8.self)
     }
 
+    /// One piece of a name: a character as UTF-8 encodes it, or a byte that is not
+    /// part of one.
+    public enum Piece: Sendable, Hashable {
+        case scalar(Unicode.Scalar, utf8: ArraySlice<UInt8>)
+        case invalid(UInt8)
+    }
+
+    /// The name taken apart into characters and stray bytes, in order.
+    public var pieces: [Piece] {
+        var pieces: [Piece] = []
+        var i = 0
+        next: while i < bytes.count {
+            for n in 1 ... 4 where i + n <= bytes.count {
+                if let s = String(validating: bytes[i ..< i + n], as: UTF8.self), s.unicodeScalars.count == 1 {
+                    pieces.append(.scalar(s.unicodeScalars.first!, utf8: bytes[i ..< i + n]))
+                    i += n
+                    continue next
+                }
+            }
+            pieces.append(.invalid(bytes[i]))
+            i += 1
+        }
+        return pieces
+    }
+
     /// The name for logs and messages: its text, with every byte that is not valid
-    /// UTF-8 shown as `\xNN`.
+    /// UTF-8 and every control character shown as `\xNN` — a name cannot break a log
+    /// line or drive a terminal.
     public var description: String {
-        string ?? bytes.map { $0 < 0x80 ? String(UnicodeScalar($0)) : "\\x" + String($0, radix: 16, uppercase: true) }.joined()
+        var out = ""
+        for piece in pieces {
+            switch piece {
+            case .scalar(let scalar, _) where scalar.properties.generalCategory != .control:
+                out.unicodeScalars.append(scalar)
+            case .scalar(_, let utf8):
+                for byte in utf8 { out += FileName.hex(byte, prefix: "\\x") }
+            case .invalid(let byte):
+                out += FileName.hex(byte, prefix: "\\x")
+            }
+        }
+        return out
+    }
+
+    /// `byte` as two upper-case hex digits after `prefix`.
+    public static func hex(_ byte: UInt8, prefix: String) -> String {
+        let digits = Array("0123456789ABCDEF")
+        return prefix + String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
     }
 
     public static func < (a: FileName, b: FileName) -> Bool {

@@ -37,8 +37,13 @@ public struct FileStatus: Sendable, Hashable {
         public var seconds: Int64
         public var nanoseconds: Int64
 
+        /// Seconds are clamped to ±4.6 × 10¹² (±146,000 years): a file system may store
+        /// any 64-bit time a user sets, and microseconds — and differences of them —
+        /// must not overflow.
+        static let secondsLimit: Int64 = (Int64.max / 2) / 1_000_000 - 1
+
         init(_ t: timespec) {
-            seconds = Int64(t.tv_sec)
+            seconds = min(max(Int64(t.tv_sec), -Time.secondsLimit), Time.secondsLimit)
             nanoseconds = Int64(t.tv_nsec)
         }
 

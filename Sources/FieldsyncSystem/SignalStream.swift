@@ -143,12 +143,8 @@ private final class SignalRelay: Sendable {
     private func run() {
         var buffer = [UInt8](repeating: 0, count: 64)
         while true {
-            let count = read(readFD, &buffer, buffer.count)
-            if count < 0 {
-                if errno == EINTR { continue }
-                return
-            }
-            if count == 0 { return }
+            guard let count = try? SystemCall.retrying("read", "signal pipe", { read(readFD, &buffer, buffer.count) }),
+                  count > 0 else { return }
             for byte in buffer[0 ..< count] {
                 let number = Int32(byte)
                 let targets = state.withLock { state in

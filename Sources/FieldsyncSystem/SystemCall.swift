@@ -6,11 +6,11 @@ import Glibc
 ///
 /// Modelled on swift-nio's `NIOPosix/System.swift`: callers never write an errno loop
 /// of their own, so an interrupted call can never be mistaken for a failed one.
-enum SystemCall {
+public enum SystemCall {
     /// Runs `body` until it returns something other than -1 with `errno == EINTR`.
     /// - Throws: ``SystemCallError`` with the `errno` of the failure.
     @inline(__always)
-    static func retrying<Result: BinaryInteger>(
+    public static func retrying<Result: BinaryInteger>(
         _ call: StaticString, _ subject: @autoclosure () -> String = "", _ body: () -> Result
     ) throws(SystemCallError) -> Result {
         while true {
@@ -23,7 +23,7 @@ enum SystemCall {
     }
 
     /// Writes every byte of `bytes` to `fd`, through short writes and interruptions.
-    static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, _ subject: @autoclosure () -> String) throws(SystemCallError) {
+    public static func writeAll(_ fd: Int32, _ bytes: UnsafeRawBufferPointer, _ subject: @autoclosure () -> String) throws(SystemCallError) {
         var offset = 0
         while offset < bytes.count {
             offset += try retrying("write", subject()) { write(fd, bytes.baseAddress! + offset, bytes.count - offset) }
@@ -32,7 +32,7 @@ enum SystemCall {
 
     /// `close(2)`, whose failure is not worth an error: on Linux the descriptor is gone
     /// whatever it returns, and retrying on `EINTR` could close someone else's.
-    static func close(_ fd: Int32) {
+    public static func close(_ fd: Int32) {
         _ = Glibc.close(fd)
     }
 }

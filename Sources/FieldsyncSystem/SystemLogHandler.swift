@@ -203,17 +203,8 @@ public struct SystemLogHandler: LogHandler {
     /// The default sink: the whole line in one `write(2)` to fd 2, resumed only if the
     /// kernel took part of it (a line beyond the pipe's atomic size).
     @Sendable static func writeToStandardError(_ line: String) {
-        var bytes = Array(line.utf8)
-        bytes.withUnsafeMutableBytes { buffer in
-            var offset = 0
-            while offset < buffer.count {
-                let written = write(STDERR_FILENO, buffer.baseAddress! + offset, buffer.count - offset)
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    return  // nowhere left to report a failure to log
-                }
-                offset += written
-            }
-        }
+        let bytes = Array(line.utf8)
+        // Nowhere left to report a failure to log.
+        bytes.withUnsafeBytes { buffer in try? SystemCall.writeAll(STDERR_FILENO, buffer, "stderr") }
     }
 }

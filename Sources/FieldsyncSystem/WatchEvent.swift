@@ -2,7 +2,7 @@
 ///
 /// Deliberately coarse: the daemon never trusts an event as the whole truth, it only
 /// takes it as a cue to look. A `.file` says "this name in this directory may now be
-/// complete"; `.modified` and `.created` say "a writer may still have it open";
+/// complete"; `.modified` says "a writer may still have it open";
 /// `.overflow` says "events were lost, look at everything again"; `.directoryGone`
 /// says "this watch is dead, the directory must be found and re-added".
 public enum WatchEvent: Sendable, Hashable {
@@ -13,12 +13,9 @@ public enum WatchEvent: Sendable, Hashable {
     case file(directory: String, name: FileName)
 
     /// A file was written to (`IN_MODIFY`): whoever wrote it still has it open until
-    /// the `.file` of its close.
+    /// the `.file` of its close. Reported once per writer: the next `.modified` of the
+    /// name comes after its `.file`, its removal, or an `.overflow`.
     case modified(directory: String, name: FileName)
-
-    /// An entry other than a directory was created (`IN_CREATE`): by `open(O_CREAT)`
-    /// (a writer now has it open), or by `link`, `mknod` or `symlink`.
-    case created(directory: String, name: FileName)
 
     /// Events were lost: the kernel queue overflowed (`IN_Q_OVERFLOW`) or the consumer
     /// fell behind the watcher's bounded buffer. The caller must rescan every watched

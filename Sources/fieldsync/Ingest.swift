@@ -19,7 +19,8 @@ struct Ingest: AsyncParsableCommand {
         }
         var accepted = 0, rejected = 0, left = 0
         let quiet = Intake.quietPeriod(pollInterval: setup.config.intake.pollInterval)
-        for (source, name, outcome) in service.intake.ingestAll(quietPeriod: quiet) {
+        for (source, fileName, outcome) in service.intake.ingestAll(quietPeriod: quiet) {
+            let name = Intake.displayName(fileName)
             switch outcome {
             case .accepted(let r):
                 accepted += 1
@@ -28,7 +29,7 @@ struct Ingest: AsyncParsableCommand {
                 printOut("accepted 已接收  \(source)/\(name): \(c.records) records, \(c.imported) new, \(c.updated) updated, \(c.ignored) ignored, \(c.retracted) retracted\(dup)\n")
             case .rejected(let problems):
                 rejected += 1
-                printOut("rejected 已退回  \(source)/\(name): \(problems.count) problems, see \(source)/rejected/\(name).errors.txt\n")
+                printOut("rejected 已退回  \(source)/\(name): \(problems.count) problems, see \(source)/rejected/\(Intake.errorsFileName(for: fileName))\n")
                 for p in problems.prefix(5) { printOut("    \(p)\n") }
                 if problems.count > 5 { printOut("    …\n") }
             case .unanswered(let fault):

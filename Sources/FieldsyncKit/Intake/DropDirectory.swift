@@ -21,6 +21,38 @@ final class DropDirectory: Sendable {
         fileprivate let dropIdentity: FileStatus.Identity
         fileprivate let receiptsIdentity: FileStatus.Identity
         fileprivate let rejectedIdentity: FileStatus.Identity
+
+        /// Takes the entry `name` out of the drop directory into `holding` (`receipts/`
+        /// or `rejected/`: the daemon's own, on the same file system) as `heldName`, and
+        /// checks that what was taken is the very file `expected` describes — same
+        /// file, same size, same modification time. Only there, where no clerk can
+        /// write, is it safe to act on it: a name can be swapped between a check and a
+        /// rename; the entry a rename moved cannot.
+        ///
+        /// An older entry named `heldName` in `holding` is replaced only if it is a
+        /// regular file (an earlier answer under the same name). Returns false when the
+        /// entry was not that file: it is put back, never over a new entry of its name.
+        func takeAway(_ name: FileName, into holding: DirectoryHandle, as heldName: FileName,
+                      expecting expected: FileStatus) throws -> Bool {
+            do {
+                try drop.rename(name, to: holding, as: heldName, replacing: false)
+            } catch where error.errno == EEXIST {
+                guard try holding.status(of: heldName)?.kind == .regular else { throw error }
+                try holding.removeFile(heldName)
+                try drop.rename(name, to: holding, as: heldName, replacing: false)
+            } catch where error.errno == ENOENT {
+                return false
+            }
+            guard let taken = try holding.status(of: heldName) else { return false }
+            if taken.identity == expected.identity, taken.kind == expected.kind, taken.size == expected.size,
+               taken.modified == expected.modified {
+                return true
+            }
+            // Not the file that was examined (swapped, or written to since): back where
+            // it was, to be examined afresh.
+            try holding.rename(heldName, to: drop, as: name, replacing: false)
+            return false
+        }
     }
 
     let source: Source
@@ -79,17 +111,25 @@ final class DropDirectory: Sendable {
 
     private static func list(_ directory: DirectoryHandle) -> DropListing {
         var listing = DropListing()
-        for entry in (try? directory.entries()) ?? [] {
+        guard let entries = try? directory.entries() else {
+            listing.complete = false
+            return listing
+        }
+        for entry in entries {
             let name = entry.name
-            guard !DropName.isTemporary(name), name != DropName.receipts, name != DropName.rejected,
+            guard name != DropName.receipts, name != DropName.rejected,
                   let status = try? directory.status(of: name) else { continue }
-            if status.kind == .directory {
+            let file = WaitingFile(name: name, modified: Timestamp(status.modified), kind: status.kind, identity: status.identity)
+            if DropName.isTemporary(name) {
+                if status.kind != .directory { listing.temporaries.append(file) }
+            } else if status.kind == .directory {
                 listing.directories.append(name)
             } else {
-                listing.files.append(WaitingFile(name: name, modified: Timestamp(status.modified), kind: status.kind))
+                listing.files.append(file)
             }
         }
         listing.files.sort { ($0.modified, $0.name) < ($1.modified, $1.name) }
+        listing.temporaries.sort { ($0.modified, $0.name) < ($1.modified, $1.name) }
         listing.directories.sort()
         return listing
     }
@@ -128,11 +168,21 @@ final class DropDirectory: Sendable {
                 return .failure(DropDirectoryFault(entry: name.description, error: error))
             }
         }
-        return answer(DropName.receipts).flatMap { receipts in
+        let result = answer(DropName.receipts).flatMap { receipts in
             answer(DropName.rejected).map { rejected in
                 Handles(drop: drop, receipts: receipts.0, rejected: rejected.0, dropIdentity: dropStatus.identity,
                         receiptsIdentity: receipts.1, rejectedIdentity: rejected.1)
             }
+        }
+        if creating, case .success(let handles) = result { DropDirectory.removeLeftovers(in: handles.receipts) }
+        return result
+    }
+
+    /// Removes what a killed process left in `receipts/`: half-written receipts, and
+    /// accepted files taken away for removal (archived and answered already).
+    private static func removeLeftovers(in receipts: DirectoryHandle) {
+        for entry in (try? receipts.entries()) ?? [] where DirectoryHandle.isTemporaryName(entry.name) {
+            if (try? receipts.status(of: entry.name))??.kind == .regular { try? receipts.removeFile(entry.name) }
         }
     }
 }

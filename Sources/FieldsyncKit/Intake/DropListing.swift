@@ -5,8 +5,13 @@ import FieldsyncSystem
 public struct DropListing: Sendable {
     /// Oldest first (by modification time, then name).
     public var files: [WaitingFile] = []
+    /// False when the directory could not be read through (`files` may lack some).
+    public var complete = true
     /// Directories dropped in beside the files: never read, reported to the operator.
     public var directories: [FileName] = []
+    /// Files under a temporary name (`.x`, `x.tmp`, `x.part`, `~$x` …): never read,
+    /// counted so that an upload abandoned half-way does not wait unseen.
+    public var temporaries: [WaitingFile] = []
     /// Set when the drop directory or its answer channel is unusable; `files` is then
     /// what is waiting unanswered.
     public var fault: DropDirectoryFault?
@@ -15,5 +20,10 @@ public struct DropListing: Sendable {
         self.files = files
         self.directories = directories
         self.fault = fault
+    }
+
+    /// Each file's identity, by name.
+    var identities: [FileName: FileStatus.Identity] {
+        Dictionary(files.map { ($0.name, $0.identity) }, uniquingKeysWith: { a, _ in a })
     }
 }

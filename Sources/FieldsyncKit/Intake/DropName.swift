@@ -26,34 +26,44 @@ enum DropName {
         return text
     }
 
-    /// The name with every byte that is not part of valid UTF-8, every control
-    /// character and `%` itself written as `%XX`: readable, reversible, and one entry's
-    /// name again (possibly too long for one: see ``derived(_:prefix:suffix:)``).
+    /// The name as it is shown and as every name derived from it starts: each byte that
+    /// is not part of valid UTF-8, each control character, and `%` and `~` themselves
+    /// written as `%XX`. Injective — two names never give the same text, and a `~`
+    /// in a derived name can only be the mark of a shortened one — and, for the
+    /// ordinary name of a county's file, the name itself.
     static func escaped(_ name: FileName) -> String {
         var out = ""
-        let bytes = name.bytes
-        var i = 0
-        while i < bytes.count {
-            if let (scalar, length) = scalar(in: bytes, at: i), !isControl(scalar), scalar != "%" {
+        for piece in name.pieces {
+            switch piece {
+            case .scalar(let scalar, _) where !isControl(scalar) && scalar != "%" && scalar != "~":
                 out.unicodeScalars.append(scalar)
-                i += length
-            } else {
-                let length = scalar(in: bytes, at: i)?.1 ?? 1
-                for byte in bytes[i ..< i + length] { out += "%" + hex(byte) }
-                i += length
+            case .scalar(_, let utf8):
+                for byte in utf8 { out += FileName.hex(byte, prefix: "%") }
+            case .invalid(let byte):
+                out += FileName.hex(byte, prefix: "%")
             }
         }
         return out
     }
 
+    /// The name a file is set aside under in `rejected/`: its escaped name, except
+    /// that one ending in `.errors.txt` has that dot escaped (`%2E`), so that no file
+    /// set aside can take the place of another's errors file.
+    static func setAside(_ name: FileName) -> String {
+        let escaped = escaped(name)
+        guard escaped.hasSuffix(".errors.txt") else { return escaped }
+        return String(escaped.dropLast(".errors.txt".count)) + "%2Eerrors.txt"
+    }
+
     /// `prefix + base + suffix` as one entry's name. When that is longer than a file
-    /// system takes, `base` is cut at a character boundary and `~` and twelve hex
+    /// system takes, `base` is cut at a character boundary and `~` and sixteen hex
     /// digits of its SHA-256 go in place of the rest, so that two long names that start
-    /// alike still get different derived names.
+    /// alike still get different derived names (`base` is an escaped name: it has no
+    /// `~` of its own).
     static func derived(_ base: String, prefix: String = "", suffix: String = "") -> FileName {
         let whole = prefix + base + suffix
         if whole.utf8.count <= FileName.maximumLength, let name = FileName(whole) { return name }
-        let tag = "~" + SHA256.hash(data: Array(base.utf8)).prefix(6).map(hex).joined()
+        let tag = "~" + SHA256.hash(data: Array(base.utf8)).prefix(8).map { FileName.hex($0, prefix: "") }.joined()
         let budget = FileName.maximumLength - prefix.utf8.count - suffix.utf8.count - tag.utf8.count
         var cut = ""
         for character in base {
@@ -68,18 +78,4 @@ enum DropName {
         scalar.properties.generalCategory == .control
     }
 
-    /// The scalar whose UTF-8 starts at `i`, and its length; nil when none does.
-    private static func scalar(in bytes: [UInt8], at i: Int) -> (Unicode.Scalar, Int)? {
-        for length in 1 ... 4 where i + length <= bytes.count {
-            if let s = String(validating: bytes[i ..< i + length], as: UTF8.self), s.unicodeScalars.count == 1 {
-                return (s.unicodeScalars.first!, length)
-            }
-        }
-        return nil
-    }
-
-    private static func hex(_ byte: UInt8) -> String {
-        let digits = Array("0123456789ABCDEF")
-        return String([digits[Int(byte >> 4)], digits[Int(byte & 0xF)]])
-    }
 }

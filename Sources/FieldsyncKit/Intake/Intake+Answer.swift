@@ -10,12 +10,12 @@ extension Intake {
     func apply(source: Source, staged: StagedFile, text: String, format: RecordFormat, receivedAt: Timestamp,
                dryRun: Bool) throws -> Result<(Int64, ReceiptCounts, String), Problems> {
         let validator = RecordValidator(source: source, schemes: setup.schemes, receivedAt: receivedAt)
-        let archive = archivePath(source: source, name: text, receivedAt: receivedAt)
         var outcome: Result<(Int64, ReceiptCounts, String), Problems> = .failure(Problems([]))
         try store.writer.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
                 let fileID = try Ledger.insert(db, sha256: staged.sha256, source: source.name, name: text,
                                                size: staged.size, receivedAt: receivedAt, outcome: "accepted")
+                let archive = archivePath(source: source, file: fileID, name: staged.name, receivedAt: receivedAt)
                 var reconciler = try Reconciler(db: db, fileID: fileID)
                 var problems: [Problem] = []
                 var counts = ReceiptCounts()
@@ -77,9 +77,9 @@ extension Intake {
         try day.sync()
         try state.incoming.sync()
         FaultPoint.hit("after-archive")
-        try writeReceipt(receipt, dropped.handles)
+        try writeReceipt(receipt, for: dropped.name, dropped.handles)
         FaultPoint.hit("after-receipt")
-        try removeOriginal(dropped, identity: staged.original)
+        try removeOriginal(dropped, staged: staged)
         FaultPoint.hit("after-removal")
         try store.writer.write { try Ledger.finish($0, file: fileID) }
     }
@@ -103,25 +103,34 @@ extension Intake {
                                        size: staged.size, receivedAt: dropped.receivedAt, outcome: "duplicate")
             try Ledger.record(db, file: id, counts: counts, archive: entry.archive, finished: true)
         }
-        try writeReceipt(receipt, dropped.handles)
-        try removeOriginal(dropped, identity: staged.original)
+        try writeReceipt(receipt, for: dropped.name, dropped.handles)
+        try removeOriginal(dropped, staged: staged)
         logger.info("accepted a re-drop of known bytes as a no-op", metadata: [
             "source": "\(source.name)", "file": "\(text)", "first": "\(entry.name)",
         ])
         return .accepted(receipt)
     }
 
-    private func writeReceipt(_ receipt: Receipt, _ handles: DropDirectory.Handles) throws {
-        try handles.receipts.writeFile(DropName.derived(receipt.file, suffix: ".receipt.json"),
+    private func writeReceipt(_ receipt: Receipt, for name: FileName, _ handles: DropDirectory.Handles) throws {
+        try handles.receipts.writeFile(DropName.derived(DropName.escaped(name), suffix: ".receipt.json"),
                                        contents: Array((receipt.json.rendered(pretty: true) + "\n").utf8))
     }
 
-    /// Removes the drop file only if it is still the very file that was staged (a
-    /// writer may have dropped a new file under the same name meanwhile).
-    private func removeOriginal(_ dropped: Dropped, identity: FileStatus.Identity) throws {
-        guard let now = try dropped.handles.drop.status(of: dropped.name), now.identity == identity else { return }
-        try dropped.handles.drop.removeFile(dropped.name)
-        try dropped.handles.drop.sync()
+    /// Removes the drop file — only if it is still the very file that was staged,
+    /// unchanged since (see ``DropDirectory/Handles/takeAway(_:into:as:expecting:)``).
+    /// One replaced or written to meanwhile stays, to be read again.
+    private func removeOriginal(_ dropped: Dropped, staged: StagedFile) throws {
+        let handles = dropped.handles
+        let held = DirectoryHandle.temporaryName()
+        guard try handles.takeAway(dropped.name, into: handles.receipts, as: held, expecting: staged.status) else {
+            logger.notice("a drop file changed after it was read; it stays, to be read again", metadata: [
+                "source": "\(dropped.source.name)", "file": "\(dropped.name)",
+            ])
+            return
+        }
+        try handles.receipts.removeFile(held)
+        try handles.drop.sync()
+        try handles.receipts.sync()
     }
 
     /// Moves a file aside to `rejected/` with its errors file. The ledger counts the
@@ -130,18 +139,20 @@ extension Intake {
     /// again under the same ledger entry, or a file aside that is counted once — never
     /// a file without reasons or a rejection `status` does not count.
     ///
-    /// Only the file that was looked at is moved: one replaced meanwhile under the same
-    /// name is left for the next scan. A name that is not fit to show is set aside under
-    /// its escaped form; one too long for its errors file's name gets a shortened one.
+    /// Only the file that was looked at is moved, unchanged: one replaced or written to
+    /// meanwhile is put back for the next scan (``DropDirectory/Handles/takeAway(_:into:as:expecting:)``).
+    /// It is set aside under its escaped name (``DropName/setAside(_:)``), shortened
+    /// when too long, and so is its errors file's name.
     func reject(_ dropped: Dropped, staged: StagedFile?, problems: [Problem]) -> FileOutcome {
         let source = dropped.source
         let handles = dropped.handles
-        guard let now = try? handles.drop.status(of: dropped.name),
-              now.identity == (staged?.original ?? dropped.status.identity) else { return .skipped }
+        let expected = staged?.status ?? dropped.status
+        guard let now = try? handles.drop.status(of: dropped.name), now.identity == expected.identity else { return .skipped }
         // Renamed into the drop directory (or written) at this time; moving it aside
         // would change it again.
         let changedAt = Timestamp(now.changed)
-        let display = DropName.text(dropped.name) ?? DropName.escaped(dropped.name)
+        let display = DropName.escaped(dropped.name)
+        let setAside = DropName.setAside(dropped.name)
         var lines = problems.prefix(Intake.maxProblems).map(\.description)
         if problems.count > Intake.maxProblems {
             let more = problems.count - Intake.maxProblems
@@ -154,9 +165,15 @@ extension Intake {
                                     problems: problems)
             }
             FaultPoint.hit("after-reject-ledger")
-            try handles.rejected.writeFile(DropName.derived(display, suffix: ".errors.txt"),
+            try handles.rejected.writeFile(DropName.derived(setAside, suffix: ".errors.txt"),
                                            contents: Array((lines.joined(separator: "\n") + "\n").utf8))
-            try handles.drop.rename(dropped.name, to: handles.rejected, as: DropName.derived(display))
+            guard try handles.takeAway(dropped.name, into: handles.rejected, as: DropName.derived(setAside),
+                                       expecting: expected) else {
+                logger.notice("a file changed before it was set aside; it stays, to be read again", metadata: [
+                    "source": "\(source.name)", "file": "\(display)",
+                ])
+                return .skipped
+            }
             try handles.rejected.sync()
             try handles.drop.sync()
             FaultPoint.hit("after-reject-move")
@@ -165,6 +182,7 @@ extension Intake {
             logger.error("could not set a rejected file aside; it stays for the next scan", metadata: [
                 "source": "\(source.name)", "file": "\(display)", "error": "\(error)",
             ])
+            return .skipped
         }
         logger.warning("rejected", metadata: [
             "source": "\(source.name)", "file": "\(display)", "problems": "\(problems.count)",
@@ -173,11 +191,11 @@ extension Intake {
         return .rejected(problems)
     }
 
-    /// `archive/SOURCE/DAY/MICROSECONDS-NAME`, relative to `state_dir`; the last part
-    /// shortened to fit one directory entry when the name is long.
-    func archivePath(source: Source, name: String, receivedAt: Timestamp) -> String {
+    /// `archive/SOURCE/DAY/ID-NAME`, relative to `state_dir`: the ledger entry's id makes
+    /// it unique; the name is the escaped one, shortened to fit one directory entry.
+    func archivePath(source: Source, file id: Int64, name: FileName, receivedAt: Timestamp) -> String {
         let day = String(receivedAt.iso8601.prefix(10))
-        let file = DropName.derived(name, prefix: "\(receivedAt.microseconds)-")
+        let file = DropName.derived(DropName.escaped(name), prefix: "\(id)-")
         return "archive/\(source.name)/\(day)/\(file)"
     }
 }

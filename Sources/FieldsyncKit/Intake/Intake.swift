@@ -141,6 +141,11 @@ public final class Intake: Sendable {
         do {
             staged = try StagedFile.stage(name, from: handles.drop, into: incoming, maxSize: setup.config.intake.maxFileSize)
         } catch where error.leavesFileForLater {
+            if case .storeFailure(let why) = error {
+                logger.error("cannot copy a drop file into the store; it stays for the next scan", metadata: [
+                    "source": "\(source.name)", "file": "\(name)", "error": "\(why)",
+                ])
+            }
             return .skipped
         } catch {
             return reject(dropped, staged: nil, problems: [error.problem])
@@ -148,7 +153,7 @@ public final class Intake: Sendable {
         defer { try? incoming.removeFile(staged.copyName) }
         do {
             // Already in the ledger: finish an interrupted file, or acknowledge a re-drop.
-            if let entry = try store.writer.read({ try Ledger.accepted($0, sha256: staged.sha256) }) {
+            if let entry = try store.writer.read({ try Ledger.accepted($0, sha256: staged.sha256, source: source.name) }) {
                 return try finishKnown(entry, dropped, text: text, staged: staged)
             }
             let result = try apply(source: source, staged: staged, text: text, format: format, receivedAt: receivedAt, dryRun: false)
@@ -198,13 +203,23 @@ public final class Intake: Sendable {
         } catch {
             return .wouldReject([error.problem])
         }
-        if let entry = try store.writer.read({ try Ledger.accepted($0, sha256: staged.sha256) }) {
+        if let entry = try store.writer.read({ try Ledger.accepted($0, sha256: staged.sha256, source: source.name) }) {
             return .duplicate(of: entry.name, source: entry.source, acceptedAt: entry.receivedAt)
         }
         switch try apply(source: source, staged: staged, text: text, format: format, receivedAt: clock(), dryRun: true) {
         case .success(let (_, counts, _)): return .wouldAccept(counts)
         case .failure(let problems): return .wouldReject(problems.all)
         }
+    }
+
+    /// A dropped file's name as people are shown it (``DropName/escaped(_:)``).
+    public static func displayName(_ name: FileName) -> String {
+        DropName.escaped(name)
+    }
+
+    /// The name of the errors file in `rejected/` of a file rejected as `name`.
+    public static func errorsFileName(for name: FileName) -> String {
+        "\(DropName.derived(DropName.setAside(name), suffix: ".errors.txt"))"
     }
 
     /// The one problem of a file whose name is not fit to be shown as it is.

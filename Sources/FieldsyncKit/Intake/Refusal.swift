@@ -15,10 +15,15 @@ public enum Refusal: Error, Sendable, Equatable {
     /// Its size or times moved while it was copied: a writer is still at it. It is
     /// read again once it is closed (or quiet).
     case changedWhileRead
+    /// The store's side failed (`incoming/` full, unwritable): not the file's fault.
+    case storeFailure(String)
 
     /// Whether the file is left where it is for a later attempt, rather than set aside.
     var leavesFileForLater: Bool {
-        self == .vanished || self == .changedWhileRead
+        switch self {
+        case .vanished, .changedWhileRead, .storeFailure: true
+        default: false
+        }
     }
 
     /// The problem as it goes into the errors file.
@@ -38,6 +43,8 @@ public enum Refusal: Error, Sendable, Equatable {
             Problem(.file, zh: "文件在读取前消失", en: "the file vanished before it could be read")
         case .changedWhileRead:
             Problem(.file, zh: "文件在读取时被改动", en: "the file changed while it was read")
+        case .storeFailure:
+            Problem(.file, zh: "服务器暂时无法保存文件,稍后重试", en: "the server cannot store the file for now; it is tried again later")
         }
     }
 

@@ -12,8 +12,9 @@ public struct StagedFile: Sendable {
     public var size: Int64
     /// nil when the bytes are neither UTF-8 nor (possibly) GB18030 — decided while parsing.
     public var encoding: TextEncoding
-    /// Identity of the original, so that only that very file is moved or removed afterwards.
-    public var original: FileStatus.Identity
+    /// The original as it was when the copy was complete: only that very file,
+    /// unchanged, is moved or removed afterwards.
+    public var status: FileStatus
     /// The copy's name in `incoming/`.
     var copyName: FileName
     /// The copy, open for reading (readers use positioned reads, so they may share it).
@@ -37,7 +38,7 @@ public struct StagedFile: Sendable {
             case ENOENT: throw .vanished
             case ELOOP: throw .notRegular(.symbolicLink)
             case ENXIO: throw .notRegular(.socket)
-            default: throw .unreadable("\(error)")
+            default: throw .unreadable(String(cString: strerror(error.errno)))
             }
         }
         let before = try status(of: file)
@@ -50,7 +51,7 @@ public struct StagedFile: Sendable {
         do {
             out = try incoming.createFile(copyName, permissions: 0o640)
         } catch {
-            throw .unreadable("\(error)")
+            throw .storeFailure("\(error)")
         }
         var kept = false
         defer { if !kept { try? incoming.removeFile(copyName) } }
@@ -62,23 +63,30 @@ public struct StagedFile: Sendable {
         let bufferSize = 1 << 20
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
         defer { buffer.deallocate() }
-        do {
-            while true {
-                let n = try file.read(into: buffer)
-                if n == 0 { break }
-                size += Int64(n)
-                guard size <= maxSize else { throw Refusal.tooLarge(size: size, limit: maxSize) }
-                let chunk = UnsafeRawBufferPointer(rebasing: buffer[0 ..< n])
-                if firstBytes.count < 3 { firstBytes.append(contentsOf: chunk.prefix(3 - firstBytes.count)) }
-                hasher.update(bufferPointer: chunk)
-                utf8.feed(chunk)
-                try out.write(chunk)
+        while true {
+            let n: Int
+            do {
+                n = try file.read(into: buffer)
+            } catch {
+                throw .unreadable(String(cString: strerror(error.errno)))
             }
+            if n == 0 { break }
+            size += Int64(n)
+            guard size <= maxSize else { throw Refusal.tooLarge(size: size, limit: maxSize) }
+            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0 ..< n])
+            if firstBytes.count < 3 { firstBytes.append(contentsOf: chunk.prefix(3 - firstBytes.count)) }
+            hasher.update(bufferPointer: chunk)
+            utf8.feed(chunk)
+            do {
+                try out.write(chunk)
+            } catch {
+                throw .storeFailure("\(error)")
+            }
+        }
+        do {
             try out.sync()
-        } catch let refusal as Refusal {
-            throw refusal
         } catch {
-            throw .unreadable("\(error)")
+            throw .storeFailure("\(error)")
         }
         let after = try status(of: file)
         guard !after.differsInContent(from: before), size == after.size else { throw .changedWhileRead }
@@ -88,21 +96,21 @@ public struct StagedFile: Sendable {
         do {
             copy = try incoming.openForReading(copyName)
         } catch {
-            throw .unreadable("\(error)")
+            throw .storeFailure("\(error)")
         }
         let encoding: TextEncoding = utf8.finish()
             ? (firstBytes == [0xEF, 0xBB, 0xBF] ? .utf8BOM : .utf8)
             : .gb18030
         kept = true
         return StagedFile(name: name, sha256: hasher.finalize().hex, size: size, encoding: encoding,
-                          original: before.identity, copyName: copyName, copy: copy)
+                          status: after, copyName: copyName, copy: copy)
     }
 
     private static func status(of file: OpenFile) throws(Refusal) -> FileStatus {
         do {
             return try file.status()
         } catch {
-            throw .unreadable("\(error)")
+            throw .unreadable(String(cString: strerror(error.errno)))
         }
     }
 }

@@ -7,11 +7,13 @@ public struct WaitingFile: Sendable, Hashable {
     public var modified: Timestamp
     /// What kind of entry it is: anything but a regular file will be refused.
     public var kind: FileStatus.Kind
+    public var identity: FileStatus.Identity
 
-    public init(name: FileName, modified: Timestamp, kind: FileStatus.Kind) {
+    public init(name: FileName, modified: Timestamp, kind: FileStatus.Kind, identity: FileStatus.Identity) {
         self.name = name
         self.modified = modified
         self.kind = kind
+        self.identity = identity
     }
 
     public var isRegular: Bool { kind == .regular }

@@ -25,6 +25,13 @@ public final class Daemon: Sendable {
     let beingWritten = FilesBeingWritten()
     /// What has been logged about each source's directory, so that it is logged once.
     private let reported = Mutex<[String: ReportedConditions]>([:])
+    /// inotify overflows since the last warning: logged at most once a minute, since a
+    /// clerk can cause them by the thousand.
+    private let overflows = Mutex<(count: Int, lastLogged: ContinuousClock.Instant?)>((0, nil))
+    /// A file waiting on its writer this long is worth a warning (once).
+    static let longWrite: Duration = .seconds(3600)
+    /// Scans asked for by events (an overflow) come at most this often.
+    static let scanSpacing: Duration = .seconds(1)
 
     public init(configPath: String, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.configPath = configPath
@@ -43,15 +50,6 @@ public final class Daemon: Sendable {
 
     func source(watching directory: String) -> Source? {
         service.setup.config.sources.first { $0.path == directory }
-    }
-
-    /// Whether a new entry is a file its creator still has open for writing: a regular
-    /// file, empty, with one name — what `open(O_CREAT)` makes. An entry made by `link`
-    /// has content or two names; one made by `mknod` or `symlink` is not regular; both
-    /// are answered at once, not held.
-    func createdOpenForWriting(_ source: Source, _ name: FileName) -> Bool {
-        guard let status = service.intake.status(of: name, in: source) else { return false }
-        return status.kind == .regular && status.size == 0 && status.linkCount == 1
     }
 
     /// Runs until SIGTERM or SIGINT; returns the exit status.
@@ -77,17 +75,13 @@ public final class Daemon: Sendable {
                     }
                 case .modified(let directory, let name):
                     if !DropName.isTemporary(name), let source = self.source(watching: directory) {
-                        self.beingWritten.open(.init(source: source.name, name: name), at: .now())
-                    }
-                case .created(let directory, let name):
-                    if !DropName.isTemporary(name), let source = self.source(watching: directory),
-                       self.createdOpenForWriting(source, name) {
-                        self.beingWritten.open(.init(source: source.name, name: name), at: .now())
+                        let identity = self.service.intake.status(of: name, in: source)?.identity
+                        self.beingWritten.open(.init(source: source.name, name: name), identity: identity, at: .now())
                     }
                 case .overflow:
-                    logger.warning("inotify queue overflowed; rescanning every drop directory")
-                    // Closes may have been lost: from now on the quiet period guards.
-                    self.beingWritten.forgetAll()
+                    // Holds stand: a close lost here leaves one waiting (status shows
+                    // it), never a file read half.
+                    self.overflows.withLock { $0.count += 1 }
                     queue.requestRescan()
                 case .directoryGone(let directory):
                     logger.warning("drop directory disappeared; will pick it up again when it is back", metadata: ["path": "\(directory)"])
@@ -130,7 +124,8 @@ public final class Daemon: Sendable {
 
     /// The loop that does the work: files one at a time, rescans, reloads, watchdog.
     func workLoop() {
-        var lastScan = ContinuousClock.now
+        // The first scan at once.
+        var lastScan = ContinuousClock.now - service.setup.config.intake.pollInterval
         var lastPing = ContinuousClock.now
         let pingEvery = notifier?.watchdogPingInterval
         while !queue.stopRequested {
@@ -141,7 +136,10 @@ public final class Daemon: Sendable {
             }
             if queue.takeReload() { reload() }
             let pollInterval = service.setup.config.intake.pollInterval
-            if queue.takeRescan() || now - lastScan >= pollInterval {
+            let sinceScan = now - lastScan
+            if sinceScan >= pollInterval || (sinceScan >= Daemon.scanSpacing && queue.takeRescan()) {
+                _ = queue.takeRescan()
+                logOverflows()
                 rescan()
                 lastScan = ContinuousClock.now
             }
@@ -151,6 +149,7 @@ public final class Daemon: Sendable {
                 continue
             }
             var timeout = pollInterval - (ContinuousClock.now - lastScan)
+            if queue.rescanRequested { timeout = min(timeout, Daemon.scanSpacing - (ContinuousClock.now - lastScan)) }
             if let pingEvery { timeout = min(timeout, pingEvery) }
             queue.wait(timeout: max(timeout, .milliseconds(1)))
         }
@@ -223,6 +222,7 @@ public final class Daemon: Sendable {
         let service = self.service
         let quiet = Intake.quietPeriod(pollInterval: service.setup.config.intake.pollInterval)
         for source in service.setup.config.sources {
+            let listedAt = Timestamp.now()
             let listing = service.intake.listing(of: source, reopening: true)
             let wasMissing = missing.withLock { $0.contains(source.path) }
             if listing.fault?.entry == nil, let fault = listing.fault {
@@ -241,14 +241,34 @@ public final class Daemon: Sendable {
             }
             note(listing.fault, of: source)
             note(directories: listing.directories, of: source)
-            beingWritten.keep(only: Set(listing.files.map(\.name)), of: source.name)
+            if listing.complete {
+                beingWritten.prune(source: source.name, present: listing.identities, listedAt: listedAt)
+            }
             guard listing.fault == nil else { continue }
             let now = Timestamp.now()
             for file in listing.files where !file.modifiedRecently(within: quiet, now: now) {
                 queue.add(.init(source: source.name, name: file.name))
             }
         }
+        for (entry, since) in beingWritten.overdue(Daemon.longWrite, now: .now()) {
+            logger.warning("a file has been waiting on its writer for over an hour; if nobody is writing it, a restart releases it", metadata: [
+                "source": "\(entry.source)", "file": "\(entry.name)", "since": "\(since.iso8601)",
+            ])
+        }
         logger.debug("scanned the drop directories", metadata: ["backlog": "\(queue.backlog)"])
+    }
+
+    /// Warns of inotify overflows, at most once a minute, with how many there were.
+    func logOverflows() {
+        let count = overflows.withLock { o -> Int in
+            let now = ContinuousClock.now
+            guard o.count > 0, o.lastLogged.map({ now - $0 >= .seconds(60) }) ?? true else { return 0 }
+            defer { o = (0, now) }
+            return o.count
+        }
+        if count > 0 {
+            logger.warning("inotify queue overflowed; rescanning every drop directory", metadata: ["overflows": "\(count)"])
+        }
     }
 
     func watchSources(_ sources: [Source]) {

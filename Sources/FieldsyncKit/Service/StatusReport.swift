@@ -22,6 +22,9 @@ public struct StatusReport: Sendable {
         public var fault: DropDirectoryFault?
         /// Directories dropped in beside the files: never read.
         public var directories: [String]
+        /// Files under a temporary name, never read, and the age of the oldest.
+        public var temporaries: Int
+        public var oldestTemporaryAge: Duration?
         /// Files the running daemon leaves alone because their writer has them open,
         /// with how long it has been so.
         public var beingWritten: [(name: String, age: Duration)]
@@ -82,7 +85,9 @@ public struct StatusReport: Sendable {
                     waiting: waiting.count, recordsInForce: records, oldestWaitingAge: oldest,
                     lastFile: last?[0], lastFileAt: (last?[1] as Int64?).map(Timestamp.init(microseconds:)),
                     lastError: lastError, fault: listing.fault,
-                    directories: listing.directories.map { DropName.text($0) ?? DropName.escaped($0) },
+                    directories: listing.directories.map(DropName.escaped),
+                    temporaries: listing.temporaries.count,
+                    oldestTemporaryAge: listing.temporaries.first.map { max(.zero, $0.age(at: now)) },
                     beingWritten: beingWritten))
             }
             var periods: [PeriodStatus] = []
@@ -118,6 +123,7 @@ public struct StatusReport: Sendable {
                     ("last_file", str(s.lastFile)), ("last_file_at", ts(s.lastFileAt)), ("last_error", str(s.lastError)),
                     ("fault", str(s.fault?.description)),
                     ("directories", .array(s.directories.map(JSONValue.string))),
+                    ("temporaries", .number(s.temporaries)), ("oldest_temporary_seconds", age(s.oldestTemporaryAge)),
                     ("being_written", .array(s.beingWritten.map { w in
                         .object([("name", .string(w.name)), ("seconds", .number(Int(w.age.components.seconds)))])
                     })),
@@ -148,6 +154,9 @@ public struct StatusReport: Sendable {
             if let e = s.lastError { out += "    最近错误 last error: \(e)\n" }
             if let fault = s.fault { out += "    ⚠ 无法回执 cannot answer: \(fault)\n" }
             for d in s.directories { out += "    ⚠ 目录不予读取 a directory was dropped in, not read: \(d)/\n" }
+            if let age = s.oldestTemporaryAge {
+                out += "    临时文件 files under a temporary name (.x, x.tmp, x.part), not read: \(s.temporaries), oldest \(age.components.seconds)s\n"
+            }
             for w in s.beingWritten {
                 out += "    正在写入 waiting on its writer: \(w.name) (being written for \(w.age.components.seconds)s)\n"
             }

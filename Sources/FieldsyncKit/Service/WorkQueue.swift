@@ -52,6 +52,8 @@ final class WorkQueue: Sendable {
 
     var stopRequested: Bool { state.withLock { $0.stop } }
 
+    var rescanRequested: Bool { state.withLock { $0.rescan } }
+
     /// Takes the reload flag (true once per request).
     func takeReload() -> Bool {
         state.withLock { s in

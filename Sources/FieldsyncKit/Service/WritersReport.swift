@@ -18,12 +18,16 @@ public struct WritersReport: Sendable, Equatable {
     /// The daemon that wrote the report.
     public var pid: Int32
     public var updatedAt: Timestamp
+    /// The oldest ones, at most ``FilesBeingWritten/publishedLimit``.
     public var files: [File]
+    /// How many more files are being written than are listed.
+    public var more: Int
 
-    init(pid: Int32, updatedAt: Timestamp, files: [File]) {
+    init(pid: Int32, updatedAt: Timestamp, files: [File], more: Int) {
         self.pid = pid
         self.updatedAt = updatedAt
         self.files = files.sorted { ($0.since, $0.source, $0.name) < ($1.since, $1.source, $1.name) }
+        self.more = more
     }
 
     var json: JSONValue {
@@ -33,6 +37,7 @@ public struct WritersReport: Sendable, Equatable {
             ("files", .array(files.map { f in
                 .object([("source", .string(f.source)), ("name", .string(f.name)), ("since", .string(f.since.iso8601))])
             })),
+            ("more", .number(more)),
         ])
     }
 
@@ -40,7 +45,7 @@ public struct WritersReport: Sendable, Equatable {
     public static func current(stateDirectory: String) -> WritersReport? {
         guard let directory = try? DirectoryHandle.open(path: stateDirectory),
               let file = try? directory.openForReading(fileName),
-              let status = try? file.status(), status.kind == .regular, status.size < 1 << 24 else { return nil }
+              let status = try? file.status(), status.kind == .regular, status.size < 1 << 20 else { return nil }
         var bytes = [UInt8](repeating: 0, count: Int(status.size))
         let count = (try? bytes.withUnsafeMutableBytes { try file.read(into: $0, at: 0) }) ?? 0
         var parser = JSONParser(Array(bytes.prefix(count)))
@@ -54,6 +59,7 @@ public struct WritersReport: Sendable, Equatable {
                   case .string(let since)? = item["since"], let at = Timestamp.parse(since, zone: .gmt) else { return nil }
             return File(source: source, name: name, since: at)
         }
-        return WritersReport(pid: pid, updatedAt: updatedAt, files: files)
+        let more: Int = if case .number(let text)? = value["more"] { Int(text) ?? 0 } else { 0 }
+        return WritersReport(pid: pid, updatedAt: updatedAt, files: files, more: more)
     }
 }

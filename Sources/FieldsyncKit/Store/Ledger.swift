@@ -45,11 +45,12 @@ public struct ReceiptCounts: Sendable, Hashable {
 
 /// Ledger reads and writes, by sha256 and by file.
 enum Ledger {
-    static func accepted(_ db: Database, sha256: String) throws -> LedgerEntry? {
+    /// The file `source` dropped with these bytes and had accepted, if any.
+    static func accepted(_ db: Database, sha256: String, source: String) throws -> LedgerEntry? {
         guard let row = try Row.fetchOne(db, sql: """
             SELECT id, sha256, source, name, received_at, finished, records, imported, updated, ignored, retracted, archive
-            FROM file WHERE sha256 = ? AND outcome = 'accepted'
-            """, arguments: [sha256]) else { return nil }
+            FROM file WHERE source = ? AND sha256 = ? AND outcome = 'accepted'
+            """, arguments: [source, sha256]) else { return nil }
         return LedgerEntry(id: row[0], sha256: row[1], source: row[2], name: row[3],
                            receivedAt: Timestamp(microseconds: row[4]), finished: row[5],
                            counts: ReceiptCounts(records: row[6], imported: row[7], updated: row[8],

@@ -168,6 +168,15 @@ public final class Store: Sendable {
                 CREATE UNIQUE INDEX revision_head ON revision(record_id) WHERE in_force = 1;
                 """)
         }
+        m.registerMigration("v4: accepted bytes per source") { db in
+            // The same bytes are a re-drop only from the source that dropped them: from
+            // another, they are that source's file, checked on their own (and a county
+            // learns nothing of another's file names).
+            try db.execute(sql: """
+                DROP INDEX file_accepted_sha256;
+                CREATE UNIQUE INDEX file_accepted_sha256 ON file(source, sha256) WHERE outcome = 'accepted';
+                """)
+        }
         return m
     }
 }

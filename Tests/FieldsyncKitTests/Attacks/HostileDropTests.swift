@@ -71,12 +71,13 @@ struct HostileDropTests {
     func directoryDroppedIn() throws {
         let site = try PrivilegedSite(extraConfig: AnswerChannelAttackTests.quick)
         let daemon = try site.startDaemon(debug: true)
-        #expect(try TestUser.shouningClerk.shell("mkdir '2026 材料'", in: site.dir("shouning")).status == 0)
+        #expect(try TestUser.shouningClerk.shell("mkdir '2026 材料' && echo half > .upload.part", in: site.dir("shouning")).status == 0)
         try daemon.waitForLog("a directory was dropped")
         let after = daemon.logLength
         // Two more scans report it no more.
         try daemon.waitForLog("scanned the drop directories", times: 2, after: after)
         #expect(try site.status(of: "shouning")["directories"] as? [String] == ["2026 材料"])
+        #expect(try site.status(of: "shouning")["temporaries"] as? Int == 1, "an abandoned upload is counted")
         try site.site.drop("shouning", "later.csv", Records.reportsCSV(unit: "shouning", prefix: "l", count: 1))
         try waitUntil("a later file's receipt", watching: [site.dir("shouning") + "/receipts"]) {
             site.site.receiptRecords("shouning", "later.csv") == 1
@@ -116,6 +117,73 @@ struct HostileDropTests {
         #expect(site.site.receiptRecords("shouning", "slow.csv") == 10)
         #expect((try site.status(of: "shouning")["being_written"] as? [Any])?.isEmpty == true)
         #expect(daemon.isRunning)
+    }
+
+    @Test("A flood of events from another directory does not end a writer's hold")
+    func floodDoesNotEndAHold() throws {
+        let limitText = try String(contentsOfFile: "/proc/sys/fs/inotify/max_queued_events", encoding: .utf8)
+        let limit = try #require(Int(limitText.trimmingCharacters(in: .whitespacesAndNewlines)))
+        try #require(limit <= 65536, "max_queued_events is \(limit): too many files for a test")
+        let site = try PrivilegedSite(extraConfig: AnswerChannelAttackTests.quick)
+        let daemon = try site.startDaemon(debug: true)
+        let path = site.dir("fuan") + "/slow.csv"
+        let rows = Records.reportsCSV(unit: "fuan", prefix: "slow", count: 10).split(separator: "\n", omittingEmptySubsequences: false)
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o660)
+        #expect(fd >= 0)
+        defer { close(fd) }
+        try writeAll(fd, Array((rows[0 ... 5].joined(separator: "\n") + "\n").utf8))
+        try waitUntil("status to show the file waiting on its writer") {
+            (try site.status(of: "fuan")["being_written"] as? [[String: Any]] ?? []).contains { $0["name"] as? String == "slow.csv" }
+        }
+
+        // Another county floods the daemon's inotify queue while the writer pauses.
+        daemon.signal(SIGSTOP)
+        for i in 0 ..< limit + 200 {
+            let flood = open(site.dir("shouning") + "/.flood-\(i).tmp", O_WRONLY | O_CREAT | O_CLOEXEC, 0o660)
+            close(flood)
+        }
+        let mark = daemon.logLength
+        daemon.signal(SIGCONT)
+        try daemon.waitForLog("inotify queue overflowed", after: mark)
+        try daemon.waitForLog("scanned the drop directories", times: 2, after: mark)
+        try waitUntil("three seconds of silence from the writer, as the daemon reports them") {
+            (try site.status(of: "fuan")["being_written"] as? [[String: Any]] ?? [])
+                .contains { $0["name"] as? String == "slow.csv" && ($0["seconds"] as? Int ?? 0) >= 3 }
+        }
+        #expect(site.site.receipt("fuan", "slow.csv") == nil)
+        #expect(site.site.exists(path))
+
+        try writeAll(fd, Array((rows[6...].joined(separator: "\n")).utf8))
+        close(fd)
+        try waitUntil("the receipt", watching: [site.dir("fuan") + "/receipts"]) { site.site.receipt("fuan", "slow.csv") != nil }
+        #expect(site.site.receiptRecords("fuan", "slow.csv") == 10)
+    }
+
+    @Test("A file created and never written is answered, not held as being written")
+    func createdNeverWritten() throws {
+        let site = try PrivilegedSite(extraConfig: AnswerChannelAttackTests.quick)
+        let daemon = try site.startDaemon()
+        let made = try TestUser.shouningClerk.shell(
+            "python3 -c 'import os; os.close(os.open(\"empty.csv\", os.O_CREAT | os.O_RDONLY, 0o660))'", in: site.dir("shouning"))
+        #expect(made.status == 0, "\(made.output)")
+        let errors = site.dir("shouning") + "/rejected/empty.csv.errors.txt"
+        try waitUntil("the errors file; the daemon's log:\n\(daemon.stderr)\nin the drop directory: \(site.site.names(in: site.dir("shouning")))",
+                      watching: [site.dir("shouning") + "/rejected"]) { site.site.exists(errors) }
+        #expect(try String(contentsOfFile: errors, encoding: .utf8).contains("the file is empty"))
+    }
+
+    @Test("When the store cannot take a copy, the file waits; it is not the clerk's fault")
+    func storeCannotCopy() throws {
+        let site = try PrivilegedSite(extraConfig: AnswerChannelAttackTests.quick)
+        let daemon = try site.startDaemon()
+        let incoming = site.site.stateDirectory + "/incoming"
+        #expect(chmod(incoming, 0o500) == 0)
+        try site.site.drop("shouning", "ok.csv", Records.reportsCSV(unit: "shouning", prefix: "ok", count: 2))
+        try daemon.waitForLog("cannot copy a drop file into the store")
+        #expect(site.site.exists(site.dir("shouning") + "/ok.csv"))
+        #expect(site.site.names(in: site.dir("shouning") + "/rejected") == [])
+        #expect(chmod(incoming, 0o750) == 0)
+        try waitUntil("the receipt", watching: [site.dir("shouning") + "/receipts"]) { site.site.receiptRecords("shouning", "ok.csv") == 2 }
     }
 
     /// Has Shouning's clerk drop `text` under the raw name `name`: copied in under a

@@ -1,4 +1,4 @@
-import FieldsyncSystem
+@testable import FieldsyncSystem
 import Testing
 @testable import FieldsyncKit
 
@@ -21,6 +21,8 @@ struct DropNameTests {
     @Test("Escaping keeps what is readable and writes every other byte as %XX",
           arguments: [([0xCA, 0xD9, 0x2D] + [UInt8]("报表.csv".utf8), "%CA%D9-报表.csv"),
                       ([UInt8]("a\nb%.csv".utf8), "a%0Ab%25.csv"),
+                      ([UInt8]("c%0A.csv".utf8), "c%250A.csv"),
+                      ([UInt8]("备份~1.csv".utf8), "备份%7E1.csv"),
                       ([0xE5, 0xAF], "%E5%AF"),  // a character cut short
                       ([UInt8]("寿宁".utf8), "寿宁")])
     func escaped(bytes: [UInt8], escaped: String) throws {
@@ -44,5 +46,20 @@ struct DropNameTests {
         // Two long names that start alike get different names.
         let other = DropName.derived(base + "x", prefix: "1764475200000000-", suffix: ".receipt.json")
         #expect(other != derived)
+    }
+
+    @Test("A file set aside never takes an errors file's name")
+    func setAside() throws {
+        #expect(DropName.setAside(FileName(stringLiteral: "d.csv.errors.txt")) == "d.csv%2Eerrors.txt")
+        #expect(DropName.setAside(FileName(stringLiteral: "d.csv")) == "d.csv")
+    }
+
+    @Test("A shortened name cannot be a name someone drops: a dropped ~ is escaped")
+    func shortenedIsNotDroppable() throws {
+        let long = String(repeating: "寿", count: 85)
+        let shortened = DropName.derived(long, suffix: ".receipt.json").string!
+        let literal = String(shortened.dropLast(".receipt.json".count))
+        let name = try #require(FileName(literal))
+        #expect(DropName.derived(DropName.escaped(name), suffix: ".receipt.json").string != shortened)
     }
 }

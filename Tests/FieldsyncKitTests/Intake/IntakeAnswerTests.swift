@@ -91,4 +91,14 @@ struct IntakeAnswerTests {
         #expect(try site.count("SELECT count(*) FROM file") == 0)
         #expect(site.intake.state.withLock { try? $0?.incoming.entries() }?.isEmpty == true, "no copy left behind")
     }
+
+    @Test("ingest shows a name that could drive a terminal escaped, and where its errors are")
+    func ingestEscapesNames() throws {
+        let site = try TestSite()
+        try site.drop("shouning", "e\u{1B}[2Jx.csv", "not,a,header\n")
+        let result = try runFieldsync(["ingest", "--config", site.configPath])
+        #expect(!result.output.contains("\u{1B}"))
+        #expect(result.output.contains("shouning/e%1B[2Jx.csv") && result.output.contains("rejected/e%1B[2Jx.csv.errors.txt"), "\(result.output)")
+        #expect(site.exists(site.dir("shouning") + "/rejected/e%1B[2Jx.csv.errors.txt"))
+    }
 }

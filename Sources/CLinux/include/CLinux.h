@@ -1,0 +1,11 @@
+#ifndef CLINUX_H
+#define CLINUX_H
+
+/// Linux calls that Swift's Glibc module does not import, because glibc declares them
+/// only under _GNU_SOURCE. Thin, typed, nothing more: FieldsyncSystem wraps them.
+
+/// renameat2(2) with RENAME_NOREPLACE: renames only if `newpath` does not exist
+/// (EEXIST otherwise), atomically — no window in which another entry could be replaced.
+int fs_renameat_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
+
+#endif
