@@ -43,37 +43,93 @@ let package = Package(
 
         // Linux calls Glibc's Swift module leaves out (declared only under _GNU_SOURCE).
         .target(name: "CLinux"),
-        // Linux integration: the one syscall layer (directory descriptors, *at() calls),
+        // Linux plumbing: the one syscall layer (directory descriptors, *at() calls),
         // inotify, sd_notify, signals, journald-friendly logging.
         .target(
             name: "FieldsyncSystem",
             dependencies: ["CLinux", .product(name: "Logging", package: "swift-log")]
         ),
 
-        // The domain: config and schemes, intake (read, parse, validate), store,
-        // scoring, delivery, and the service loop.
+        // The data's path. Each target imports only what is listed; the README's
+        // layout table draws the same graph.
+        //
+        // What the daemon and central share: the scores document's vocabulary, the one
+        // strict JSON reader and writer with exact numbers, timestamps, grades, the
+        // idempotency key.
+        .target(name: "FieldsyncProtocol"),
+        // The evaluation's vocabulary, no I/O: schemes and indicators, exact numbers,
+        // records, sources and their rights, problems.
         .target(
-            name: "FieldsyncKit",
+            name: "FieldsyncModel",
+            dependencies: ["FieldsyncProtocol", .product(name: "BigInt", package: "BigInt")]
+        ),
+        // fieldsync.toml and scheme files (TOML), checked, with errors naming file, key, line.
+        .target(
+            name: "FieldsyncConfig",
             dependencies: [
-                "Curl",
-                "CSQLiteTuning",
-                "FieldsyncSystem",
-                .product(name: "Logging", package: "swift-log"),
+                "FieldsyncModel", "FieldsyncProtocol",
+                .product(name: "TOMLKit", package: "TOMLKit"),
                 .product(name: "Crypto", package: "swift-crypto"),
-                .product(name: "BigInt", package: "BigInt"),
+            ]
+        ),
+        // Reading and validating records from bytes (CSV, JSON, JSONL; UTF-8, GB18030):
+        // knows nothing of files, SQLite or the network.
+        .target(name: "FieldsyncRecords", dependencies: ["FieldsyncModel", "FieldsyncProtocol"]),
+        // Pure scoring: current values in, a scoreboard and its document out.
+        .target(
+            name: "FieldsyncScoring",
+            dependencies: ["FieldsyncModel", "FieldsyncProtocol", .product(name: "BigInt", package: "BigInt")]
+        ),
+        // The SQLite store: the ledger of files, every revision, current values.
+        .target(
+            name: "FieldsyncStore",
+            dependencies: [
+                "FieldsyncModel", "FieldsyncProtocol", "FieldsyncScoring", "CSQLiteTuning",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for the per-record statements of ingest (see Reconciler).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
-                .product(name: "TOMLKit", package: "TOMLKit"),
+            ]
+        ),
+        // From a drop directory to the store: hostile files handled by descriptor,
+        // staged, read, validated, reconciled, answered.
+        .target(
+            name: "FieldsyncIntake",
+            dependencies: [
+                "FieldsyncConfig", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncRecords", "FieldsyncStore",
+                "FieldsyncSystem",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // The outbox and the courier that pushes it to central over libcurl.
+        .target(
+            name: "FieldsyncDelivery",
+            dependencies: [
+                "Curl", "FieldsyncConfig", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncScoring", "FieldsyncStore",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        // `fieldsync run` and `status`: the service over intake and delivery.
+        .target(
+            name: "FieldsyncDaemon",
+            dependencies: [
+                "FieldsyncConfig", "FieldsyncDelivery", "FieldsyncIntake", "FieldsyncModel", "FieldsyncProtocol",
+                "FieldsyncScoring", "FieldsyncStore", "FieldsyncSystem",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(
             name: "fieldsync",
             dependencies: [
-                "FieldsyncKit",
-                "FieldsyncSystem",
+                "FieldsyncConfig", "FieldsyncDaemon", "FieldsyncDelivery", "FieldsyncIntake", "FieldsyncModel",
+                "FieldsyncProtocol", "FieldsyncScoring", "FieldsyncStore", "FieldsyncSystem",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
 
@@ -81,6 +137,7 @@ let package = Package(
         .target(
             name: "FieldsyncCentral",
             dependencies: [
+                "FieldsyncProtocol",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -96,7 +153,7 @@ let package = Package(
 
         .executableTarget(
             name: "fieldsync-bench",
-            dependencies: ["FieldsyncKit"]
+            dependencies: ["FieldsyncConfig", "FieldsyncDaemon", "FieldsyncIntake", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncStore"]
         ),
 
         // A scriptable HTTP server on 127.0.0.1 that misbehaves on cue, for the tests.
@@ -105,7 +162,7 @@ let package = Package(
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
         .testTarget(name: "FieldsyncSystemTests", dependencies: ["FieldsyncSystem"]),
         // FieldsyncCentral: delivery tests replay to the reference receiver in-process.
-        .testTarget(name: "FieldsyncKitTests", dependencies: ["FieldsyncKit", "FieldsyncCentral", "TestSupport"]),
+        .testTarget(name: "FieldsyncKitTests", dependencies: ["FieldsyncConfig", "FieldsyncDaemon", "FieldsyncDelivery", "FieldsyncIntake", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncRecords", "FieldsyncScoring", "FieldsyncStore", "FieldsyncSystem", "FieldsyncCentral", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "FieldsyncCentralTests",
             dependencies: [

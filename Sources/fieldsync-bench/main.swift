@@ -24,7 +24,10 @@
 //        fieldsync-bench --child ingest DIR        (internal)
 //        fieldsync-bench --generate N DIR         (just write the data set, for profiling)
 
-import FieldsyncKit
+
+import FieldsyncConfig
+import FieldsyncDaemon
+import FieldsyncStore
 import Foundation
 import Glibc
 import Logging

@@ -1,6 +1,9 @@
 import ArgumentParser
-import FieldsyncKit
+import FieldsyncIntake
+import FieldsyncModel
+import FieldsyncStore
 import Foundation
+
 
 struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

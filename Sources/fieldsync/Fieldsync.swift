@@ -1,9 +1,12 @@
 import ArgumentParser
-import FieldsyncKit
+import FieldsyncConfig
+import FieldsyncDaemon
+import FieldsyncStore
 import FieldsyncSystem
 import Foundation
 import GRDB
 import Logging
+
 
 @main
 struct Fieldsync: AsyncParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
-import FieldsyncKit
+import FieldsyncIntake
+
 
 struct Ingest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
-import FieldsyncKit
+import FieldsyncDelivery
 import Foundation
+
 
 struct Push: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,7 +18,7 @@ struct Push: AsyncParsableCommand {
         let reports: [DeliveryReport]
         do {
             try service.restage()
-            reports = try await Courier(service: service, settings: push, logger: makeLogger()).pushNow()
+            reports = try await Courier(store: service.store, office: setup.config.office, settings: push, logger: makeLogger()).pushNow()
         } catch {
             fail("cannot push: \(error)")
         }

@@ -1,7 +1,9 @@
 import ArgumentParser
-import FieldsyncKit
+import FieldsyncConfig
+import FieldsyncDaemon
 import FieldsyncSystem
 import Foundation
+
 
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

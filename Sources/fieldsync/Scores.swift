@@ -1,5 +1,7 @@
 import ArgumentParser
-import FieldsyncKit
+import FieldsyncDelivery
+import FieldsyncScoring
+
 
 struct Scores: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,7 @@
 import ArgumentParser
-import FieldsyncKit
+import FieldsyncDaemon
 import Foundation
+
 
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,7 +1,15 @@
 import Foundation
 import Glibc
 import Testing
-@testable import FieldsyncKit
+@testable import FieldsyncConfig
+@testable import FieldsyncDaemon
+@testable import FieldsyncDelivery
+@testable import FieldsyncIntake
+@testable import FieldsyncModel
+@testable import FieldsyncProtocol
+@testable import FieldsyncRecords
+@testable import FieldsyncScoring
+@testable import FieldsyncStore
 
 /// A county clerk attacking the daemon through their own drop directory, as production
 /// runs it: the daemon as its own user, the clerk as another user in the county's group

@@ -1,7 +1,15 @@
 import Foundation
 import Glibc
 import Testing
-@testable import FieldsyncKit
+@testable import FieldsyncConfig
+@testable import FieldsyncDaemon
+@testable import FieldsyncDelivery
+@testable import FieldsyncIntake
+@testable import FieldsyncModel
+@testable import FieldsyncProtocol
+@testable import FieldsyncRecords
+@testable import FieldsyncScoring
+@testable import FieldsyncStore
 
 /// Every file gets an answer, whatever its name, and a file still being written is not
 /// read half: the daemon as its own user, the clerk dropping as theirs.

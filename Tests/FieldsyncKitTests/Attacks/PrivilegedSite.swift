@@ -1,7 +1,15 @@
 import Foundation
 import Glibc
 import GRDB
-@testable import FieldsyncKit
+@testable import FieldsyncConfig
+@testable import FieldsyncDaemon
+@testable import FieldsyncDelivery
+@testable import FieldsyncIntake
+@testable import FieldsyncModel
+@testable import FieldsyncProtocol
+@testable import FieldsyncRecords
+@testable import FieldsyncScoring
+@testable import FieldsyncStore
 
 /// A numeric user the tests run a process as, with `setpriv` (util-linux): no entry in
 /// /etc/passwd is needed, so CI's root can be a daemon and a county clerk at once.

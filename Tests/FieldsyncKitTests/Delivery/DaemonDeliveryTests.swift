@@ -2,7 +2,15 @@ import Foundation
 import Glibc
 import TestSupport
 import XCTest
-@testable import FieldsyncKit
+@testable import FieldsyncConfig
+@testable import FieldsyncDaemon
+@testable import FieldsyncDelivery
+@testable import FieldsyncIntake
+@testable import FieldsyncModel
+@testable import FieldsyncProtocol
+@testable import FieldsyncRecords
+@testable import FieldsyncScoring
+@testable import FieldsyncStore
 
 /// Delivery through the real binaries: `fieldsync run` killed with -9 mid-retry and
 /// restarted, revived by SIGHUP after a 401, and `fieldsync push`.

@@ -2,7 +2,15 @@ import FieldsyncCentral
 import Foundation
 import Logging
 import XCTest
-@testable import FieldsyncKit
+@testable import FieldsyncConfig
+@testable import FieldsyncDaemon
+@testable import FieldsyncDelivery
+@testable import FieldsyncIntake
+@testable import FieldsyncModel
+@testable import FieldsyncProtocol
+@testable import FieldsyncRecords
+@testable import FieldsyncScoring
+@testable import FieldsyncStore
 
 /// Delivery to the reference receiver, in-process on a real loopback port: a replay of
 /// the same outbox item is delivered again and stored once.

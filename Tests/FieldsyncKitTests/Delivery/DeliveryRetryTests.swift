@@ -1,7 +1,15 @@
 import Foundation
 import TestSupport
 import XCTest
-@testable import FieldsyncKit
+@testable import FieldsyncConfig
+@testable import FieldsyncDaemon
+@testable import FieldsyncDelivery
+@testable import FieldsyncIntake
+@testable import FieldsyncModel
+@testable import FieldsyncProtocol
+@testable import FieldsyncRecords
+@testable import FieldsyncScoring
+@testable import FieldsyncStore
 
 /// SPEC §7 failures over real libcurl: 5xx bursts, resets, timeouts, 429 with
 /// `Retry-After`, and 401 (dead until a reload or `fieldsync push`).

@@ -1,7 +1,15 @@
 import Foundation
 import TestSupport
 import XCTest
-@testable import FieldsyncKit
+@testable import FieldsyncConfig
+@testable import FieldsyncDaemon
+@testable import FieldsyncDelivery
+@testable import FieldsyncIntake
+@testable import FieldsyncModel
+@testable import FieldsyncProtocol
+@testable import FieldsyncRecords
+@testable import FieldsyncScoring
+@testable import FieldsyncStore
 
 /// SPEC §6–§7 over real libcurl to a loopback server: what gets staged under which
 /// sequence, what goes on the wire, and which answers count as delivered.

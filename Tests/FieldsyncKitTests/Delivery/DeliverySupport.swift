@@ -4,7 +4,15 @@ import GRDB
 import Logging
 import TestSupport
 import XCTest
-@testable import FieldsyncKit
+@testable import FieldsyncConfig
+@testable import FieldsyncDaemon
+@testable import FieldsyncDelivery
+@testable import FieldsyncIntake
+@testable import FieldsyncModel
+@testable import FieldsyncProtocol
+@testable import FieldsyncRecords
+@testable import FieldsyncScoring
+@testable import FieldsyncStore
 
 /// One row of the `outbox` table, as the delivery tests look at it.
 struct OutboxRow: Equatable, CustomStringConvertible {
@@ -114,7 +122,7 @@ extension TestSite {
         adjust(&settings)
         var logger = Logger(label: "delivery-test")
         logger.logLevel = .critical
-        return Courier(service: service, settings: settings, logger: logger)
+        return Courier(store: store, office: setup.config.office, settings: settings, logger: logger)
     }
 
     func key(_ sequence: Int) -> String { "\(office)/2026/\(sequence)" }

@@ -1,7 +1,15 @@
 import Foundation
 import TestSupport
 import XCTest
-@testable import FieldsyncKit
+@testable import FieldsyncConfig
+@testable import FieldsyncDaemon
+@testable import FieldsyncDelivery
+@testable import FieldsyncIntake
+@testable import FieldsyncModel
+@testable import FieldsyncProtocol
+@testable import FieldsyncRecords
+@testable import FieldsyncScoring
+@testable import FieldsyncStore
 
 /// A central that answers garbage, hangs or resets: the undelivered sequence is never
 /// lost, and intake carries on while the courier's `run()` loop struggles.

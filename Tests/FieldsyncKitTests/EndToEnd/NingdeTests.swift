@@ -1,6 +1,14 @@
 import Foundation
 import XCTest
-@testable import FieldsyncKit
+@testable import FieldsyncConfig
+@testable import FieldsyncDaemon
+@testable import FieldsyncDelivery
+@testable import FieldsyncIntake
+@testable import FieldsyncModel
+@testable import FieldsyncProtocol
+@testable import FieldsyncRecords
+@testable import FieldsyncScoring
+@testable import FieldsyncStore
 
 /// The bundled Ningde demo end to end: every drop file through the real pipeline, then
 /// the scoreboard compared with `fixtures/ningde/expected-scores.json`, which

@@ -2,7 +2,15 @@
 import Foundation
 import Glibc
 import Testing
-@testable import FieldsyncKit
+@testable import FieldsyncConfig
+@testable import FieldsyncDaemon
+@testable import FieldsyncDelivery
+@testable import FieldsyncIntake
+@testable import FieldsyncModel
+@testable import FieldsyncProtocol
+@testable import FieldsyncRecords
+@testable import FieldsyncScoring
+@testable import FieldsyncStore
 
 /// A file is answered only as the very file that was examined: a name swapped, a file
 /// written to, bytes another source dropped, a name chosen to collide — each gets its

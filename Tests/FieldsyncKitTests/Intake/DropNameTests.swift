@@ -1,6 +1,14 @@
 @testable import FieldsyncSystem
 import Testing
-@testable import FieldsyncKit
+@testable import FieldsyncConfig
+@testable import FieldsyncDaemon
+@testable import FieldsyncDelivery
+@testable import FieldsyncIntake
+@testable import FieldsyncModel
+@testable import FieldsyncProtocol
+@testable import FieldsyncRecords
+@testable import FieldsyncScoring
+@testable import FieldsyncStore
 
 @Suite("Drop names: what is read, how it is shown, what is derived from it")
 struct DropNameTests {

@@ -3,7 +3,15 @@ import Foundation
 import Glibc
 import Synchronization
 import Testing
-@testable import FieldsyncKit
+@testable import FieldsyncConfig
+@testable import FieldsyncDaemon
+@testable import FieldsyncDelivery
+@testable import FieldsyncIntake
+@testable import FieldsyncModel
+@testable import FieldsyncProtocol
+@testable import FieldsyncRecords
+@testable import FieldsyncScoring
+@testable import FieldsyncStore
 
 /// What intake answers, and when: a closing date judged by intake's clock (never by the
 /// day the test runs), `check` on a file already accepted, and commands that fail with

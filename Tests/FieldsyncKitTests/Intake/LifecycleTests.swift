@@ -2,7 +2,15 @@ import FieldsyncSystem
 import Foundation
 import Glibc
 import XCTest
-@testable import FieldsyncKit
+@testable import FieldsyncConfig
+@testable import FieldsyncDaemon
+@testable import FieldsyncDelivery
+@testable import FieldsyncIntake
+@testable import FieldsyncModel
+@testable import FieldsyncProtocol
+@testable import FieldsyncRecords
+@testable import FieldsyncScoring
+@testable import FieldsyncStore
 
 /// SPEC §4.2: receipts, archive, rejection, re-drops, hostile entries, and a real
 /// kill -9 in the middle of a file.

@@ -1,5 +1,13 @@
 import XCTest
-@testable import FieldsyncKit
+@testable import FieldsyncConfig
+@testable import FieldsyncDaemon
+@testable import FieldsyncDelivery
+@testable import FieldsyncIntake
+@testable import FieldsyncModel
+@testable import FieldsyncProtocol
+@testable import FieldsyncRecords
+@testable import FieldsyncScoring
+@testable import FieldsyncStore
 
 /// SPEC §6: the document's key order, number text, and the sequence-free content.
 final class ScoresDocumentTests: XCTestCase {

@@ -1,7 +1,15 @@
 import Foundation
 import GRDB
 import XCTest
-@testable import FieldsyncKit
+@testable import FieldsyncConfig
+@testable import FieldsyncDaemon
+@testable import FieldsyncDelivery
+@testable import FieldsyncIntake
+@testable import FieldsyncModel
+@testable import FieldsyncProtocol
+@testable import FieldsyncRecords
+@testable import FieldsyncScoring
+@testable import FieldsyncStore
 
 /// SPEC §4.1: revisions, retraction, id hijack, conflicting content, ordering.
 final class ReconciliationTests: XCTestCase {

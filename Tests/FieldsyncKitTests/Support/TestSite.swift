@@ -4,7 +4,15 @@ import Glibc
 import GRDB
 import Logging
 import XCTest
-@testable import FieldsyncKit
+@testable import FieldsyncConfig
+@testable import FieldsyncDaemon
+@testable import FieldsyncDelivery
+@testable import FieldsyncIntake
+@testable import FieldsyncModel
+@testable import FieldsyncProtocol
+@testable import FieldsyncRecords
+@testable import FieldsyncScoring
+@testable import FieldsyncStore
 
 /// A throw-away fieldsync installation in a temporary directory: a small scheme, a
 /// config with a reporter for `shouning`, one for `fuan`, inspectors and survey, a real

@@ -1,0 +1,148 @@
+import FieldsyncModel
+import Foundation
+import TOMLKit
+
+/// Reads one table of a TOML document with the key paths needed for good errors, and
+/// remembers which keys were read so that unknown keys (typos) are reported rather
+/// than silently ignored.
+///
+/// TOMLKit parses the document and reports syntax errors with a line; it does not
+/// keep the lines of values, so `line(of:)` finds a key's line in the source text.
+final class TOMLReader {
+    let file: String
+    let path: String
+    private let table: TOMLTable
+    private let source: SourceLines
+    private var read: Set<String> = []
+
+    /// Parses `text` (the contents of `file`).
+    convenience init(file: String, text: String) throws(ConfigError) {
+        let table: TOMLTable
+        do {
+            table = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            throw ConfigError(file: file, line: error.source.begin.line,
+                              message: "not valid TOML: \(error.description)")
+        } catch {
+            throw ConfigError(file: file, message: "not valid TOML: \(error)")
+        }
+        self.init(file: file, path: "", table: table, source: SourceLines(text))
+    }
+
+    private init(file: String, path: String, table: TOMLTable, source: SourceLines) {
+        self.file = file
+        self.path = path
+        self.table = table
+        self.source = source
+    }
+
+    func keyPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    func error(_ key: String?, _ message: String) -> ConfigError {
+        let kp = key.map(keyPath) ?? (path.isEmpty ? nil : path)
+        return ConfigError(file: file, keyPath: kp, line: kp.flatMap { source.line(of: $0) }, message: message)
+    }
+
+    private func value(_ key: String) -> TOMLValueConvertible? {
+        read.insert(key)
+        return table[key]
+    }
+
+    func string(_ key: String) throws(ConfigError) -> String? {
+        guard let v = value(key) else { return nil }
+        guard let s = v.string else { throw error(key, "must be a string") }
+        return s
+    }
+
+    func requiredString(_ key: String) throws(ConfigError) -> String {
+        guard let s = try string(key) else { throw error(key, "is required") }
+        guard !s.trimmingCharacters(in: .whitespaces).isEmpty else { throw error(key, "must not be empty") }
+        return s
+    }
+
+    func stringArray(_ key: String) throws(ConfigError) -> [String]? {
+        guard let v = value(key) else { return nil }
+        guard let array = v.array else { throw error(key, "must be an array of strings") }
+        var out: [String] = []
+        for item in array {
+            guard let s = item.string else { throw error(key, "must be an array of strings") }
+            out.append(s)
+        }
+        return out
+    }
+
+    /// A number, exactly as written: integers, or decimals written as TOML floats
+    /// (`0.70`, read back through their shortest decimal form) or as strings (`"0.70"`).
+    func exact(_ key: String) throws(ConfigError) -> Exact? {
+        guard let v = value(key) else { return nil }
+        guard let n = TOMLReader.exact(of: v) else { throw error(key, "must be a number") }
+        return n
+    }
+
+    static func exact(of v: TOMLValueConvertible) -> Exact? {
+        if v.type == .int, let i = v.int { return Exact(i) }
+        if v.type == .double, let d = v.double, d.isFinite { return Exact(decimal: "\(d)") }
+        if v.type == .string, let s = v.string { return Exact(decimal: s.trimmingCharacters(in: .whitespaces)) }
+        return nil
+    }
+
+    /// A duration: `500ms`, `5s`, `10m`, `1h`, or a bare number of seconds.
+    func duration(_ key: String) throws(ConfigError) -> Duration? {
+        guard let v = value(key) else { return nil }
+        if v.type == .int, let i = v.int, i >= 0 { return .seconds(i) }
+        guard let s = v.string, let d = Units.duration(s) else {
+            throw error(key, "must be a duration like \"500ms\", \"5s\", \"10m\" or \"1h\"")
+        }
+        return d
+    }
+
+    /// A size: `64MiB`, `512KiB`, `1GiB`, or a bare number of bytes.
+    func size(_ key: String) throws(ConfigError) -> Int64? {
+        guard let v = value(key) else { return nil }
+        if v.type == .int, let i = v.int, i > 0 { return Int64(i) }
+        guard let s = v.string, let n = Units.size(s) else {
+            throw error(key, "must be a size like \"64MiB\", \"512KiB\" or \"1GiB\"")
+        }
+        return n
+    }
+
+    func table(_ key: String) throws(ConfigError) -> TOMLReader? {
+        guard let v = value(key) else { return nil }
+        guard let t = v.table else { throw error(key, "must be a table") }
+        return TOMLReader(file: file, path: keyPath(key), table: t, source: source)
+    }
+
+    /// The tables of an array of tables (`[[source]]`), each with its index in the path.
+    func tables(_ key: String) throws(ConfigError) -> [TOMLReader] {
+        guard let v = value(key) else { return [] }
+        guard let array = v.array else { throw error(key, "must be an array of tables ([[\(key)]])") }
+        var out: [TOMLReader] = []
+        for (i, item) in array.enumerated() {
+            guard let t = item.table else { throw error(key, "must be an array of tables ([[\(key)]])") }
+            out.append(TOMLReader(file: file, path: "\(keyPath(key))[\(i + 1)]", table: t, source: source))
+        }
+        return out
+    }
+
+    /// The raw value of `key` as an inline table of numbers (`targets = { shouning = 2 }`).
+    func numberTable(_ key: String) throws(ConfigError) -> [String: Exact]? {
+        guard let v = value(key) else { return nil }
+        guard let t = v.table else { throw error(key, "must be a table of numbers, like { shouning = 2 }") }
+        var out: [String: Exact] = [:]
+        for k in t.keys {
+            guard let item = t[k], let n = TOMLReader.exact(of: item) else {
+                throw error("\(key).\(k)", "must be a number")
+            }
+            out[k] = n
+        }
+        return out
+    }
+
+    /// Fails on the first key of this table that nothing read: a typo or a key this
+    /// version does not know.
+    func rejectUnknownKeys() throws(ConfigError) {
+        for key in table.keys.sorted() where !read.contains(key) {
+            throw error(key, "unknown key")
+        }
+    }
+}

@@ -1,0 +1,12 @@
+import FieldsyncIntake
+import FieldsyncSystem
+import Foundation
+import Glibc
+import Logging
+import Synchronization
+
+/// What the daemon has logged about one source's directory.
+struct ReportedConditions {
+    var fault: DropDirectoryFault?
+    var directories: Set<FileName> = []
+}

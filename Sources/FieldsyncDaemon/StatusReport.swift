@@ -1,0 +1,176 @@
+import FieldsyncIntake
+import FieldsyncProtocol
+import Foundation
+import Glibc
+import GRDB
+
+/// `fieldsync status`: what an operator asks first — is every office's drop directory
+/// being worked through, what was refused and why, and has central got the scores.
+/// Read from the store in one snapshot and from the drop directories; safe while the
+/// daemon runs.
+public struct StatusReport: Sendable {
+    public struct SourceStatus: Sendable {
+        public var name: String
+        public var role: String
+        public var accepted: Int
+        public var rejected: Int
+        public var waiting: Int
+        public var recordsInForce: Int
+        public var oldestWaitingAge: Duration?
+        public var lastFile: String?
+        public var lastFileAt: Timestamp?
+        public var lastError: String?
+        /// Why the source's files cannot be answered (its answer channel is broken).
+        public var fault: DropDirectoryFault?
+        /// Directories dropped in beside the files: never read.
+        public var directories: [String]
+        /// Files under a temporary name, never read, and the age of the oldest.
+        public var temporaries: Int
+        public var oldestTemporaryAge: Duration?
+        /// Files the running daemon leaves alone because their writer has them open,
+        /// with how long it has been so.
+        public var beingWritten: [(name: String, age: Duration)]
+    }
+
+    public struct PeriodStatus: Sendable {
+        public var period: String
+        public var pending: Int
+        public var delivered: Int
+        public var dead: Int
+        public var latestSequence: Int
+        public var lastAttemptAt: Timestamp?
+        public var lastSuccessAt: Timestamp?
+        public var lastError: String?
+        public var oldestUndeliveredAge: Duration?
+    }
+
+    public var sources: [SourceStatus]
+    public var periods: [PeriodStatus]
+    public var pushURL: String?
+
+    public static func gather(service: Service) throws -> StatusReport {
+        let now = Timestamp.now()
+        let config = service.setup.config
+        // The drop directories are listed before the store is read, not inside its snapshot.
+        // Looked at as the daemon's user would see them, and never made: `status` may run
+        // as root or as an operator, and must not create what the daemon owns.
+        var stateStatus = stat()
+        let daemonUser = lstat(config.stateDirectory, &stateStatus) == 0 ? stateStatus.st_uid : geteuid()
+        var listings: [String: DropListing] = [:]
+        for source in config.sources {
+            listings[source.name] = Intake.inspect(source, asOwnedBy: daemonUser)
+        }
+        let writers = WritersReport.current(stateDirectory: config.stateDirectory)
+        return try service.store.writer.read { db in
+            var sources: [SourceStatus] = []
+            for source in config.sources {
+                let counts = try Row.fetchOne(db, sql: """
+                    SELECT sum(outcome IN ('accepted', 'duplicate')), sum(outcome = 'rejected') FROM file WHERE source = ?
+                    """, arguments: [source.name])
+                let records = try Int.fetchOne(db, sql: """
+                    SELECT count(*) FROM revision JOIN file ON file.id = revision.file_id
+                    WHERE file.source = ? AND revision.in_force = 1 AND revision.action = 'upsert'
+                    """, arguments: [source.name]) ?? 0
+                let last = try Row.fetchOne(db, sql: "SELECT name, received_at FROM file WHERE source = ? ORDER BY id DESC LIMIT 1",
+                                            arguments: [source.name])
+                let lastError = try String.fetchOne(db, sql: """
+                    SELECT name || ': ' || first_problem FROM file WHERE source = ? AND outcome = 'rejected' ORDER BY id DESC LIMIT 1
+                    """, arguments: [source.name])
+                let listing = listings[source.name] ?? DropListing()
+                let waiting = listing.files
+                let oldest = waiting.first.map { max(.zero, $0.age(at: now)) }
+                let beingWritten = (writers?.files ?? []).filter { $0.source == source.name }.map {
+                    (name: $0.name, age: Duration.microseconds(max(0, now.microseconds - $0.since.microseconds)))
+                }
+                sources.append(SourceStatus(
+                    name: source.name, role: source.role.rawValue, accepted: counts?[0] ?? 0, rejected: counts?[1] ?? 0,
+                    waiting: waiting.count, recordsInForce: records, oldestWaitingAge: oldest,
+                    lastFile: last?[0], lastFileAt: (last?[1] as Int64?).map(Timestamp.init(microseconds:)),
+                    lastError: lastError, fault: listing.fault,
+                    directories: listing.directories.map(DropName.escaped),
+                    temporaries: listing.temporaries.count,
+                    oldestTemporaryAge: listing.temporaries.first.map { max(.zero, $0.age(at: now)) },
+                    beingWritten: beingWritten))
+            }
+            var periods: [PeriodStatus] = []
+            for row in try Row.fetchAll(db, sql: """
+                SELECT period, sum(state = 'pending'), sum(state = 'delivered'), sum(state = 'dead'), max(sequence),
+                       min(CASE WHEN state IN ('pending', 'dead') THEN created_at END), max(delivered_at)
+                FROM outbox GROUP BY period ORDER BY period
+                """) {
+                let period: String = row[0]
+                let lastAttempt = try Int64.fetchOne(db, sql: "SELECT at FROM attempt WHERE period = ? ORDER BY id DESC LIMIT 1", arguments: [period])
+                let lastError = try String.fetchOne(db, sql: "SELECT error FROM attempt WHERE period = ? AND error IS NOT NULL ORDER BY id DESC LIMIT 1", arguments: [period])
+                periods.append(PeriodStatus(
+                    period: period, pending: row[1], delivered: row[2], dead: row[3], latestSequence: row[4],
+                    lastAttemptAt: lastAttempt.map(Timestamp.init(microseconds:)),
+                    lastSuccessAt: (row[6] as Int64?).map(Timestamp.init(microseconds:)),
+                    lastError: lastError,
+                    oldestUndeliveredAge: (row[5] as Int64?).map { .microseconds(max(0, now.microseconds - $0)) }))
+            }
+            return StatusReport(sources: sources, periods: periods, pushURL: config.push?.url)
+        }
+    }
+
+    public var json: JSONValue {
+        func ts(_ t: Timestamp?) -> JSONValue { t.map { .string($0.iso8601) } ?? .null }
+        func age(_ d: Duration?) -> JSONValue { d.map { .number(Int($0.components.seconds)) } ?? .null }
+        func str(_ s: String?) -> JSONValue { s.map(JSONValue.string) ?? .null }
+        return .object([
+            ("sources", .array(sources.map { s in
+                .object([
+                    ("name", .string(s.name)), ("role", .string(s.role)), ("accepted", .number(s.accepted)),
+                    ("rejected", .number(s.rejected)), ("waiting", .number(s.waiting)),
+                    ("records_in_force", .number(s.recordsInForce)), ("oldest_waiting_seconds", age(s.oldestWaitingAge)),
+                    ("last_file", str(s.lastFile)), ("last_file_at", ts(s.lastFileAt)), ("last_error", str(s.lastError)),
+                    ("fault", str(s.fault?.description)),
+                    ("directories", .array(s.directories.map(JSONValue.string))),
+                    ("temporaries", .number(s.temporaries)), ("oldest_temporary_seconds", age(s.oldestTemporaryAge)),
+                    ("being_written", .array(s.beingWritten.map { w in
+                        .object([("name", .string(w.name)), ("seconds", .number(Int(w.age.components.seconds)))])
+                    })),
+                ])
+            })),
+            ("push", .object([
+                ("url", str(pushURL)),
+                ("periods", .array(periods.map { p in
+                    .object([
+                        ("period", .string(p.period)), ("pending", .number(p.pending)), ("delivered", .number(p.delivered)),
+                        ("dead", .number(p.dead)), ("latest_sequence", .number(p.latestSequence)),
+                        ("last_attempt_at", ts(p.lastAttemptAt)), ("last_success_at", ts(p.lastSuccessAt)),
+                        ("last_error", str(p.lastError)), ("oldest_undelivered_seconds", age(p.oldestUndeliveredAge)),
+                    ])
+                })),
+            ])),
+        ])
+    }
+
+    /// For people: Chinese with English beside it.
+    public var text: String {
+        var out = "来源 Sources\n"
+        for s in sources {
+            out += "  \(s.name) (\(s.role)): 已接收 accepted \(s.accepted), 已退回 rejected \(s.rejected), 待处理 waiting \(s.waiting)"
+            if let age = s.oldestWaitingAge { out += " (oldest \(age.components.seconds)s)" }
+            out += ", 有效记录 records in force \(s.recordsInForce)\n"
+            if let f = s.lastFile { out += "    最近文件 last file: \(f) at \(s.lastFileAt?.iso8601 ?? "?")\n" }
+            if let e = s.lastError { out += "    最近错误 last error: \(e)\n" }
+            if let fault = s.fault { out += "    ⚠ 无法回执 cannot answer: \(fault)\n" }
+            for d in s.directories { out += "    ⚠ 目录不予读取 a directory was dropped in, not read: \(d)/\n" }
+            if let age = s.oldestTemporaryAge {
+                out += "    临时文件 files under a temporary name (.x, x.tmp, x.part), not read: \(s.temporaries), oldest \(age.components.seconds)s\n"
+            }
+            for w in s.beingWritten {
+                out += "    正在写入 waiting on its writer: \(w.name) (being written for \(w.age.components.seconds)s)\n"
+            }
+        }
+        out += "推送 Push: \(pushURL ?? "not configured 未配置")\n"
+        for p in periods {
+            out += "  \(p.period): sequence \(p.latestSequence); 待推送 pending \(p.pending), 已送达 delivered \(p.delivered), 失败 dead \(p.dead)\n"
+            out += "    last attempt \(p.lastAttemptAt?.iso8601 ?? "never"), last success \(p.lastSuccessAt?.iso8601 ?? "never")"
+            if let age = p.oldestUndeliveredAge { out += ", oldest undelivered change \(age.components.seconds)s ago" }
+            out += "\n"
+            if let e = p.lastError { out += "    最近错误 last error: \(e)\n" }
+        }
+        return out
+    }
+}

@@ -1,0 +1,13 @@
+import Curl
+import Foundation
+import GRDB
+import Logging
+import Synchronization
+
+/// What one delivery attempt came to, for `fieldsync push` and the logs.
+public struct DeliveryReport: Sendable {
+    public var key: String
+    public var status: Int?
+    public var error: String?
+    public var verdict: Verdict
+}

@@ -1,0 +1,105 @@
+import Crypto
+import FieldsyncModel
+import FieldsyncProtocol
+import FieldsyncScoring
+import FieldsyncStore
+import Foundation
+import GRDB
+
+/// The outbox table: the scores documents due for delivery (SPEC §6–§7).
+///
+/// A document is written in the same transaction as the record change that caused it,
+/// so a crash can never leave a change without its document or a document without its
+/// change. `sequence` grows by one only when the content (all but `sequence` and
+/// `generated_at`) changes; an undelivered older sequence is superseded by a newer one.
+public enum Outbox {
+    /// The period's scoreboard now, and the sha256 of its content (the document without
+    /// `sequence` and `generated_at`), which decides whether a new sequence is due.
+    static func score(_ db: Database, office: String, scheme: Scheme) throws -> (board: Scoreboard, hash: String) {
+        let values = try Store.currentValues(db, period: scheme.period, scheme: scheme)
+        let board = Scorer.score(scheme: scheme, values: values)
+        let content = ScoresDocument.contentText(board, office: office)
+        let hash = Hex.encode(SHA256.hash(data: Data(content.utf8)))
+        return (board, hash)
+    }
+
+    /// Scores the period now and stages a new document if its content changed. Call
+    /// inside the transaction that changed the records. Returns the new sequence, if any.
+    @discardableResult
+    public static func stage(_ db: Database, office: String, scheme: Scheme, now: Timestamp) throws -> Int? {
+        let (board, hash) = try score(db, office: office, scheme: scheme)
+        let last = try Row.fetchOne(db, sql: """
+            SELECT sequence, content_sha256 FROM outbox WHERE period = ? ORDER BY sequence DESC LIMIT 1
+            """, arguments: [scheme.period])
+        if let last, (last[1] as String) == hash { return nil }
+        let sequence = (last.map { $0[0] as Int } ?? 0) + 1
+        let document = ScoresDocument.document(board, office: office, sequence: sequence, generatedAt: now)
+        try db.execute(sql: "UPDATE outbox SET state = 'superseded', next_attempt_at = NULL WHERE period = ? AND state IN ('pending', 'dead')",
+                       arguments: [scheme.period])
+        try db.execute(sql: """
+            INSERT INTO outbox (period, sequence, content_sha256, document, created_at, state, next_attempt_at)
+            VALUES (?, ?, ?, ?, ?, 'pending', ?)
+            """, arguments: [scheme.period, sequence, hash, Data(document.rendered().utf8), now.microseconds,
+                             now.microseconds])
+        return sequence
+    }
+
+    /// The current scoreboard of a scheme's period, read in one snapshot.
+    public static func snapshot(store: Store, office: String, scheme: Scheme) throws -> ScoresSnapshot {
+        try store.writer.read { db in
+            let (board, hash) = try score(db, office: office, scheme: scheme)
+            let row = try Row.fetchOne(db, sql: """
+                SELECT sequence, created_at FROM outbox WHERE period = ? AND content_sha256 = ? ORDER BY sequence DESC LIMIT 1
+                """, arguments: [scheme.period, hash])
+            let sequence: Int = row?[0] ?? 0
+            let generated = row.map { Timestamp(microseconds: $0[1]) } ?? .now()
+            return ScoresSnapshot(scoreboard: board, sequence: sequence,
+                                  document: ScoresDocument.document(board, office: office, sequence: sequence,
+                                                                    generatedAt: generated))
+        }
+    }
+
+    /// Documents due for delivery: the newest pending of each period whose next attempt
+    /// is due (all pending ones when `includeDead` — a manual push — also dead ones).
+    public static func due(_ db: Database, now: Timestamp, includeDead: Bool = false) throws -> [OutboxItem] {
+        let states = includeDead ? "('pending', 'dead')" : "('pending')"
+        let timeCondition = includeDead ? "" : "AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
+        let rows = try Row.fetchAll(db, sql: """
+            SELECT period, sequence, document, attempts FROM outbox
+            WHERE state IN \(states) \(timeCondition) ORDER BY period, sequence
+            """, arguments: includeDead ? [] : [now.microseconds])
+        return rows.map(item)
+    }
+
+    /// When the next pending document falls due, if any.
+    public static func nextDue(_ db: Database) throws -> Timestamp? {
+        try Int64.fetchOne(db, sql: "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'")
+            .map(Timestamp.init(microseconds:))
+    }
+
+    static func item(_ row: Row) -> OutboxItem {
+        let document: Data = row[2]
+        return OutboxItem(period: row[0], sequence: row[1], document: Array(document), attempts: row[3])
+    }
+
+    /// Records one delivery attempt and its consequence for the document.
+    public static func record(_ db: Database, item: OutboxItem, at: Timestamp, status: Int?, error: String?,
+                              newState: String, nextAttemptAt: Timestamp?) throws {
+        try db.execute(sql: """
+            INSERT INTO attempt (period, sequence, at, status, error, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)
+            """, arguments: [item.period, item.sequence, at.microseconds, status, error, nextAttemptAt?.microseconds])
+        try db.execute(sql: """
+            UPDATE outbox SET attempts = attempts + 1, last_status = ?, last_error = ?, next_attempt_at = ?,
+                state = CASE WHEN state = 'superseded' THEN 'superseded' ELSE ? END,
+                delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END
+            WHERE period = ? AND sequence = ?
+            """, arguments: [status, error, nextAttemptAt?.microseconds, newState, newState, at.microseconds,
+                             item.period, item.sequence])
+    }
+
+    /// Makes dead documents pending again (after a reload or a manual push).
+    public static func revive(_ db: Database, now: Timestamp) throws {
+        try db.execute(sql: "UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE state = 'dead'",
+                       arguments: [now.microseconds])
+    }
+}

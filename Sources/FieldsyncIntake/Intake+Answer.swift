@@ -1,0 +1,205 @@
+import FieldsyncModel
+import FieldsyncProtocol
+import FieldsyncRecords
+import FieldsyncStore
+import FieldsyncSystem
+import Foundation
+import Glibc
+import GRDB
+
+/// Reconciling a staged file in one transaction, and answering it: archive, receipt
+/// and removal for an accepted file; `rejected/` and an errors file for a refused one.
+extension Intake {
+    /// Parses, validates and reconciles a staged file in one transaction.
+    func apply(source: Source, staged: StagedFile, text: String, format: RecordFormat, receivedAt: Timestamp,
+               dryRun: Bool) throws -> Result<(Int64, ReceiptCounts, String), Problems> {
+        let validator = RecordValidator(source: source, schemes: setup.schemes, receivedAt: receivedAt)
+        var outcome: Result<(Int64, ReceiptCounts, String), Problems> = .failure(Problems([]))
+        try store.writer.writeWithoutTransaction { db in
+            try db.inTransaction(.immediate) {
+                let fileID = try Ledger.insert(db, sha256: staged.sha256, source: source.name, name: text,
+                                               size: staged.size, receivedAt: receivedAt, outcome: "accepted")
+                let archive = archivePath(source: source, file: fileID, name: staged.name, receivedAt: receivedAt)
+                var reconciler = try Reconciler(db: db, fileID: fileID)
+                var problems: [Problem] = []
+                var counts = ReceiptCounts()
+                var periods = Set<String>()
+                var lastPeriod = ""
+                let pipeline = RecordPipeline(staged: staged, format: format, validator: validator)
+                do {
+                    while let batch = pipeline.next() {
+                        for record in batch {
+                            switch try reconciler.apply(record) {
+                            case .success(let change):
+                                counts.count(change)
+                                // Compared before hashed: a file's records are mostly of one period.
+                                if change != .ignored, record.period != lastPeriod {
+                                    periods.insert(record.period)
+                                    lastPeriod = record.period
+                                }
+                            case .failure(let problem):
+                                problems.append(problem)
+                            }
+                        }
+                    }
+                } catch {
+                    pipeline.cancel()
+                    throw error
+                }
+                problems += try pipeline.finish()
+                // File order, validation and reconciliation problems merged (stable).
+                problems = problems.enumerated()
+                    .sorted { ($0.element.location.order, $0.offset) < ($1.element.location.order, $1.offset) }
+                    .map(\.element)
+                if problems.isEmpty && counts.records == 0 {
+                    problems.append(Problem(.file, zh: "文件中没有记录", en: "the file holds no records"))
+                }
+                if !problems.isEmpty || dryRun {
+                    outcome = problems.isEmpty ? .success((fileID, counts, archive)) : .failure(Problems(problems))
+                    return .rollback
+                }
+                try Ledger.record(db, file: fileID, counts: counts, archive: archive, finished: false)
+                if !periods.isEmpty, let onChange { try onChange(db, periods) }
+                outcome = .success((fileID, counts, archive))
+                return .commit
+            }
+        }
+        return outcome
+    }
+
+    /// After the commit: archive the staged copy, write the receipt, remove the drop
+    /// file, and mark the ledger entry finished.
+    func complete(fileID: Int64, _ dropped: Dropped, staged: StagedFile, archive: String, receipt: Receipt) throws {
+        guard let state = state.withLock({ $0 }) else { throw SystemCallError("openat", subject: "state_dir", errno: EBADF) }
+        // archive / SOURCE / DAY / NAME, as archivePath made it (and the ledger keeps it).
+        let parts = archive.split(separator: "/").map(String.init)
+        guard parts.count == 4, let file = FileName(parts[3]) else {
+            throw SystemCallError("renameat", subject: archive, errno: EINVAL)
+        }
+        let day = try state.archiveDirectory(source: parts[1], day: parts[2])
+        try state.incoming.rename(staged.copyName, to: day, as: file)
+        try day.sync()
+        try state.incoming.sync()
+        FaultPoint.hit("after-archive")
+        try writeReceipt(receipt, for: dropped.name, dropped.handles)
+        FaultPoint.hit("after-receipt")
+        try removeOriginal(dropped, staged: staged)
+        FaultPoint.hit("after-removal")
+        try store.writer.write { try Ledger.finish($0, file: fileID) }
+    }
+
+    func finishKnown(_ entry: LedgerEntry, _ dropped: Dropped, text: String, staged: StagedFile) throws -> FileOutcome {
+        let source = dropped.source
+        if !entry.finished, entry.source == source.name, entry.name == text, let archive = entry.archive {
+            logger.notice("finishing a file accepted before an interruption", metadata: [
+                "source": "\(source.name)", "file": "\(text)",
+            ])
+            let receipt = Receipt(file: text, sha256: staged.sha256, acceptedAt: entry.receivedAt, counts: entry.counts)
+            try complete(fileID: entry.id, dropped, staged: staged, archive: archive, receipt: receipt)
+            return .accepted(receipt)
+        }
+        // The same bytes again: a no-op, acknowledged with a receipt.
+        let counts = ReceiptCounts(records: entry.counts.records, ignored: entry.counts.records)
+        let receipt = Receipt(file: text, sha256: staged.sha256, acceptedAt: dropped.receivedAt, counts: counts,
+                              duplicateOf: entry.name)
+        try store.writer.write { db in
+            let id = try Ledger.insert(db, sha256: staged.sha256, source: source.name, name: text,
+                                       size: staged.size, receivedAt: dropped.receivedAt, outcome: "duplicate")
+            try Ledger.record(db, file: id, counts: counts, archive: entry.archive, finished: true)
+        }
+        try writeReceipt(receipt, for: dropped.name, dropped.handles)
+        try removeOriginal(dropped, staged: staged)
+        logger.info("accepted a re-drop of known bytes as a no-op", metadata: [
+            "source": "\(source.name)", "file": "\(text)", "first": "\(entry.name)",
+        ])
+        return .accepted(receipt)
+    }
+
+    private func writeReceipt(_ receipt: Receipt, for name: FileName, _ handles: DropDirectory.Handles) throws {
+        try handles.receipts.writeFile(DropName.derived(DropName.escaped(name), suffix: ".receipt.json"),
+                                       contents: Array((receipt.json.rendered(pretty: true) + "\n").utf8))
+    }
+
+    /// Removes the drop file — only if it is still the very file that was staged,
+    /// unchanged since (see ``DropDirectory/Handles/takeAway(_:into:as:expecting:)``).
+    /// One replaced or written to meanwhile stays, to be read again.
+    private func removeOriginal(_ dropped: Dropped, staged: StagedFile) throws {
+        let handles = dropped.handles
+        let held = DirectoryHandle.temporaryName()
+        guard try handles.takeAway(dropped.name, into: handles.receipts, as: held, expecting: staged.status) else {
+            logger.notice("a drop file changed after it was read; it stays, to be read again", metadata: [
+                "source": "\(dropped.source.name)", "file": "\(dropped.name)",
+            ])
+            return
+        }
+        try handles.receipts.removeFile(held)
+        try handles.drop.sync()
+        try handles.receipts.sync()
+    }
+
+    /// Moves a file aside to `rejected/` with its errors file. The ledger counts the
+    /// rejection first, then the errors file is written, then the file moved, then the
+    /// ledger entry finished: a kill at any point leaves either the file to be rejected
+    /// again under the same ledger entry, or a file aside that is counted once — never
+    /// a file without reasons or a rejection `status` does not count.
+    ///
+    /// Only the file that was looked at is moved, unchanged: one replaced or written to
+    /// meanwhile is put back for the next scan (``DropDirectory/Handles/takeAway(_:into:as:expecting:)``).
+    /// It is set aside under its escaped name (``DropName/setAside(_:)``), shortened
+    /// when too long, and so is its errors file's name.
+    func reject(_ dropped: Dropped, staged: StagedFile?, problems: [Problem]) -> FileOutcome {
+        let source = dropped.source
+        let handles = dropped.handles
+        let expected = staged?.status ?? dropped.status
+        guard let now = try? handles.drop.status(of: dropped.name), now.identity == expected.identity else { return .skipped }
+        // Renamed into the drop directory (or written) at this time; moving it aside
+        // would change it again.
+        let changedAt = Timestamp(now.changed)
+        let display = DropName.escaped(dropped.name)
+        let setAside = DropName.setAside(dropped.name)
+        var lines = problems.prefix(Intake.maxProblems).map(\.description)
+        if problems.count > Intake.maxProblems {
+            let more = problems.count - Intake.maxProblems
+            lines.append("文件 file · 另有 \(more) 个问题未列出 / \(more) more problems not listed")
+        }
+        do {
+            let id = try store.writer.write { db in
+                try Ledger.rejected(db, sha256: staged?.sha256 ?? "", source: source.name, name: display,
+                                    size: staged?.size ?? 0, receivedAt: dropped.receivedAt, changedAt: changedAt,
+                                    problems: problems)
+            }
+            FaultPoint.hit("after-reject-ledger")
+            try handles.rejected.writeFile(DropName.derived(setAside, suffix: ".errors.txt"),
+                                           contents: Array((lines.joined(separator: "\n") + "\n").utf8))
+            guard try handles.takeAway(dropped.name, into: handles.rejected, as: DropName.derived(setAside),
+                                       expecting: expected) else {
+                logger.notice("a file changed before it was set aside; it stays, to be read again", metadata: [
+                    "source": "\(source.name)", "file": "\(display)",
+                ])
+                return .skipped
+            }
+            try handles.rejected.sync()
+            try handles.drop.sync()
+            FaultPoint.hit("after-reject-move")
+            try store.writer.write { try Ledger.finish($0, file: id) }
+        } catch {
+            logger.error("could not set a rejected file aside; it stays for the next scan", metadata: [
+                "source": "\(source.name)", "file": "\(display)", "error": "\(error)",
+            ])
+            return .skipped
+        }
+        logger.warning("rejected", metadata: [
+            "source": "\(source.name)", "file": "\(display)", "problems": "\(problems.count)",
+            "first": "\(problems.first?.en ?? "")",
+        ])
+        return .rejected(problems)
+    }
+
+    /// `archive/SOURCE/DAY/ID-NAME`, relative to `state_dir`: the ledger entry's id makes
+    /// it unique; the name is the escaped one, shortened to fit one directory entry.
+    func archivePath(source: Source, file id: Int64, name: FileName, receivedAt: Timestamp) -> String {
+        let day = String(receivedAt.iso8601.prefix(10))
+        let file = DropName.derived(DropName.escaped(name), prefix: "\(id)-")
+        return "archive/\(source.name)/\(day)/\(file)"
+    }
+}

@@ -1,0 +1,94 @@
+import FieldsyncModel
+import FieldsyncRecords
+import Foundation
+
+/// Reads and validates a staged file on a thread of its own while the caller stores
+/// the records already validated: on a two-core server, parsing and SQLite overlap
+/// instead of taking turns. Records travel in batches through a small bounded buffer,
+/// so memory stays flat however large the file is.
+final class RecordPipeline: @unchecked Sendable {
+    // @unchecked: every mutable field below is guarded by `condition`.
+    private let condition = NSCondition()
+    private var batches: [[Record]] = []
+    private var finished = false
+    private var cancelled = false
+    private var problems: [Problem] = []
+    private var failure: (any Error)?
+
+    static let batchSize = 512
+    static let bufferedBatches = 8
+
+    /// Starts reading `staged` (a file in the store's incoming/ directory).
+    init(staged: StagedFile, format: RecordFormat, validator: RecordValidator) {
+        let thread = Thread { [self] in
+            var validator = validator
+            var batch: [Record] = []
+            batch.reserveCapacity(Self.batchSize)
+            var local: [Problem] = []
+            do {
+                try RecordReader.read(staged.copy, format: format, encoding: staged.encoding, record: { raw in
+                    if let record = validator.validate(raw, problems: &local) {
+                        batch.append(record)
+                        if batch.count == Self.batchSize {
+                            guard self.send(batch) else { throw CancellationError() }
+                            batch.removeAll(keepingCapacity: true)
+                        }
+                    }
+                }, problem: { local.append($0) })
+                if !batch.isEmpty { _ = self.send(batch) }
+            } catch let problem as Problem {
+                local.append(problem)
+            } catch is CancellationError {
+            } catch {
+                condition.withLock { failure = error }
+            }
+            condition.withLock {
+                problems = local
+                finished = true
+                condition.broadcast()
+            }
+        }
+        thread.name = "fieldsync-read"
+        thread.start()
+    }
+
+    private func send(_ batch: [Record]) -> Bool {
+        condition.withLock {
+            while batches.count >= Self.bufferedBatches && !cancelled { condition.wait() }
+            guard !cancelled else { return false }
+            batches.append(batch)
+            condition.broadcast()
+            return true
+        }
+    }
+
+    /// The next batch of valid records, in file order; nil when the file is read.
+    func next() -> [Record]? {
+        condition.withLock {
+            while batches.isEmpty && !finished { condition.wait() }
+            guard !batches.isEmpty else { return nil }
+            let batch = batches.removeFirst()
+            condition.broadcast()
+            return batch
+        }
+    }
+
+    /// Waits for the reader to end and returns the problems it found; rethrows an
+    /// I/O failure (not the file's fault).
+    func finish() throws -> [Problem] {
+        try condition.withLock {
+            while !finished { condition.wait() }
+            if let failure { throw failure }
+            return problems
+        }
+    }
+
+    /// Stops the reader early (the caller failed) and waits for it.
+    func cancel() {
+        condition.withLock {
+            cancelled = true
+            condition.broadcast()
+            while !finished { condition.wait() }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+
+
+/// What a record is about (SPEC §4).
+public enum RecordKind: String, Sendable, Hashable, CaseIterable {
+    /// A unit's self-assessed value of an indicator (自评).
+    case report
+    /// An inspector's verified value of an indicator (抽查); beats reports.
+    case spotcheck
+    /// A problem a site visit found (察访核验), deducted from the unit's total.
+    case finding
+    /// A public-evaluation result (公众评议).
+    case survey
+}
+
+extension RecordKind {
+    /// The kind a file names, in any letter case. Compares with each name instead of
+    /// going through `init(rawValue:)`'s generic string switch: this runs for every record.
+    public init?(named name: String) {
+        for kind in RecordKind.allCases where kind.rawValue == name {
+            self = kind
+            return
+        }
+        guard let kind = RecordKind(rawValue: name.lowercased()) else { return nil }
+        self = kind
+    }
+}

@@ -1,0 +1,37 @@
+
+
+/// Where in its file a record stood: what every error message and audit row names.
+public enum RecordLocation: Sendable, Hashable, CustomStringConvertible {
+    /// A line of a CSV or JSONL file (1-based; a CSV record's first line).
+    case line(Int)
+    /// An element of a JSON array (0-based) and the line it starts on.
+    case index(Int, line: Int)
+    /// The file as a whole.
+    case file
+
+    public var description: String {
+        switch self {
+        case .line(let n): "line \(n)"
+        case .index(let i, let line): "index \(i) (line \(line))"
+        case .file: "file"
+        }
+    }
+
+    /// Sorts problems in file order (file-wide problems first).
+    public var order: Int {
+        switch self {
+        case .file: 0
+        case .line(let n): n
+        case .index(_, let line): line
+        }
+    }
+
+    /// The same, in Chinese, for clerks.
+    public var chinese: String {
+        switch self {
+        case .line(let n): "第\(n)行"
+        case .index(let i, let line): "第\(i)条(第\(line)行)"
+        case .file: "文件"
+        }
+    }
+}

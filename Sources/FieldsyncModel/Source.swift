@@ -1,0 +1,29 @@
+import Foundation
+
+/// One watched drop directory and the rights of whoever drops files into it.
+public struct Source: Sendable, Hashable {
+    public var name: String
+    /// Absolute path of the drop directory.
+    public var path: String
+    public var role: Role
+    /// For reporters: the one unit this directory may report for.
+    public var unit: String?
+
+    public init(name: String, path: String, role: Role, unit: String? = nil) {
+        self.name = name
+        self.path = path
+        self.role = role
+        self.unit = unit
+    }
+
+    /// A source's name is one safe path component (it names `archive/NAME/`): 1–64
+    /// ASCII letters, digits, `.`, `_`, `-`, starting with a letter or digit.
+    public static func isValidName(_ name: String) -> Bool {
+        let bytes = Array(name.utf8)
+        func allowed(_ b: UInt8) -> Bool {
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2E || b == 0x5F || b == 0x2D
+        }
+        guard let first = bytes.first, bytes.count <= 64, first != 0x2E, first != 0x5F, first != 0x2D else { return false }
+        return bytes.allSatisfy(allowed)
+    }
+}

@@ -1,0 +1,256 @@
+
+
+/// Reads JSON text into `JSONValue`s, keeping number text and the line each record
+/// starts on.
+///
+/// Hand-written rather than Foundation's `JSONSerialization` or `JSONDecoder`
+/// because those read numbers through `Double` (79.99 would not survive) and report
+/// no line for an element, and both are needed here: exact values and error messages
+/// that name the line.
+public struct JSONParser {
+    private let bytes: [UInt8]
+    private var i = 0
+    private var line = 1
+    private var lineStart = 0
+    private let firstLine: Int
+    private static let maxDepth = 64
+
+    /// `firstLine` is the line number of the text's first byte (for JSONL lines).
+    public init(_ bytes: [UInt8], firstLine: Int = 1) {
+        self.bytes = bytes
+        self.firstLine = firstLine
+        self.line = firstLine
+    }
+
+    /// Parses one complete value (nothing but whitespace may follow).
+    public mutating func parseValue() throws(JSONSyntaxError) -> JSONValue {
+        skipWhitespace()
+        let v = try value(depth: 0)
+        skipWhitespace()
+        guard i == bytes.count else { throw error("unexpected text after the JSON value") }
+        return v
+    }
+
+    /// Parses a `.json` drop file: one record object, an array of them, or
+    /// `{"records": [...]}`; returns each record's value with its array index (nil for
+    /// a single object) and starting line.
+    public mutating func parseRecords() throws(JSONSyntaxError) -> [(value: JSONValue, index: Int?, line: Int)] {
+        skipWhitespace()
+        guard i < bytes.count else { throw error("the file is empty") }
+        var out: [(JSONValue, Int?, Int)] = []
+        if bytes[i] == UInt8(ascii: "[") {
+            for (n, (v, l)) in try array(depth: 0, lines: true).enumerated() { out.append((v, n, l)) }
+        } else if bytes[i] == UInt8(ascii: "{") {
+            let startLine = line
+            let save = (i, line, lineStart)
+            if let records = try wrappedRecords() {
+                for (n, (v, l)) in records.enumerated() { out.append((v, n, l)) }
+            } else {
+                // Not the wrapper: read it again from its `{` as one record.
+                (i, line, lineStart) = save
+                out.append((try value(depth: 0), nil, startLine))
+            }
+        } else {
+            throw error("a .json file must hold a record object, an array of records, or {\"records\": [...]}")
+        }
+        skipWhitespace()
+        guard i == bytes.count else { throw error("unexpected text after the JSON value") }
+        return out
+    }
+
+    /// At a `{`: the records of `{"records": [...]}`, read once; nil (position left
+    /// anywhere) when the object is something else — another first key, or more
+    /// members after the array.
+    private mutating func wrappedRecords() throws(JSONSyntaxError) -> [(JSONValue, Int)]? {
+        i += 1
+        skipWhitespace()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\""), try string() == "records" else { return nil }
+        skipWhitespace()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
+        i += 1
+        skipWhitespace()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "[") else {
+            // `{"records": x}` with nothing else is a wrapper gone wrong, said at x.
+            let at = (i, line, lineStart)
+            _ = try value(depth: 1)
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "}") else { return nil }
+            (i, line, lineStart) = at
+            throw error("\"records\" must be an array of record objects")
+        }
+        let records = try array(depth: 1, lines: true)
+        skipWhitespace()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "}") else { return nil }
+        i += 1
+        return records
+    }
+
+    private func error(_ message: String) -> JSONSyntaxError {
+        JSONSyntaxError(line: line, column: i - lineStart + 1, message: message)
+    }
+
+    private mutating func skipWhitespace() {
+        while i < bytes.count {
+            switch bytes[i] {
+            case 0x20, 0x09, 0x0D: i += 1
+            case 0x0A: i += 1; line += 1; lineStart = i
+            default: return
+            }
+        }
+    }
+
+    private mutating func expect(_ c: Unicode.Scalar) throws(JSONSyntaxError) {
+        guard i < bytes.count, bytes[i] == UInt8(c.value) else { throw error("expected '\(c)'") }
+        i += 1
+    }
+
+    private mutating func value(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+        guard depth < JSONParser.maxDepth else { throw error("nested too deeply") }
+        guard i < bytes.count else { throw error("unexpected end of the text") }
+        switch bytes[i] {
+        case UInt8(ascii: "{"): return try object(depth: depth)
+        case UInt8(ascii: "["): return .array(try array(depth: depth, lines: false).map(\.0))
+        case UInt8(ascii: "\""): return .string(try string())
+        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
+        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
+        case UInt8(ascii: "n"): try literal("null"); return .null
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return .number(try number())
+        default: throw error("unexpected character \(printable(bytes[i]))")
+        }
+    }
+
+    private func printable(_ b: UInt8) -> String {
+        b >= 0x20 && b < 0x7F ? "'\(Character(Unicode.Scalar(b)))'" : "byte 0x\(String(b, radix: 16))"
+    }
+
+    private mutating func literal(_ word: String) throws(JSONSyntaxError) {
+        for c in word.utf8 {
+            guard i < bytes.count, bytes[i] == c else { throw error("invalid literal (expected \(word))") }
+            i += 1
+        }
+    }
+
+    private mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+        i += 1
+        var members: [(String, JSONValue)] = []
+        skipWhitespace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
+        while true {
+            skipWhitespace()
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw error("expected a field name in double quotes") }
+            let key = try string()
+            skipWhitespace()
+            try expect(":")
+            skipWhitespace()
+            members.append((key, try value(depth: depth + 1)))
+            skipWhitespace()
+            guard i < bytes.count else { throw error("unexpected end of the text inside an object") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
+            throw error("expected ',' or '}'")
+        }
+    }
+
+    private mutating func array(depth: Int, lines: Bool) throws(JSONSyntaxError) -> [(JSONValue, Int)] {
+        i += 1
+        var items: [(JSONValue, Int)] = []
+        skipWhitespace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return items }
+        while true {
+            skipWhitespace()
+            let l = line
+            items.append((try value(depth: depth + 1), l))
+            skipWhitespace()
+            guard i < bytes.count else { throw error("unexpected end of the text inside an array") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "]") { i += 1; return items }
+            throw error("expected ',' or ']'")
+        }
+    }
+
+    private mutating func number() throws(JSONSyntaxError) -> String {
+        let start = i
+        if bytes[i] == UInt8(ascii: "-") { i += 1 }
+        guard i < bytes.count, isDigit(bytes[i]) else { throw error("invalid number") }
+        if bytes[i] == UInt8(ascii: "0") {
+            i += 1
+        } else {
+            while i < bytes.count, isDigit(bytes[i]) { i += 1 }
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            i += 1
+            guard i < bytes.count, isDigit(bytes[i]) else { throw error("invalid number: digits must follow '.'") }
+            while i < bytes.count, isDigit(bytes[i]) { i += 1 }
+        }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            i += 1
+            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            guard i < bytes.count, isDigit(bytes[i]) else { throw error("invalid number exponent") }
+            while i < bytes.count, isDigit(bytes[i]) { i += 1 }
+        }
+        return String(decoding: bytes[start..<i], as: UTF8.self)
+    }
+
+    private func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+
+    private mutating func string() throws(JSONSyntaxError) -> String {
+        i += 1
+        var out: [UInt8] = []
+        while true {
+            guard i < bytes.count else { throw error("unterminated string") }
+            let b = bytes[i]
+            if b == UInt8(ascii: "\"") { i += 1; break }
+            if b < 0x20 { throw error(b == 0x0A ? "line break inside a string" : "control character inside a string") }
+            if b != UInt8(ascii: "\\") { out.append(b); i += 1; continue }
+            i += 1
+            guard i < bytes.count else { throw error("unterminated string") }
+            let e = bytes[i]
+            i += 1
+            switch e {
+            case UInt8(ascii: "\""): out.append(0x22)
+            case UInt8(ascii: "\\"): out.append(0x5C)
+            case UInt8(ascii: "/"): out.append(0x2F)
+            case UInt8(ascii: "b"): out.append(0x08)
+            case UInt8(ascii: "f"): out.append(0x0C)
+            case UInt8(ascii: "n"): out.append(0x0A)
+            case UInt8(ascii: "r"): out.append(0x0D)
+            case UInt8(ascii: "t"): out.append(0x09)
+            case UInt8(ascii: "u"):
+                var scalar = try hex4()
+                if (0xD800...0xDBFF).contains(scalar) {
+                    guard i + 1 < bytes.count, bytes[i] == UInt8(ascii: "\\"), bytes[i + 1] == UInt8(ascii: "u") else {
+                        throw error("unpaired surrogate in \\u escape")
+                    }
+                    i += 2
+                    let low = try hex4()
+                    guard (0xDC00...0xDFFF).contains(low) else { throw error("unpaired surrogate in \\u escape") }
+                    scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
+                } else if (0xDC00...0xDFFF).contains(scalar) {
+                    throw error("unpaired surrogate in \\u escape")
+                }
+                guard let u = Unicode.Scalar(scalar) else { throw error("invalid \\u escape") }
+                out.append(contentsOf: Array(String(Character(u)).utf8))
+            default: throw error("invalid escape \\\(Character(Unicode.Scalar(e)))")
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
+        guard i + 4 <= bytes.count else { throw error("invalid \\u escape") }
+        var v: UInt32 = 0
+        for _ in 0..<4 {
+            let b = bytes[i]
+            let d: UInt32
+            switch b {
+            case 48...57: d = UInt32(b - 48)
+            case 65...70: d = UInt32(b - 55)
+            case 97...102: d = UInt32(b - 87)
+            default: throw error("invalid \\u escape")
+            }
+            v = v * 16 + d
+            i += 1
+        }
+        return v
+    }
+}

@@ -1,0 +1,351 @@
+import FieldsyncModel
+import FieldsyncProtocol
+
+/// Checks one raw record against SPEC §2–§4: the fields its kind needs, the rights of
+/// the source it came from, the scheme of its period, value types and ranges. Pure: it
+/// knows nothing of files or the store (reconciliation checks come after, in the store).
+public struct RecordValidator: Sendable {
+    public let source: Source
+    public let schemes: [String: Scheme]
+    /// When the file arrived: records of a period whose scheme has closed are refused.
+    public let receivedAt: Timestamp
+    /// Per period: the scheme's units and indicators by code, looked up for every record.
+    private let index: [String: PeriodIndex]
+    /// The last lookups in `index`: the rows of a file mostly repeat them, and comparing
+    /// a short string is cheaper than hashing it.
+    private var recent = Recent()
+
+    private struct Recent {
+        var periodCode = ""
+        var period: PeriodIndex?
+        /// A unit of `period`.
+        var unit = ""
+        var indicatorCode = ""
+        /// The indicator of `period` named `indicatorCode`.
+        var indicator: Indicator?
+    }
+
+    /// A class, not a struct: it is passed around for every record, and a struct this
+    /// size would be copied (and its dozens of references retained) each time.
+    final class PeriodIndex: Sendable {
+        let scheme: Scheme
+        let units: Set<String>
+        let indicators: [String: Indicator]
+        let closed: Bool
+
+        init(scheme: Scheme, units: Set<String>, indicators: [String: Indicator], closed: Bool) {
+            self.scheme = scheme
+            self.units = units
+            self.indicators = indicators
+            self.closed = closed
+        }
+    }
+
+    public init(source: Source, schemes: [String: Scheme], receivedAt: Timestamp) {
+        self.source = source
+        self.schemes = schemes
+        self.receivedAt = receivedAt
+        index = schemes.mapValues { scheme in
+            PeriodIndex(scheme: scheme, units: Set(scheme.units.map(\.code)),
+                        indicators: Dictionary(scheme.indicators.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a }),
+                        closed: scheme.closesAt.map { receivedAt > $0 } ?? false)
+        }
+    }
+
+    /// The fields every kind may carry, as a bit set of `RecordField` positions.
+    static let commonFields = mask([.id, .kind, .period, .unit, .observedAt, .revision, .action, .note, .by])
+
+    /// The fields a kind may carry (the common ones and its own), as a bit set.
+    static func allowedFields(_ kind: RecordKind) -> UInt32 {
+        switch kind {
+        case .report, .spotcheck: commonFields | mask([.indicator, .value])
+        case .finding: commonFields | mask([.deduction, .indicator])
+        case .survey: commonFields | mask([.score, .respondents])
+        }
+    }
+
+    static func mask(_ fields: [RecordField]) -> UInt32 {
+        fields.reduce(0) { $0 | (1 << UInt32($1.rawValue)) }
+    }
+
+    /// `s.trimmingCharacters(in: .whitespacesAndNewlines)`, without the trip through
+    /// NSString when there is nothing to trim — the usual case, and a third of the whole
+    /// intake's time on a large file when every cell went through Foundation. The end
+    /// scalars are read from the UTF-8 bytes; only when one might be whitespace (a
+    /// superset of the set: Zs, Zl, Zp, tab and the line ends) does Foundation decide.
+    static func trimmed(_ s: String) -> String {
+        var s = s
+        let mayTrim = s.withUTF8 { bytes -> Bool in
+            guard let first = bytes.first, let last = bytes.last else { return false }
+            // Printable ASCII at both ends (most cells): nothing to trim.
+            if (0x21...0x7E).contains(first), (0x21...0x7E).contains(last) { return false }
+            return mayBeWhitespace(firstScalar(bytes)) || mayBeWhitespace(lastScalar(bytes))
+        }
+        return mayTrim ? s.trimmingCharacters(in: .whitespacesAndNewlines) : s
+    }
+
+    /// The first scalar of valid UTF-8 (staging checked the file), decoded by hand: the
+    /// String views' generic indexing is a measurable share of a large file's intake.
+    private static func firstScalar(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        decodeScalar(bytes, from: 0)
+    }
+
+    private static func lastScalar(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        var i = bytes.count - 1
+        while i > 0 && bytes[i] & 0xC0 == 0x80 { i -= 1 }
+        return decodeScalar(bytes, from: i)
+    }
+
+    private static func decodeScalar(_ bytes: UnsafeBufferPointer<UInt8>, from i: Int) -> UInt32 {
+        let lead = UInt32(bytes[i])
+        let (length, bits): (Int, UInt32) = switch lead {
+        case ..<0x80: (1, lead)
+        case 0xC0..<0xE0: (2, lead & 0x1F)
+        case 0xE0..<0xF0: (3, lead & 0x0F)
+        default: (4, lead & 0x07)
+        }
+        var value = bits
+        var j = i + 1
+        while j < min(i + length, bytes.count) {
+            value = value << 6 | UInt32(bytes[j] & 0x3F)
+            j += 1
+        }
+        return value
+    }
+
+    private static func mayBeWhitespace(_ c: UInt32) -> Bool {
+        switch c {
+        case 0x21...0x7E: false
+        case 0x09...0x0D, 0x20, 0x85, 0xA0, 0x1680, 0x180E, 0x2000...0x200B, 0x2028, 0x2029, 0x202F, 0x205F,
+             0x3000, 0xFEFF: true
+        case 0x00...0x7F: false
+        // Above the ideographic space, Unicode has no whitespace (White_Space is a
+        // closed list); below it, ask the character database.
+        case 0x3001...: false
+        default: Unicode.Scalar(c)?.properties.isWhitespace ?? false
+        }
+    }
+
+    private mutating func lookUpPeriod(_ code: String) -> PeriodIndex? {
+        if let period = recent.period, recent.periodCode == code { return period }
+        recent = Recent(periodCode: code, period: index[code])
+        return recent.period
+    }
+
+    private mutating func isUnit(_ unit: String, of period: PeriodIndex) -> Bool {
+        if period === recent.period && unit == recent.unit { return true }
+        guard period.units.contains(unit) else { return false }
+        if period === recent.period { recent.unit = unit }
+        return true
+    }
+
+    private mutating func lookUpIndicator(_ code: String, of period: PeriodIndex) -> Indicator? {
+        if period === recent.period, let indicator = recent.indicator, code == recent.indicatorCode { return indicator }
+        let indicator = period.indicators[code]
+        if period === recent.period, indicator != nil { (recent.indicatorCode, recent.indicator) = (code, indicator) }
+        return indicator
+    }
+
+    /// Returns the record, or nil after appending every problem found to `problems`.
+    /// Mutating only to remember its last scheme lookups: the result depends on the
+    /// record alone.
+    public mutating func validate(_ raw: RawRecord, problems: inout [Problem]) -> Record? {
+        let at = raw.location
+        let before = problems.count
+        for name in raw.unknown { problems.append(Reason.unknownField(at, name)) }
+        for field in RecordField.allCases {
+            if case .structured? = raw[field] {
+                problems.append(Problem(at, field: field.name, zh: "必须是单个值,不能是数组或对象", en: "must be a single value, not an array or object"))
+            }
+        }
+
+        func text(_ field: RecordField) -> String? {
+            switch raw[field] {
+            case .text(let s)?:
+                let t = RecordValidator.trimmed(s)
+                return t.isEmpty ? nil : t
+            case .number(let n)?: return n
+            case .bool(let b)?: return b ? "true" : "false"
+            default: return nil
+            }
+        }
+        func require(_ field: RecordField) -> String? {
+            guard let v = text(field) else { problems.append(Reason.required(at, field.name)); return nil }
+            return v
+        }
+        func integer(_ field: RecordField, default value: Int, minimum: Int) -> Int? {
+            guard let t = text(field) else { return value }
+            if let n = Int(t), n >= minimum { return n }
+            guard let d = DecimalText(t), !d.negative, d.exponent >= 0, let n = Int(d.canonical), n >= minimum else {
+                problems.append(Reason.invalid(at, field.name, t, zh: "必须是不小于 \(minimum) 的整数", en: "must be a whole number ≥ \(minimum)"))
+                return nil
+            }
+            return n
+        }
+
+        // id
+        let id = require(.id)
+        if let id, id.utf8.count > 200 || id.unicodeScalars.contains(where: { $0.value < 0x20 }) {
+            problems.append(Reason.invalid(at, "id", id, zh: "编号过长或含控制字符", en: "must be at most 200 bytes without control characters"))
+        }
+        // kind and the source's rights
+        var kind: RecordKind?
+        if let k = require(.kind) {
+            if let parsed = RecordKind(named: k) {
+                kind = parsed
+                if !source.role.maySubmit(parsed) {
+                    let allowed = source.role.kinds.map(\.rawValue).sorted().joined(separator: ", ")
+                    problems.append(Problem(at, field: "kind", zh: "目录“\(source.name)”(\(source.role.rawValue))无权提交 \(parsed.rawValue) 类记录,只能提交 \(allowed)",
+                                            en: "source \"\(source.name)\" (\(source.role.rawValue)) may not submit \(parsed.rawValue) records, only \(allowed)"))
+                }
+            } else {
+                problems.append(Reason.invalid(at, "kind", k, zh: "必须是 report、spotcheck、finding 或 survey", en: "must be report, spotcheck, finding or survey"))
+            }
+        }
+        // action, revision
+        var action = RecordAction.upsert
+        if let a = text(.action) {
+            if let parsed = RecordAction(rawValue: a) ?? RecordAction(rawValue: a.lowercased()) { action = parsed }
+            else { problems.append(Reason.invalid(at, "action", a, zh: "必须是 upsert 或 retract", en: "must be upsert or retract")) }
+        }
+        let revision = integer(.revision, default: 1, minimum: 1)
+        // period and its scheme
+        var period: PeriodIndex?
+        let periodCode = require(.period)
+        if let periodCode {
+            period = lookUpPeriod(periodCode)
+            if period == nil {
+                let known = schemes.keys.sorted().joined(separator: ", ")
+                problems.append(Reason.invalid(at, "period", periodCode, zh: "没有该期间的评估方案(已有:\(known))", en: "no scheme for this period (known: \(known))"))
+            } else if let period, period.closed, let closes = period.scheme.closesAt {
+                let when = closes.local(period.scheme.timeZone)
+                problems.append(Problem(at, field: "period", zh: "\(periodCode) 期间已于 \(when) 截止,不再接收", en: "period \(periodCode) closed at \(when); no more records are taken"))
+            }
+        }
+        // unit
+        let unit = require(.unit)
+        if let unit {
+            if let period, !isUnit(unit, of: period) {
+                problems.append(Reason.invalid(at, "unit", unit, zh: "不是该方案中的单位", en: "is not a unit of the \(period.scheme.period) scheme"))
+            }
+            if source.role == .reporter, let own = source.unit, unit != own {
+                problems.append(Problem(at, field: "unit", zh: "目录“\(source.name)”只能报送本单位(\(own))的数据,不能报送“\(unit)”",
+                                        en: "source \"\(source.name)\" may only report for its own unit \(own), not \(unit)"))
+            }
+        }
+        // observed_at
+        var observedAt: Timestamp?
+        if let o = require(.observedAt) {
+            observedAt = Timestamp.parse(o, zone: period?.scheme.timeZone ?? .current)
+            if observedAt == nil {
+                problems.append(Reason.invalid(at, "observed_at", o, zh: "必须是日期(2026-11-20)或带时区的时间(2026-11-20T09:30:00+08:00)",
+                                               en: "must be a date (2026-11-20) or a time with offset (2026-11-20T09:30:00+08:00)"))
+            }
+        }
+        let note = text(.note)
+        let by = text(.by)
+        func limitLength(_ field: RecordField, _ value: String?) {
+            // Counting characters walks grapheme breaks: only for text that may be long.
+            if let value, value.utf8.count > 2000, value.count > 2000 {
+                problems.append(Problem(at, field: field.name, zh: "超过 2000 字", en: "is longer than 2000 characters"))
+            }
+        }
+        limitLength(.note, note)
+        limitLength(.by, by)
+
+        var record: Record?
+        if let kind, problems.count == before, let id, let periodCode, let unit, let observedAt, let revision {
+            record = Record(id: id, revision: revision, kind: kind, action: action, period: periodCode, unit: unit,
+                            observedAt: observedAt, note: note, by: by, location: at)
+        }
+        // Kind-specific fields (a retraction needs none of them).
+        if let kind {
+            let allowed = RecordValidator.allowedFields(kind)
+            for field in RecordField.allCases where raw[field] != nil && allowed & (1 << UInt32(field.rawValue)) == 0 {
+                problems.append(Reason.notUsed(at, field.name, kind: kind))
+            }
+            if action == .upsert {
+                switch kind {
+                case .report, .spotcheck:
+                    let (indicator, value) = indicatorValue(at, text(.indicator), text(.value), period, unit, &problems)
+                    record?.indicator = indicator
+                    record?.value = value
+                case .finding:
+                    if let d = require(.deduction) {
+                        if let dt = DecimalText.canonicalize(d), !dt.negative, !dt.isZero { record?.deduction = dt.text }
+                        else { problems.append(Reason.invalid(at, "deduction", d, zh: "扣分必须是大于 0 的数", en: "must be a number > 0")) }
+                    }
+                    let indicator = text(.indicator)
+                    if let i = indicator, let period, lookUpIndicator(i, of: period) == nil {
+                        problems.append(Reason.invalid(at, "indicator", i, zh: "不是该方案中的指标", en: "is not an indicator of the \(period.scheme.period) scheme"))
+                    }
+                    record?.indicator = indicator
+                case .survey:
+                    if let s = require(.score) {
+                        if let dt = DecimalText(s), !dt.negative, let e = Exact(decimal: dt.canonical), e <= .hundred {
+                            record?.score = dt.canonical
+                        } else {
+                            problems.append(Reason.invalid(at, "score", s, zh: "公众评议得分必须在 0–100 之间", en: "must be a number from 0 to 100"))
+                        }
+                    }
+                    record?.respondents = integer(.respondents, default: 1, minimum: 1)
+                }
+            } else if kind == .report || kind == .spotcheck {
+                record?.indicator = text(.indicator)
+            }
+        }
+        guard problems.count > before else { return record }
+        // One problem per field: a field that is malformed is not also "required".
+        var seen = Set<String>()
+        let mine = problems[before...].filter { p in p.field.map { seen.insert($0).inserted } ?? true }
+        problems.removeSubrange(before...)
+        problems.append(contentsOf: mine)
+        return nil
+    }
+
+    /// The indicator and value of a report or spot-check, checked against the rule.
+    private mutating func indicatorValue(_ at: RecordLocation, _ indicatorText: String?, _ valueText: String?, _ period: PeriodIndex?,
+                                _ unit: String?, _ problems: inout [Problem]) -> (String?, String?) {
+        guard let code = indicatorText else {
+            problems.append(Reason.required(at, "indicator"))
+            if valueText == nil { problems.append(Reason.required(at, "value")) }
+            return (nil, nil)
+        }
+        guard let raw = valueText else {
+            problems.append(Reason.required(at, "value"))
+            return (code, nil)
+        }
+        guard let period else { return (code, nil) }
+        guard let indicator = lookUpIndicator(code, of: period) else {
+            problems.append(Reason.invalid(at, "indicator", code, zh: "不是该方案中的指标", en: "is not an indicator of the \(period.scheme.period) scheme"))
+            return (code, nil)
+        }
+        if let unit, isUnit(unit, of: period), !indicator.applies(to: unit) {
+            problems.append(Problem(at, field: "indicator", zh: "指标“\(code)”不适用于单位“\(unit)”", en: "indicator \(code) does not apply to unit \(unit)"))
+        }
+        if indicator.rule == .boolean {
+            switch raw {
+            case "true", "1", "是", "yes": return (code, "1")
+            case "false", "0", "否", "no": return (code, "0")
+            default: break
+            }
+            switch raw.lowercased() {
+            case "true", "yes": return (code, "1")
+            case "false", "no": return (code, "0")
+            default:
+                if let d = DecimalText.canonicalize(raw), d.text == "1" || d.text == "0" { return (code, d.text) }
+                problems.append(Reason.invalid(at, "value", raw, zh: "是否类指标的值必须是 true/false、是/否 或 1/0", en: "must be true/false, 是/否 or 1/0 for a yes/no indicator"))
+                return (code, nil)
+            }
+        }
+        guard let d = DecimalText.canonicalize(raw), !d.negative else {
+            problems.append(Reason.invalid(at, "value", raw, zh: "必须是不小于 0 的数", en: "must be a number ≥ 0"))
+            return (code, nil)
+        }
+        if indicator.rule == .deduct, !d.isInteger {
+            problems.append(Reason.invalid(at, "value", raw, zh: "扣分类指标的值是问题次数,必须是整数", en: "counts incidents for a deduct indicator, so it must be a whole number"))
+            return (code, nil)
+        }
+        return (code, d.text)
+    }
+}

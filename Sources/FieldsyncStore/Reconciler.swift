@@ -1,0 +1,222 @@
+import FieldsyncModel
+import GRDB
+import GRDBSQLite
+
+/// Applies validated records to the store inside the caller's transaction, by the rules
+/// of SPEC §4.1: the highest revision of an id is in force; every revision is kept;
+/// an id never changes kind, period or unit; the same id and revision must not come
+/// back with other content.
+///
+/// A new id costs one statement: the revision is inserted as the one in force, and the
+/// store's unique index of heads (one revision in force per id, migration v3) refuses
+/// it if the id is already known. Only then is the head looked up and the rules above
+/// applied. Files tend to be all new records or all known ones (a spreadsheet sent
+/// again with corrections), so after a known id the next record's head is looked up
+/// first instead, saving the refused insert.
+///
+/// The statements run through SQLite's C API on GRDB's prepared statements (binding
+/// exactly as GRDB does: text by length with SQLITE_TRANSIENT), not through
+/// `StatementArguments` and `Row`: those allocate an array of existentials and a row
+/// per call, a quarter of a large file's intake time.
+public struct Reconciler {
+    let db: Database
+    /// Whether the last record's id was already known.
+    private var lastWasKnown = false
+    let fileID: Int64
+    /// Inserts a revision in force unless its id already has a head (or the same
+    /// revision exists): then nothing changes and `sqlite3_changes` is 0.
+    private let insertIfNew: Statement
+    private let insert: Statement
+    private let head: Statement
+    private let exact: Statement
+    private let demote: Statement
+
+    public init(db: Database, fileID: Int64) throws {
+        self.db = db
+        self.fileID = fileID
+        let columns = """
+            (record_id, revision, file_id, location, kind, action, period, unit, indicator,
+             value, deduction, score, respondents, observed_at, note, by, in_force)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """
+        insertIfNew = try db.cachedStatement(sql: "INSERT OR IGNORE INTO revision " + columns)
+        insert = try db.cachedStatement(sql: "INSERT INTO revision " + columns)
+        head = try db.cachedStatement(sql: "SELECT revision, kind, period, unit FROM revision WHERE record_id = ? AND in_force = 1")
+        exact = try db.cachedStatement(sql: """
+            SELECT kind, action, period, unit, indicator, value, deduction, score, respondents, observed_at, note, by
+            FROM revision WHERE record_id = ? AND revision = ?
+            """)
+        demote = try db.cachedStatement(sql: "UPDATE revision SET in_force = 0 WHERE record_id = ? AND in_force = 1")
+    }
+
+    /// The revision in force of an id, and what it may never change.
+    struct Head {
+        var revision: Int
+        var kind: String
+        var period: String
+        var unit: String
+    }
+
+    /// Applies one record (in file order); a problem means the file must be rejected.
+    public mutating func apply(_ r: FieldsyncModel.Record) throws -> Result<Change, Problem> {
+        if !lastWasKnown, try store(r, inForce: true, unlessKnown: true) {
+            return .success(r.action == .retract ? .retracted : .imported)
+        }
+        guard let head = try fetchHead(r.id) else {
+            // A new id after a known one; or, after a refused insert, a refusal for
+            // another reason (a constraint): a plain insert then lets SQLite's own
+            // error reach the caller.
+            lastWasKnown = false
+            try store(r, inForce: true)
+            return .success(r.action == .retract ? .retracted : .imported)
+        }
+        lastWasKnown = true
+        if head.kind != r.kind.rawValue || head.period != r.period || head.unit != r.unit {
+            return .failure(Problem(r.location, field: "id",
+                                    zh: "编号“\(r.id)”已用于 \(head.kind)/\(head.period)/\(head.unit) 的记录,修订不能改变类别、期间或单位",
+                                    en: "id \(r.id) already belongs to a \(head.kind) record of \(head.period)/\(head.unit); a revision may not change kind, period or unit"))
+        }
+        if r.revision > head.revision {
+            try withStatement(demote) { stmt in
+                bindText(stmt, 1, r.id)
+                _ = try step(stmt, demote)
+            }
+            try store(r, inForce: true)
+            return .success(r.action == .retract ? .retracted : .updated)
+        }
+        let same = try withStatement(exact) { stmt -> Bool? in
+            bindText(stmt, 1, r.id)
+            sqlite3_bind_int64(stmt, 2, Int64(r.revision))
+            guard try step(stmt, exact) else { return nil }
+            return stored(stmt, equals: r)
+        }
+        if let same {
+            if same { return .success(.ignored) }
+            return .failure(Problem(r.location, field: "revision",
+                                    zh: "“\(r.id)”的第 \(r.revision) 版已记录且内容不同;修改请提高 revision",
+                                    en: "revision \(r.revision) of \(r.id) already recorded with other content; raise the revision to change it"))
+        }
+        // An older revision arriving late: kept for the audit trail, not in force.
+        try store(r, inForce: false)
+        return .success(.ignored)
+    }
+
+    private func fetchHead(_ id: String) throws -> Head? {
+        try withStatement(head) { stmt in
+            bindText(stmt, 1, id)
+            guard try step(stmt, head) else { return nil }
+            return Head(revision: Int(sqlite3_column_int64(stmt, 0)), kind: columnText(stmt, 1) ?? "",
+                        period: columnText(stmt, 2) ?? "", unit: columnText(stmt, 3) ?? "")
+        }
+    }
+
+    /// Inserts a revision; false when `unlessKnown` and SQLite left it out.
+    @discardableResult
+    private func store(_ r: FieldsyncModel.Record, inForce: Bool, unlessKnown: Bool = false) throws -> Bool {
+        let insert = unlessKnown ? insertIfNew : self.insert
+        return try withStatement(insert) { stmt in
+            bindText(stmt, 1, r.id)
+            sqlite3_bind_int64(stmt, 2, Int64(r.revision))
+            sqlite3_bind_int64(stmt, 3, fileID)
+            bindLocation(stmt, 4, r.location)
+            bindText(stmt, 5, r.kind.rawValue)
+            bindText(stmt, 6, r.action.rawValue)
+            bindText(stmt, 7, r.period)
+            bindText(stmt, 8, r.unit)
+            bindText(stmt, 9, r.indicator)
+            bindText(stmt, 10, r.value)
+            bindText(stmt, 11, r.deduction)
+            bindText(stmt, 12, r.score)
+            if let n = r.respondents { sqlite3_bind_int64(stmt, 13, Int64(n)) } else { sqlite3_bind_null(stmt, 13) }
+            sqlite3_bind_int64(stmt, 14, r.observedAt.microseconds)
+            bindText(stmt, 15, r.note)
+            bindText(stmt, 16, r.by)
+            sqlite3_bind_int64(stmt, 17, inForce ? 1 : 0)
+            _ = try step(stmt, insert)
+            return sqlite3_changes(db.sqliteConnection) > 0
+        }
+    }
+
+    private func stored(_ stmt: OpaquePointer, equals r: FieldsyncModel.Record) -> Bool {
+        columnText(stmt, 0) == r.kind.rawValue && columnText(stmt, 1) == r.action.rawValue
+            && columnText(stmt, 2) == r.period && columnText(stmt, 3) == r.unit
+            && columnText(stmt, 4) == r.indicator && columnText(stmt, 5) == r.value
+            && columnText(stmt, 6) == r.deduction && columnText(stmt, 7) == r.score
+            && columnInt(stmt, 8) == r.respondents.map(Int64.init)
+            && columnInt(stmt, 9) == r.observedAt.microseconds
+            && columnText(stmt, 10) == r.note && columnText(stmt, 11) == r.by
+    }
+
+    // MARK: SQLite C API on GRDB's prepared statements
+
+    /// Runs `body` on the statement and leaves it reset (no read
+    /// left pending in the transaction), whatever happens. Every caller binds every
+    /// parameter (NULL included), so no binding is cleared: each call into SQLite
+    /// takes its connection mutex, and these run for every record of a file.
+    private func withStatement<T>(_ statement: Statement, _ body: (OpaquePointer) throws -> T) throws -> T {
+        let stmt = statement.sqliteStatement
+        defer { sqlite3_reset(stmt) }
+        return try body(stmt)
+    }
+
+    /// One step: true for a row, false when done; a failure throws as GRDB would.
+    private func step(_ stmt: OpaquePointer, _ statement: Statement) throws -> Bool {
+        switch sqlite3_step(stmt) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        case let code:
+            throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                                message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
+                                sql: statement.sql)
+        }
+    }
+
+    /// Binds text by its UTF-8 bytes and length: no C-string copy (Swift makes one for
+    /// every small string passed as `char *`), SQLite copies the bytes (TRANSIENT).
+    private func bindText(_ stmt: OpaquePointer, _ index: Int32, _ text: String?) {
+        guard var text else {
+            sqlite3_bind_null(stmt, index)
+            return
+        }
+        text.withUTF8 { bytes in
+            _ = bytes.withMemoryRebound(to: CChar.self) { chars in
+                if let base = chars.baseAddress {
+                    sqlite3_bind_text(stmt, index, base, Int32(chars.count), transient)
+                } else {
+                    sqlite3_bind_text(stmt, index, "", 0, transient)
+                }
+            }
+        }
+    }
+
+    /// `location.description`, written into a stack buffer for the usual `line N`:
+    /// formatting a String for every record is a measurable share of a large file.
+    private func bindLocation(_ stmt: OpaquePointer, _ index: Int32, _ location: RecordLocation) {
+        guard case .line(var n) = location, n >= 0 else { return bindText(stmt, index, location.description) }
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer in
+            var end = buffer.count
+            repeat {
+                end -= 1
+                buffer[end] = CChar(0x30 + n % 10)
+                n /= 10
+            } while n > 0
+            for byte in "line ".utf8.reversed() {
+                end -= 1
+                buffer[end] = CChar(bitPattern: byte)
+            }
+            _ = sqlite3_bind_text(stmt, index, buffer.baseAddress! + end, Int32(buffer.count - end), transient)
+        }
+    }
+
+    /// SQLITE_TRANSIENT: SQLite copies the bytes before the call returns.
+    private let transient = unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self)
+
+    private func columnText(_ stmt: OpaquePointer, _ index: Int32) -> String? {
+        guard sqlite3_column_type(stmt, index) != SQLITE_NULL, let p = sqlite3_column_text(stmt, index) else { return nil }
+        return String(cString: p)
+    }
+
+    private func columnInt(_ stmt: OpaquePointer, _ index: Int32) -> Int64? {
+        sqlite3_column_type(stmt, index) == SQLITE_NULL ? nil : sqlite3_column_int64(stmt, index)
+    }
+}
