@@ -132,9 +132,11 @@ extension Intake {
             ])
             return
         }
+        // Durable is the file's leaving the drop directory; the copy taken away needs
+        // no sync to vanish (one left by a crash is removed when the directory is next
+        // opened).
         try handles.receipts.removeFile(held)
         try handles.drop.sync()
-        try handles.receipts.sync()
     }
 
     /// Moves a file aside to `rejected/` with its errors file. The ledger counts the
