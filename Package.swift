@@ -167,6 +167,7 @@ let package = Package(
             name: "FieldsyncCentralTests",
             dependencies: [
                 "FieldsyncCentral",
+                "FieldsyncProtocol",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

@@ -1,3 +1,4 @@
+import FieldsyncProtocol
 import Foundation
 import GRDB
 
@@ -49,7 +50,7 @@ public final class DocumentStore: Sendable {
     public func store(_ identity: ScoresDocumentIdentity, body: [UInt8], receivedAt: Date = Date()) async throws
         -> StoreOutcome
     {
-        let received = Timestamp.utcString(receivedAt)
+        let received = Timestamp(receivedAt).iso8601Seconds
         let bodyData = Data(body)
         return try await pool.write { db in
             if let existing = try Data.fetchOne(

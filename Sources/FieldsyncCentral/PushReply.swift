@@ -1,3 +1,4 @@
+import FieldsyncProtocol
 import Foundation
 import Hummingbird
 

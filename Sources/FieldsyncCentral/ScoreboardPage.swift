@@ -1,3 +1,4 @@
+import FieldsyncProtocol
 import Foundation
 
 /// The city scoreboard served at `GET /`: one self-contained HTML page (no scripts, no
@@ -21,7 +22,7 @@ public enum ScoreboardPage {
             </head>
             <body>
             <h1>人防绩效评估计分板 <span class="en">Civil-air-defence performance scoreboard</span></h1>
-            <p class="meta">页面生成 Page generated \(HTMLText.escape(Timestamp.utcString(now)))</p>
+            <p class="meta">页面生成 Page generated \(HTMLText.escape(Timestamp(now).iso8601Seconds))</p>
 
             """
         if documents.isEmpty {
@@ -38,7 +39,7 @@ public enum ScoreboardPage {
         let e = HTMLText.escape
         let identity = stored.identity
         var html = "<section>\n<h2>\(e(identity.office)) · 周期 Period \(e(identity.period))</h2>\n"
-        guard let document = try? JSONValueParser.parse(stored.body) else {
+        guard let document = try? JSONParser.parse(stored.body) else {
             return html + "<p class=\"empty\">文档无法读取 The stored document cannot be read.</p>\n</section>\n"
         }
         let schemeName = text(document["scheme"]?["name"])
@@ -69,7 +70,7 @@ public enum ScoreboardPage {
         let e = HTMLText.escape
         let total = text(score["total"])
         let grade = text(score["grade"])
-        let gradeZh = ScoresDocumentCheck.gradeNames.first(where: { $0.key == grade })?.value ?? text(score["grade_zh"])
+        let gradeZh = Grade(rawValue: grade)?.chinese ?? text(score["grade_zh"])
         let complete: String =
             switch score["complete"] {
             case .bool(true): "是 Yes"

@@ -1,3 +1,4 @@
+import FieldsyncProtocol
 import Foundation
 import Hummingbird
 import Logging
@@ -49,7 +50,7 @@ struct ScoresPushHandler: Sendable {
 
         let document: JSONValue
         do {
-            document = try JSONValueParser.parse(body)
+            document = try JSONParser.parse(body)
         } catch {
             return PushReply.refused("bad_request", "the body is \(error)").response(.badRequest)
         }

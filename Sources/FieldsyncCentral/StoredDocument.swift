@@ -1,3 +1,4 @@
+import FieldsyncProtocol
 import Foundation
 
 /// One scores document as central keeps it: the raw body bytes exactly as pushed.

@@ -1,4 +1,5 @@
 import Crypto
+import FieldsyncProtocol
 import Foundation
 import GRDB
 
@@ -11,5 +12,7 @@ public struct OutboxItem: Sendable, Hashable {
     public var attempts: Int
 
     /// `OFFICE/PERIOD/SEQUENCE`: the same for the same sequence forever (SPEC §7).
-    public func idempotencyKey(office: String) -> String { "\(office)/\(period)/\(sequence)" }
+    public func idempotencyKey(office: String) -> String {
+        IdempotencyKey(office: office, period: period, sequence: Int64(sequence)).description
+    }
 }

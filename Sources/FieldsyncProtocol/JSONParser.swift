@@ -1,12 +1,16 @@
 
 
-/// Reads JSON text into `JSONValue`s, keeping number text and the line each record
-/// starts on.
+/// Reads JSON text (RFC 8259) into `JSONValue`s, keeping number text and the line each
+/// element starts on: the one JSON reader of the daemon and of central.
+///
+/// Strict on purpose — what another JSON reader might read differently is refused: a
+/// member named twice in one object, invalid UTF-8, a lone surrogate, trailing text,
+/// nesting deep enough to exhaust the stack.
 ///
 /// Hand-written rather than Foundation's `JSONSerialization` or `JSONDecoder`
-/// because those read numbers through `Double` (79.99 would not survive) and report
-/// no line for an element, and both are needed here: exact values and error messages
-/// that name the line.
+/// because those read numbers through `Double` (79.99 would not survive), report no
+/// line for an element and take the last of two members of one name; all three matter
+/// here: exact values, error messages that name the line, one reading for everyone.
 public struct JSONParser {
     private let bytes: [UInt8]
     private var i = 0
@@ -20,6 +24,12 @@ public struct JSONParser {
         self.bytes = bytes
         self.firstLine = firstLine
         self.line = firstLine
+    }
+
+    /// Parses `bytes` as one JSON text.
+    public static func parse(_ bytes: [UInt8]) throws(JSONSyntaxError) -> JSONValue {
+        var parser = JSONParser(bytes)
+        return try parser.parseValue()
     }
 
     /// Parses one complete value (nothing but whitespace may follow).
@@ -86,7 +96,7 @@ public struct JSONParser {
     }
 
     private func error(_ message: String) -> JSONSyntaxError {
-        JSONSyntaxError(line: line, column: i - lineStart + 1, message: message)
+        JSONSyntaxError(line: line, column: i - lineStart + 1, offset: i, message: message)
     }
 
     private mutating func skipWhitespace() {
@@ -132,13 +142,19 @@ public struct JSONParser {
 
     private mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue {
         i += 1
-        var members: [(String, JSONValue)] = []
+        var members: [(key: String, value: JSONValue)] = []
+        var names = Set<String>()
         skipWhitespace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") { i += 1; return .object(members) }
         while true {
             skipWhitespace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw error("expected a field name in double quotes") }
+            let at = (i, line, lineStart)
             let key = try string()
+            guard names.insert(key).inserted else {
+                (i, line, lineStart) = at
+                throw error("the field \"\(key)\" appears twice in one object")
+            }
             skipWhitespace()
             try expect(":")
             skipWhitespace()
@@ -233,7 +249,8 @@ public struct JSONParser {
             default: throw error("invalid escape \\\(Character(Unicode.Scalar(e)))")
             }
         }
-        return String(decoding: out, as: UTF8.self)
+        guard let text = String(validating: out, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
+        return text
     }
 
     private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {

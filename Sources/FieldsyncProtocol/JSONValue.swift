@@ -4,6 +4,8 @@
 /// and its writers do not keep key order; both matter here: record values must be
 /// exact, and a scores document must render byte-for-byte the same for the same content
 /// (its sha256 decides whether a new sequence is due). Objects keep their key order.
+///
+/// One type for the daemon and for central: what one writes, the other reads the same way.
 public enum JSONValue: Sendable, Hashable {
     case null
     case bool(Bool)
@@ -11,14 +13,27 @@ public enum JSONValue: Sendable, Hashable {
     case number(String)
     case string(String)
     case array([JSONValue])
-    case object([(String, JSONValue)])
+    case object([(key: String, value: JSONValue)])
 
     public static func number(_ value: Int) -> JSONValue { .number(String(value)) }
 
-    /// The member named `key` of an object (the last one, if repeated).
+    /// The member named `key` of an object (``JSONParser`` refuses an object that
+    /// names one member twice).
     public subscript(key: String) -> JSONValue? {
         guard case .object(let members) = self else { return nil }
-        return members.last { $0.0 == key }?.1
+        return members.first { $0.key == key }?.value
+    }
+
+    /// A short name of the value's JSON type, for error messages.
+    public var typeName: String {
+        switch self {
+        case .object: "object"
+        case .array: "array"
+        case .string: "string"
+        case .number: "number"
+        case .bool: "boolean"
+        case .null: "null"
+        }
     }
 
     public static func == (a: JSONValue, b: JSONValue) -> Bool {

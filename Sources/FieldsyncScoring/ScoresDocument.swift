@@ -24,7 +24,7 @@ import FieldsyncProtocol
 /// no clock, no locale), so the same scoreboard always renders byte-identically.
 public enum ScoresDocument {
     /// The document's `schema`.
-    public static let schema = "fieldsync.scores/1"
+    public static let schema = ScoresDocumentCheck.schema
 
     /// The full document, as printed and pushed.
     public static func document(_ board: Scoreboard, office: String, sequence: Int,

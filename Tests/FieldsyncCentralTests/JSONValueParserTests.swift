@@ -1,9 +1,10 @@
 import FieldsyncCentral
+import FieldsyncProtocol
 import XCTest
 
 /// The strict JSON reader: numbers verbatim, order kept, ambiguous input refused.
 final class JSONValueParserTests: XCTestCase {
-    private func parse(_ text: String) throws -> JSONValue { try JSONValueParser.parse(Array(text.utf8)) }
+    private func parse(_ text: String) throws -> JSONValue { try JSONParser.parse(Array(text.utf8)) }
 
     func testNumbersKeepTheirText() throws {
         XCTAssertEqual(
@@ -30,6 +31,6 @@ final class JSONValueParserTests: XCTestCase {
         ] {
             XCTAssertThrowsError(try parse(text), text)
         }
-        XCTAssertThrowsError(try JSONValueParser.parse([0x22, 0xFF, 0x22]), "invalid UTF-8")
+        XCTAssertThrowsError(try JSONParser.parse([0x22, 0xFF, 0x22]), "invalid UTF-8")
     }
 }

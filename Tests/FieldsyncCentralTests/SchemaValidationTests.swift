@@ -1,4 +1,5 @@
 import FieldsyncCentral
+import FieldsyncProtocol
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -85,14 +86,14 @@ final class SchemaValidationTests: CentralTestCase {
 
     func testCheckNamesNestedIndicatorFields() throws {
         let text = SampleDocument().json.replacingOccurrences(of: #""met": true,"#, with: #""met": "yes","#)
-        let document = try JSONValueParser.parse(Array(text.utf8))
+        let document = try JSONParser.parse(Array(text.utf8))
         XCTAssertThrowsError(try ScoresDocumentCheck.check(document)) { error in
             XCTAssertEqual((error as? DocumentProblem)?.field, "units[0].indicators[0].met")
         }
     }
 
     func testSampleDocumentPasses() throws {
-        let document = try JSONValueParser.parse(Array(SampleDocument().json.utf8))
+        let document = try JSONParser.parse(Array(SampleDocument().json.utf8))
         let identity = try ScoresDocumentCheck.check(document)
         XCTAssertEqual(identity, ScoresDocumentIdentity(office: "ningde-rfb", period: "2026", sequence: 7))
     }
@@ -107,6 +108,6 @@ final class SchemaValidationTests: CentralTestCase {
                         "grade_zh":"差","complete":false,"indicators":[]},
              "units":[]}
             """
-        XCTAssertNoThrow(try ScoresDocumentCheck.check(try JSONValueParser.parse(Array(text.utf8))))
+        XCTAssertNoThrow(try ScoresDocumentCheck.check(try JSONParser.parse(Array(text.utf8))))
     }
 }

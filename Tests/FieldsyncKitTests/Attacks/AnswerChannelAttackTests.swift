@@ -102,8 +102,8 @@ struct AnswerChannelAttackTests {
         // Work is done in order: once Fuan's own file is answered, both of Shouning's
         // files have been looked at.
         try site.site.drop("fuan", "福安-own.csv", Records.reportsCSV(unit: "fuan", prefix: "fa", count: 2))
-        try waitUntil("Fuan's receipt", watching: [site.dir("fuan") + "/receipts"]) {
-            site.site.receiptRecords("fuan", "福安-own.csv") == 2
+        try waitUntil("Fuan's file answered and removed", watching: [site.dir("fuan"), site.dir("fuan") + "/receipts"]) {
+            site.site.receiptRecords("fuan", "福安-own.csv") == 2 && !site.site.exists(site.dir("fuan") + "/福安-own.csv")
         }
 
         // Shouning's files wait where they were; nothing went through the link.

@@ -14,5 +14,5 @@ public struct ScoresDocumentIdentity: Sendable, Hashable {
     }
 
     /// The idempotency key a sender must use for this document.
-    public var idempotencyKey: String { "\(office)/\(period)/\(sequence)" }
+    public var idempotencyKey: String { IdempotencyKey(office: office, period: period, sequence: sequence).description }
 }

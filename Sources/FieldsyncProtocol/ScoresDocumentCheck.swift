@@ -7,13 +7,8 @@ import Foundation
 /// the scoring. Members it does not know are allowed, so a sender may add fields
 /// without breaking central. The first problem found is thrown, naming its field.
 public enum ScoresDocumentCheck {
-    /// The only schema version central accepts.
+    /// The document's `schema`: the only version the daemon writes and central accepts.
     public static let schema = "fieldsync.scores/1"
-
-    /// Chinese name of each grade (SPEC §5.2), in order from best to worst.
-    public static let gradeNames: KeyValuePairs<String, String> = [
-        "excellent": "优秀", "good": "良", "average": "一般", "poor": "差",
-    ]
 
     /// Returns the document's identity, or throws the first ``DocumentProblem``.
     public static func check(_ document: JSONValue) throws(DocumentProblem) -> ScoresDocumentIdentity {
@@ -71,7 +66,7 @@ public enum ScoresDocumentCheck {
         try number(score, "deductions", at: path, in: 0...)
         try number(score, "total", at: path, in: 0...100)
         let grade = try string(score, "grade", at: path)
-        guard let chinese = gradeNames.first(where: { $0.key == grade })?.value else {
+        guard let chinese = Grade(rawValue: grade)?.chinese else {
             throw DocumentProblem(
                 field: "\(path).grade", message: "must be excellent, good, average or poor, got \"\(grade)\"")
         }
@@ -147,7 +142,7 @@ public enum ScoresDocumentCheck {
 
     /// A JSON number's text as a `Decimal` (never through `Double`), whatever the
     /// process locale.
-    static func decimal(_ text: String) -> Decimal? {
+    public static func decimal(_ text: String) -> Decimal? {
         Decimal(string: text, locale: posix)
     }
 
