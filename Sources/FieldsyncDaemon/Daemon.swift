@@ -43,7 +43,7 @@ public final class Daemon: Sendable {
         self.configPath = configPath
         self.logger = logger
         let setup = try Setup.load(config: configPath)
-        let store = try Store.open(directory: setup.config.stateDirectory)
+        let store = try Service.openStore(directory: setup.config.stateDirectory)
         let service = Service(setup: setup, store: store, logger: logger)
         try service.prepare()
         current = Mutex(service)

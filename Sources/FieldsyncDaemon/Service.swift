@@ -18,6 +18,17 @@ public final class Service: Sendable {
 
     /// - Parameter clock: the time a file is taken to arrive at (tests fix it, so that
     ///   nothing depends on the day they run).
+    /// The store in `directory` with every table fieldsync keeps: the ledger and the
+    /// revisions, and delivery's outbox (its schema step is delivery's own).
+    public static func openStore(directory: String) throws -> Store {
+        try Store.open(directory: directory, migrations: [Outbox.migration])
+    }
+
+    /// The same tables in memory, for a dry run without a store on disk.
+    public static func inMemoryStore() throws -> Store {
+        try Store.inMemory(migrations: [Outbox.migration])
+    }
+
     public init(setup: Setup, store: Store, logger: Logger, clock: @escaping @Sendable () -> Timestamp = Timestamp.now) {
         self.setup = setup
         self.store = store

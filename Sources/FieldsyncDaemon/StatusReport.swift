@@ -1,5 +1,8 @@
+import FieldsyncConfig
+import FieldsyncDelivery
 import FieldsyncIntake
 import FieldsyncProtocol
+import FieldsyncStore
 import Foundation
 import Glibc
 import GRDB
@@ -32,25 +35,13 @@ public struct StatusReport: Sendable {
         public var beingWritten: [(name: String, age: Duration)]
     }
 
-    public struct PeriodStatus: Sendable {
-        public var period: String
-        public var pending: Int
-        public var delivered: Int
-        public var dead: Int
-        public var latestSequence: Int
-        public var lastAttemptAt: Timestamp?
-        public var lastSuccessAt: Timestamp?
-        public var lastError: String?
-        public var oldestUndeliveredAge: Duration?
-    }
-
     public var sources: [SourceStatus]
-    public var periods: [PeriodStatus]
+    public var periods: [OutboxPeriodStatus]
     public var pushURL: String?
 
-    public static func gather(service: Service) throws -> StatusReport {
+    /// What `config`'s drop directories hold and `store` says of them and of delivery.
+    public static func gather(config: Config, store: Store) throws -> StatusReport {
         let now = Timestamp.now()
-        let config = service.setup.config
         // The drop directories are listed before the store is read, not inside its snapshot.
         // Looked at as the daemon's user would see them, and never made: `status` may run
         // as root or as an operator, and must not create what the daemon owns.
@@ -61,21 +52,11 @@ public struct StatusReport: Sendable {
             listings[source.name] = Intake.inspect(source, asOwnedBy: daemonUser)
         }
         let writers = WritersReport.current(stateDirectory: config.stateDirectory)
-        return try service.store.writer.read { db in
+        return try store.writer.read { db in
             var sources: [SourceStatus] = []
             for source in config.sources {
-                let counts = try Row.fetchOne(db, sql: """
-                    SELECT sum(outcome IN ('accepted', 'duplicate')), sum(outcome = 'rejected') FROM file WHERE source = ?
-                    """, arguments: [source.name])
-                let records = try Int.fetchOne(db, sql: """
-                    SELECT count(*) FROM revision JOIN file ON file.id = revision.file_id
-                    WHERE file.source = ? AND revision.in_force = 1 AND revision.action = 'upsert'
-                    """, arguments: [source.name]) ?? 0
-                let last = try Row.fetchOne(db, sql: "SELECT name, received_at FROM file WHERE source = ? ORDER BY id DESC LIMIT 1",
-                                            arguments: [source.name])
-                let lastError = try String.fetchOne(db, sql: """
-                    SELECT name || ': ' || first_problem FROM file WHERE source = ? AND outcome = 'rejected' ORDER BY id DESC LIMIT 1
-                    """, arguments: [source.name])
+                let ledger = try Ledger.summary(db, source: source.name)
+                let records = try Revisions.inForceCount(db, source: source.name)
                 let listing = listings[source.name] ?? DropListing()
                 let waiting = listing.files
                 let oldest = waiting.first.map { max(.zero, $0.age(at: now)) }
@@ -83,31 +64,18 @@ public struct StatusReport: Sendable {
                     (name: $0.name, age: Duration.microseconds(max(0, now.microseconds - $0.since.microseconds)))
                 }
                 sources.append(SourceStatus(
-                    name: source.name, role: source.role.rawValue, accepted: counts?[0] ?? 0, rejected: counts?[1] ?? 0,
+                    name: source.name, role: source.role.rawValue,
+                    accepted: (ledger.files[.accepted] ?? 0) + (ledger.files[.duplicate] ?? 0),
+                    rejected: ledger.files[.rejected] ?? 0,
                     waiting: waiting.count, recordsInForce: records, oldestWaitingAge: oldest,
-                    lastFile: last?[0], lastFileAt: (last?[1] as Int64?).map(Timestamp.init(microseconds:)),
-                    lastError: lastError, fault: listing.fault,
+                    lastFile: ledger.lastFile, lastFileAt: ledger.lastFileAt,
+                    lastError: ledger.lastError, fault: listing.fault,
                     directories: listing.directories.map(DropName.escaped),
                     temporaries: listing.temporaries.count,
                     oldestTemporaryAge: listing.temporaries.first.map { max(.zero, $0.age(at: now)) },
                     beingWritten: beingWritten))
             }
-            var periods: [PeriodStatus] = []
-            for row in try Row.fetchAll(db, sql: """
-                SELECT period, sum(state = 'pending'), sum(state = 'delivered'), sum(state = 'dead'), max(sequence),
-                       min(CASE WHEN state IN ('pending', 'dead') THEN created_at END), max(delivered_at)
-                FROM outbox GROUP BY period ORDER BY period
-                """) {
-                let period: String = row[0]
-                let lastAttempt = try Int64.fetchOne(db, sql: "SELECT at FROM attempt WHERE period = ? ORDER BY id DESC LIMIT 1", arguments: [period])
-                let lastError = try String.fetchOne(db, sql: "SELECT error FROM attempt WHERE period = ? AND error IS NOT NULL ORDER BY id DESC LIMIT 1", arguments: [period])
-                periods.append(PeriodStatus(
-                    period: period, pending: row[1], delivered: row[2], dead: row[3], latestSequence: row[4],
-                    lastAttemptAt: lastAttempt.map(Timestamp.init(microseconds:)),
-                    lastSuccessAt: (row[6] as Int64?).map(Timestamp.init(microseconds:)),
-                    lastError: lastError,
-                    oldestUndeliveredAge: (row[5] as Int64?).map { .microseconds(max(0, now.microseconds - $0)) }))
-            }
+            let periods = try Outbox.periodStatus(db, now: now)
             return StatusReport(sources: sources, periods: periods, pushURL: config.push?.url)
         }
     }

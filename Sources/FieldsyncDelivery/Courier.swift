@@ -137,18 +137,18 @@ public final class Courier: Sendable {
     private func record(_ item: OutboxItem, key: String, status: Int?, error: String?, verdict: Verdict) -> DeliveryReport {
         let now = Timestamp.now()
         var next: Timestamp?
-        let newState: String
+        let newState: OutboxState
         switch verdict {
         case .delivered:
-            newState = "delivered"
+            newState = .delivered
             logger.info("delivered", metadata: ["key": "\(key)", "status": "\(status ?? 0)"])
         case .dead:
-            newState = "dead"
+            newState = .dead
             logger.error("central refused the document; it stays undelivered until a reload or `fieldsync push`", metadata: [
                 "key": "\(key)", "status": "\(status.map(String.init) ?? "-")", "error": "\(error ?? "")",
             ])
         case .retry(let after):
-            newState = "pending"
+            newState = .pending
             let failures = item.attempts + 1
             let delay = policy.delay(failures: failures, retryAfter: after)
             next = Timestamp(microseconds: now.microseconds + Int64(delay.seconds * 1_000_000))

@@ -13,10 +13,43 @@ import GRDB
 /// change. `sequence` grows by one only when the content (all but `sequence` and
 /// `generated_at`) changes; an undelivered older sequence is superseded by a newer one.
 public enum Outbox {
+    /// The outbox and its attempts, as the store's second migration made them: a step
+    /// delivery brings to the store (``StoreMigration``).
+    public static let migration = StoreMigration("v2: outbox") { db in
+        // One row per scores document generated (SPEC §6-§7).
+        try db.execute(sql: """
+            CREATE TABLE outbox (
+                period TEXT NOT NULL,
+                sequence INTEGER NOT NULL,
+                content_sha256 TEXT NOT NULL,
+                document BLOB NOT NULL,
+                created_at INTEGER NOT NULL,
+                state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'dead', 'superseded')),
+                attempts INTEGER NOT NULL DEFAULT 0,
+                next_attempt_at INTEGER,
+                delivered_at INTEGER,
+                last_status INTEGER,
+                last_error TEXT,
+                PRIMARY KEY (period, sequence)
+            );
+            CREATE INDEX outbox_pending ON outbox(state, next_attempt_at);
+            CREATE TABLE attempt (
+                id INTEGER PRIMARY KEY,
+                period TEXT NOT NULL,
+                sequence INTEGER NOT NULL,
+                at INTEGER NOT NULL,
+                status INTEGER,
+                error TEXT,
+                next_attempt_at INTEGER
+            );
+            CREATE INDEX attempt_doc ON attempt(period, sequence);
+            """)
+    }
+
     /// The period's scoreboard now, and the sha256 of its content (the document without
     /// `sequence` and `generated_at`), which decides whether a new sequence is due.
     static func score(_ db: Database, office: String, scheme: Scheme) throws -> (board: Scoreboard, hash: String) {
-        let values = try Store.currentValues(db, period: scheme.period, scheme: scheme)
+        let values = try Revisions.currentValues(db, period: scheme.period, scheme: scheme)
         let board = Scorer.score(scheme: scheme, values: values)
         let content = ScoresDocument.contentText(board, office: office)
         let hash = Hex.encode(SHA256.hash(data: Data(content.utf8)))
@@ -34,13 +67,13 @@ public enum Outbox {
         if let last, (last[1] as String) == hash { return nil }
         let sequence = (last.map { $0[0] as Int } ?? 0) + 1
         let document = ScoresDocument.document(board, office: office, sequence: sequence, generatedAt: now)
-        try db.execute(sql: "UPDATE outbox SET state = 'superseded', next_attempt_at = NULL WHERE period = ? AND state IN ('pending', 'dead')",
-                       arguments: [scheme.period])
+        try db.execute(sql: "UPDATE outbox SET state = ?, next_attempt_at = NULL WHERE period = ? AND state IN (?, ?)",
+                       arguments: [OutboxState.superseded.rawValue, scheme.period, OutboxState.pending.rawValue, OutboxState.dead.rawValue])
         try db.execute(sql: """
             INSERT INTO outbox (period, sequence, content_sha256, document, created_at, state, next_attempt_at)
-            VALUES (?, ?, ?, ?, ?, 'pending', ?)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
             """, arguments: [scheme.period, sequence, hash, Data(document.rendered().utf8), now.microseconds,
-                             now.microseconds])
+                             OutboxState.pending.rawValue, now.microseconds])
         return sequence
     }
 
@@ -62,7 +95,7 @@ public enum Outbox {
     /// Documents due for delivery: the newest pending of each period whose next attempt
     /// is due (all pending ones when `includeDead` — a manual push — also dead ones).
     public static func due(_ db: Database, now: Timestamp, includeDead: Bool = false) throws -> [OutboxItem] {
-        let states = includeDead ? "('pending', 'dead')" : "('pending')"
+        let states = includeDead ? "(\(OutboxState.pending.sql), \(OutboxState.dead.sql))" : "(\(OutboxState.pending.sql))"
         let timeCondition = includeDead ? "" : "AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
         let rows = try Row.fetchAll(db, sql: """
             SELECT period, sequence, document, attempts FROM outbox
@@ -73,7 +106,7 @@ public enum Outbox {
 
     /// When the next pending document falls due, if any.
     public static func nextDue(_ db: Database) throws -> Timestamp? {
-        try Int64.fetchOne(db, sql: "SELECT min(next_attempt_at) FROM outbox WHERE state = 'pending'")
+        try Int64.fetchOne(db, sql: "SELECT min(next_attempt_at) FROM outbox WHERE state = \(OutboxState.pending.sql)")
             .map(Timestamp.init(microseconds:))
     }
 
@@ -84,22 +117,48 @@ public enum Outbox {
 
     /// Records one delivery attempt and its consequence for the document.
     public static func record(_ db: Database, item: OutboxItem, at: Timestamp, status: Int?, error: String?,
-                              newState: String, nextAttemptAt: Timestamp?) throws {
+                              newState: OutboxState, nextAttemptAt: Timestamp?) throws {
         try db.execute(sql: """
             INSERT INTO attempt (period, sequence, at, status, error, next_attempt_at) VALUES (?, ?, ?, ?, ?, ?)
             """, arguments: [item.period, item.sequence, at.microseconds, status, error, nextAttemptAt?.microseconds])
         try db.execute(sql: """
             UPDATE outbox SET attempts = attempts + 1, last_status = ?, last_error = ?, next_attempt_at = ?,
-                state = CASE WHEN state = 'superseded' THEN 'superseded' ELSE ? END,
-                delivered_at = CASE WHEN ? = 'delivered' THEN ? ELSE delivered_at END
+                state = CASE WHEN state = ? THEN state ELSE ? END,
+                delivered_at = CASE WHEN ? THEN ? ELSE delivered_at END
             WHERE period = ? AND sequence = ?
-            """, arguments: [status, error, nextAttemptAt?.microseconds, newState, newState, at.microseconds,
-                             item.period, item.sequence])
+            """, arguments: [status, error, nextAttemptAt?.microseconds, OutboxState.superseded.rawValue,
+                             newState.rawValue, newState == .delivered, at.microseconds, item.period, item.sequence])
     }
 
     /// Makes dead documents pending again (after a reload or a manual push).
     public static func revive(_ db: Database, now: Timestamp) throws {
-        try db.execute(sql: "UPDATE outbox SET state = 'pending', next_attempt_at = ? WHERE state = 'dead'",
-                       arguments: [now.microseconds])
+        try db.execute(sql: "UPDATE outbox SET state = ?, next_attempt_at = ? WHERE state = ?",
+                       arguments: [OutboxState.pending.rawValue, now.microseconds, OutboxState.dead.rawValue])
+    }
+
+    /// Each period's documents by state, its last attempt, success and error: what
+    /// `status` shows of delivery.
+    public static func periodStatus(_ db: Database, now: Timestamp) throws -> [OutboxPeriodStatus] {
+        let (pending, delivered, dead) = (OutboxState.pending.rawValue, OutboxState.delivered.rawValue, OutboxState.dead.rawValue)
+        var periods: [OutboxPeriodStatus] = []
+        for row in try Row.fetchAll(db, sql: """
+            SELECT period, sum(state = ?), sum(state = ?), sum(state = ?), max(sequence),
+                   min(CASE WHEN state IN (?, ?) THEN created_at END), max(delivered_at)
+            FROM outbox GROUP BY period ORDER BY period
+            """, arguments: [pending, delivered, dead, pending, dead]) {
+            let period: String = row[0]
+            let lastAttempt = try Int64.fetchOne(db, sql: "SELECT at FROM attempt WHERE period = ? ORDER BY id DESC LIMIT 1",
+                                                 arguments: [period])
+            let lastError = try String.fetchOne(db, sql: """
+                SELECT error FROM attempt WHERE period = ? AND error IS NOT NULL ORDER BY id DESC LIMIT 1
+                """, arguments: [period])
+            periods.append(OutboxPeriodStatus(
+                period: period, pending: row[1], delivered: row[2], dead: row[3], latestSequence: row[4],
+                lastAttemptAt: lastAttempt.map(Timestamp.init(microseconds:)),
+                lastSuccessAt: (row[6] as Int64?).map(Timestamp.init(microseconds:)),
+                lastError: lastError,
+                oldestUndeliveredAge: (row[5] as Int64?).map { .microseconds(max(0, now.microseconds - $0)) }))
+        }
+        return periods
     }
 }

@@ -18,7 +18,7 @@ extension Intake {
         try store.writer.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
                 let fileID = try Ledger.insert(db, sha256: staged.sha256, source: source.name, name: text,
-                                               size: staged.size, receivedAt: receivedAt, outcome: "accepted")
+                                               size: staged.size, receivedAt: receivedAt, outcome: .accepted)
                 let archive = archivePath(source: source, file: fileID, name: staged.name, receivedAt: receivedAt)
                 var reconciler = try Reconciler(db: db, fileID: fileID)
                 var problems: [Problem] = []
@@ -104,7 +104,7 @@ extension Intake {
                               duplicateOf: entry.name)
         try store.writer.write { db in
             let id = try Ledger.insert(db, sha256: staged.sha256, source: source.name, name: text,
-                                       size: staged.size, receivedAt: dropped.receivedAt, outcome: "duplicate")
+                                       size: staged.size, receivedAt: dropped.receivedAt, outcome: .duplicate)
             try Ledger.record(db, file: id, counts: counts, archive: entry.archive, finished: true)
         }
         try writeReceipt(receipt, for: dropped.name, dropped.handles)

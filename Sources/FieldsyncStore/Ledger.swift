@@ -2,13 +2,50 @@ import FieldsyncModel
 import FieldsyncProtocol
 import GRDB
 
-/// Ledger reads and writes, by sha256 and by file.
+/// The ledger: one row per file handled (accepted, duplicate or rejected), in the
+/// `file` table, which this type owns — its schema and every statement on it.
 public enum Ledger {
+    /// The table as the store's first migration made it.
+    static func createTable(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE file (
+                id INTEGER PRIMARY KEY,
+                sha256 TEXT NOT NULL,
+                source TEXT NOT NULL,
+                name TEXT NOT NULL,
+                size INTEGER NOT NULL,
+                received_at INTEGER NOT NULL,
+                outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'duplicate', 'rejected')),
+                finished INTEGER NOT NULL DEFAULT 0,
+                records INTEGER NOT NULL DEFAULT 0,
+                imported INTEGER NOT NULL DEFAULT 0,
+                updated INTEGER NOT NULL DEFAULT 0,
+                ignored INTEGER NOT NULL DEFAULT 0,
+                retracted INTEGER NOT NULL DEFAULT 0,
+                problems INTEGER NOT NULL DEFAULT 0,
+                first_problem TEXT,
+                archive TEXT
+            );
+            CREATE UNIQUE INDEX file_accepted_sha256 ON file(sha256) WHERE outcome = 'accepted';
+            CREATE INDEX file_source ON file(source, outcome);
+            """)
+    }
+
+    /// The same bytes are a re-drop only from the source that dropped them: from
+    /// another, they are that source's file, checked on their own (and a county
+    /// learns nothing of another's file names).
+    static func indexAcceptedPerSource(_ db: Database) throws {
+        try db.execute(sql: """
+            DROP INDEX file_accepted_sha256;
+            CREATE UNIQUE INDEX file_accepted_sha256 ON file(source, sha256) WHERE outcome = 'accepted';
+            """)
+    }
+
     /// The file `source` dropped with these bytes and had accepted, if any.
     public static func accepted(_ db: Database, sha256: String, source: String) throws -> LedgerEntry? {
         guard let row = try Row.fetchOne(db, sql: """
             SELECT id, sha256, source, name, received_at, finished, records, imported, updated, ignored, retracted, archive
-            FROM file WHERE source = ? AND sha256 = ? AND outcome = 'accepted'
+            FROM file WHERE source = ? AND sha256 = ? AND outcome = \(LedgerOutcome.accepted.sql)
             """, arguments: [source, sha256]) else { return nil }
         return LedgerEntry(id: row[0], sha256: row[1], source: row[2], name: row[3],
                            receivedAt: Timestamp(microseconds: row[4]), finished: row[5],
@@ -19,15 +56,15 @@ public enum Ledger {
 
     /// Accepted files whose answer a kill interrupted (not yet marked finished).
     public static func unfinishedAccepted(_ db: Database) throws -> [(id: Int64, source: String, name: String)] {
-        try Row.fetchAll(db, sql: "SELECT id, source, name FROM file WHERE outcome = 'accepted' AND finished = 0")
+        try Row.fetchAll(db, sql: "SELECT id, source, name FROM file WHERE outcome = \(LedgerOutcome.accepted.sql) AND finished = 0")
             .map { ($0[0], $0[1], $0[2]) }
     }
 
     public static func insert(_ db: Database, sha256: String, source: String, name: String, size: Int64,
-                       receivedAt: Timestamp, outcome: String) throws -> Int64 {
+                       receivedAt: Timestamp, outcome: LedgerOutcome) throws -> Int64 {
         try db.execute(sql: """
             INSERT INTO file (sha256, source, name, size, received_at, outcome) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [sha256, source, name, size, receivedAt.microseconds, outcome])
+            """, arguments: [sha256, source, name, size, receivedAt.microseconds, outcome.rawValue])
         return db.lastInsertedRowID
     }
 
@@ -51,7 +88,7 @@ public enum Ledger {
     public static func rejected(_ db: Database, sha256: String, source: String, name: String, size: Int64,
                          receivedAt: Timestamp, changedAt: Timestamp, problems: [Problem]) throws -> Int64 {
         if let id = try Int64.fetchOne(db, sql: """
-            SELECT id FROM file WHERE outcome = 'rejected' AND finished = 0 AND source = ? AND name = ? AND sha256 = ?
+            SELECT id FROM file WHERE outcome = \(LedgerOutcome.rejected.sql) AND finished = 0 AND source = ? AND name = ? AND sha256 = ?
               AND received_at >= ?
             ORDER BY id DESC LIMIT 1
             """, arguments: [source, name, sha256, changedAt.microseconds]) {
@@ -59,9 +96,30 @@ public enum Ledger {
         }
         try db.execute(sql: """
             INSERT INTO file (sha256, source, name, size, received_at, outcome, finished, problems, first_problem)
-            VALUES (?, ?, ?, ?, ?, 'rejected', 0, ?, ?)
-            """, arguments: [sha256, source, name, size, receivedAt.microseconds, problems.count,
-                             problems.first?.description])
+            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
+            """, arguments: [sha256, source, name, size, receivedAt.microseconds, LedgerOutcome.rejected.rawValue,
+                             problems.count, problems.first?.description])
         return db.lastInsertedRowID
+    }
+
+    /// What `status` shows of a source: its files by outcome, its last file and its
+    /// last rejection.
+    public static func summary(_ db: Database, source: String) throws -> LedgerSummary {
+        var summary = LedgerSummary()
+        for row in try Row.fetchAll(db, sql: "SELECT outcome, count(*) FROM file WHERE source = ? GROUP BY outcome",
+                                    arguments: [source]) {
+            guard let outcome = LedgerOutcome(rawValue: row[0]) else { continue }
+            summary.files[outcome] = row[1]
+        }
+        if let last = try Row.fetchOne(db, sql: "SELECT name, received_at FROM file WHERE source = ? ORDER BY id DESC LIMIT 1",
+                                       arguments: [source]) {
+            summary.lastFile = last[0]
+            summary.lastFileAt = Timestamp(microseconds: last[1])
+        }
+        summary.lastError = try String.fetchOne(db, sql: """
+            SELECT name || ': ' || first_problem FROM file WHERE source = ? AND outcome = \(LedgerOutcome.rejected.sql)
+            ORDER BY id DESC LIMIT 1
+            """, arguments: [source])
+        return summary
     }
 }

@@ -34,19 +34,11 @@ public struct Reconciler {
     public init(db: Database, fileID: Int64) throws {
         self.db = db
         self.fileID = fileID
-        let columns = """
-            (record_id, revision, file_id, location, kind, action, period, unit, indicator,
-             value, deduction, score, respondents, observed_at, note, by, in_force)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """
-        insertIfNew = try db.cachedStatement(sql: "INSERT OR IGNORE INTO revision " + columns)
-        insert = try db.cachedStatement(sql: "INSERT INTO revision " + columns)
-        head = try db.cachedStatement(sql: "SELECT revision, kind, period, unit FROM revision WHERE record_id = ? AND in_force = 1")
-        exact = try db.cachedStatement(sql: """
-            SELECT kind, action, period, unit, indicator, value, deduction, score, respondents, observed_at, note, by
-            FROM revision WHERE record_id = ? AND revision = ?
-            """)
-        demote = try db.cachedStatement(sql: "UPDATE revision SET in_force = 0 WHERE record_id = ? AND in_force = 1")
+        insertIfNew = try db.cachedStatement(sql: Revisions.insertIfNew)
+        insert = try db.cachedStatement(sql: Revisions.insert)
+        head = try db.cachedStatement(sql: Revisions.head)
+        exact = try db.cachedStatement(sql: Revisions.exact)
+        demote = try db.cachedStatement(sql: Revisions.demote)
     }
 
     /// The revision in force of an id, and what it may never change.

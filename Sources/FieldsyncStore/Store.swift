@@ -21,7 +21,7 @@ public final class Store: Sendable {
 
     /// Opens (creating if needed) `directory/fieldsync.sqlite` and brings its schema up
     /// to date.
-    public static func open(directory: String) throws -> Store {
+    public static func open(directory: String, migrations: [StoreMigration] = []) throws -> Store {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o750])
         let path = databasePath(directory: directory)
@@ -29,7 +29,7 @@ public final class Store: Sendable {
         // The pool turns WAL on for its writer after `prepareDatabase` ran, and sets
         // `synchronous = NORMAL` as it does so: FULL again, on the writer, now.
         try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
-        try migrator.migrate(pool)
+        try migrator(migrations).migrate(pool)
         return Store(writer: pool, path: path)
     }
 
@@ -51,9 +51,9 @@ public final class Store: Sendable {
     public static func databasePath(directory: String) -> String { directory + "/fieldsync.sqlite" }
 
     /// A throw-away store in memory with the same schema.
-    public static func inMemory() throws -> Store {
+    public static func inMemory(migrations: [StoreMigration] = []) throws -> Store {
         let queue = try DatabaseQueue(configuration: configuration())
-        try migrator.migrate(queue)
+        try migrator(migrations).migrate(queue)
         return Store(writer: queue, path: nil)
     }
 
@@ -75,108 +75,18 @@ public final class Store: Sendable {
         return config
     }
 
-    static var migrator: DatabaseMigrator {
+    /// The store's schema history, in order: each step's SQL is its table owner's
+    /// (``Ledger`` for `file`, ``Revisions`` for `revision`); `extra` adds the steps of
+    /// other owners (delivery's outbox), after these.
+    static func migrator(_ extra: [StoreMigration]) -> DatabaseMigrator {
         var m = DatabaseMigrator()
         m.registerMigration("v1: ledger and revisions") { db in
-            // The ledger: one row per file handled (accepted, duplicate or rejected).
-            try db.execute(sql: """
-                CREATE TABLE file (
-                    id INTEGER PRIMARY KEY,
-                    sha256 TEXT NOT NULL,
-                    source TEXT NOT NULL,
-                    name TEXT NOT NULL,
-                    size INTEGER NOT NULL,
-                    received_at INTEGER NOT NULL,
-                    outcome TEXT NOT NULL CHECK (outcome IN ('accepted', 'duplicate', 'rejected')),
-                    finished INTEGER NOT NULL DEFAULT 0,
-                    records INTEGER NOT NULL DEFAULT 0,
-                    imported INTEGER NOT NULL DEFAULT 0,
-                    updated INTEGER NOT NULL DEFAULT 0,
-                    ignored INTEGER NOT NULL DEFAULT 0,
-                    retracted INTEGER NOT NULL DEFAULT 0,
-                    problems INTEGER NOT NULL DEFAULT 0,
-                    first_problem TEXT,
-                    archive TEXT
-                );
-                CREATE UNIQUE INDEX file_accepted_sha256 ON file(sha256) WHERE outcome = 'accepted';
-                CREATE INDEX file_source ON file(source, outcome);
-
-                -- Every revision ever accepted, with the file and place it came from.
-                CREATE TABLE revision (
-                    record_id TEXT NOT NULL,
-                    revision INTEGER NOT NULL,
-                    file_id INTEGER NOT NULL REFERENCES file(id),
-                    location TEXT NOT NULL,
-                    kind TEXT NOT NULL,
-                    action TEXT NOT NULL,
-                    period TEXT NOT NULL,
-                    unit TEXT NOT NULL,
-                    indicator TEXT,
-                    value TEXT,
-                    deduction TEXT,
-                    score TEXT,
-                    respondents INTEGER,
-                    observed_at INTEGER NOT NULL,
-                    note TEXT,
-                    by TEXT,
-                    -- 1 for the highest revision of each id: the one in force.
-                    in_force INTEGER NOT NULL,
-                    PRIMARY KEY (record_id, revision)
-                ) WITHOUT ROWID;
-                CREATE INDEX revision_in_force ON revision(period) WHERE in_force = 1;
-                """)
+            try Ledger.createTable(db)
+            try Revisions.createTable(db)
         }
-        m.registerMigration("v2: outbox") { db in
-            // One row per scores document generated (SPEC §6-§7).
-            try db.execute(sql: """
-                CREATE TABLE outbox (
-                    period TEXT NOT NULL,
-                    sequence INTEGER NOT NULL,
-                    content_sha256 TEXT NOT NULL,
-                    document BLOB NOT NULL,
-                    created_at INTEGER NOT NULL,
-                    state TEXT NOT NULL CHECK (state IN ('pending', 'delivered', 'dead', 'superseded')),
-                    attempts INTEGER NOT NULL DEFAULT 0,
-                    next_attempt_at INTEGER,
-                    delivered_at INTEGER,
-                    last_status INTEGER,
-                    last_error TEXT,
-                    PRIMARY KEY (period, sequence)
-                );
-                CREATE INDEX outbox_pending ON outbox(state, next_attempt_at);
-                CREATE TABLE attempt (
-                    id INTEGER PRIMARY KEY,
-                    period TEXT NOT NULL,
-                    sequence INTEGER NOT NULL,
-                    at INTEGER NOT NULL,
-                    status INTEGER,
-                    error TEXT,
-                    next_attempt_at INTEGER
-                );
-                CREATE INDEX attempt_doc ON attempt(period, sequence);
-                """)
-        }
-        m.registerMigration("v3: one head per id") { db in
-            // The store itself now guarantees one revision in force per id, and the
-            // reconciler relies on it: a new id is one insert, refused by this index
-            // when the id is already known. The index by period goes: on a large file
-            // it cost a tenth of the intake, and reading a period's current values
-            // scans the heads instead (tens of milliseconds at 200,000; a city's year
-            // is a few thousand records).
-            try db.execute(sql: """
-                DROP INDEX revision_in_force;
-                CREATE UNIQUE INDEX revision_head ON revision(record_id) WHERE in_force = 1;
-                """)
-        }
-        m.registerMigration("v4: accepted bytes per source") { db in
-            // The same bytes are a re-drop only from the source that dropped them: from
-            // another, they are that source's file, checked on their own (and a county
-            // learns nothing of another's file names).
-            try db.execute(sql: """
-                DROP INDEX file_accepted_sha256;
-                CREATE UNIQUE INDEX file_accepted_sha256 ON file(source, sha256) WHERE outcome = 'accepted';
-                """)
-        }
+        m.registerMigration("v3: one head per id") { db in try Revisions.indexHeads(db) }
+        m.registerMigration("v4: accepted bytes per source") { db in try Ledger.indexAcceptedPerSource(db) }
+        for step in extra { m.registerMigration(step.identifier, migrate: step.migrate) }
         return m
     }
 }

@@ -266,7 +266,7 @@ func childIngest(dir: String) -> Never {
     let logger = Logger(label: "fieldsync-bench") { _ in SwiftLogNoOpLogHandler() }
     let store: Store
     do {
-        store = try Store.open(directory: setup.config.stateDirectory)
+        store = try Service.openStore(directory: setup.config.stateDirectory)
     } catch {
         die("cannot open the store: \(error)")
     }

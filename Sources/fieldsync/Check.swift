@@ -1,4 +1,5 @@
 import ArgumentParser
+import FieldsyncDaemon
 import FieldsyncIntake
 import FieldsyncModel
 import FieldsyncStore
@@ -39,7 +40,7 @@ struct Check: AsyncParsableCommand {
         let store: Store
         do {
             let existing = FileManager.default.fileExists(atPath: Store.databasePath(directory: setup.config.stateDirectory))
-            store = existing ? try Store.open(directory: setup.config.stateDirectory) : try Store.inMemory()
+            store = existing ? try Service.openStore(directory: setup.config.stateDirectory) : try Service.inMemoryStore()
         } catch {
             fail("cannot open the store: \(error)")
         }

@@ -82,7 +82,7 @@ func fail(_ message: String, code: Int32 = 2) -> Never {
 /// Opens the store, or ends the command with one clear sentence.
 func openStore(_ setup: Setup) -> Store {
     do {
-        return try Store.open(directory: setup.config.stateDirectory)
+        return try Service.openStore(directory: setup.config.stateDirectory)
     } catch {
         fail("cannot open the store in \(setup.config.stateDirectory): \(error)")
     }

@@ -20,7 +20,7 @@ struct Status: AsyncParsableCommand {
         let service = openService(setup)
         let report: StatusReport
         do {
-            report = try StatusReport.gather(service: service)
+            report = try StatusReport.gather(config: setup.config, store: service.store)
         } catch {
             fail("cannot read the store: \(error)")
         }

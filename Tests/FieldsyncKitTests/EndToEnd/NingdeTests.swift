@@ -38,7 +38,7 @@ final class NingdeTests: XCTestCase {
     func testIngestAndScoresMatchTheHandComputedScoreboard() throws {
         let (root, setup) = try Self.stageNingde()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let store = try Store.open(directory: setup.config.stateDirectory)
+        let store = try Service.openStore(directory: setup.config.stateDirectory)
         let service = Service(setup: setup, store: store, logger: .init(label: "test"), clock: TestSite.fixedClock)
         try service.intake.recover()
         let results = service.intake.ingestAll()
@@ -81,7 +81,7 @@ final class NingdeTests: XCTestCase {
     func testShouningByHandAndTheRoundingEdges() throws {
         let (root, setup) = try Self.stageNingde()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let store = try Store.open(directory: setup.config.stateDirectory)
+        let store = try Service.openStore(directory: setup.config.stateDirectory)
         let service = Service(setup: setup, store: store, logger: .init(label: "test"), clock: TestSite.fixedClock)
         try service.intake.recover()
         service.intake.ingestAll()

@@ -124,7 +124,14 @@ final class ReconciliationTests: XCTestCase {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         do {
             let old = try DatabaseQueue(path: dir + "/fieldsync.sqlite")
-            try Store.migrator.migrate(old, upTo: "v2: outbox")
+            // The schema steps as a store before v3 had them, in that order.
+            var before = DatabaseMigrator()
+            before.registerMigration("v1: ledger and revisions") { db in
+                try Ledger.createTable(db)
+                try Revisions.createTable(db)
+            }
+            before.registerMigration("v2: outbox", migrate: Outbox.migration.migrate)
+            try before.migrate(old)
             try old.write { db in
                 try db.execute(sql: """
                     INSERT INTO file (id, sha256, source, name, size, received_at, outcome) VALUES (1, 'x', 'shouning', 'old.json', 1, 0, 'accepted');
@@ -134,7 +141,7 @@ final class ReconciliationTests: XCTestCase {
                     """)
             }
         }
-        let store = try Store.open(directory: dir)
+        let store = try Service.openStore(directory: dir)
         let indexes = try store.writer.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'revision'") }
         XCTAssertTrue(indexes.contains("revision_head"), "\(indexes)")
         XCTAssertFalse(indexes.contains("revision_in_force"), "\(indexes)")

@@ -121,7 +121,7 @@ final class TestSite {
         config += extraConfig
         try config.write(toFile: root + "/fieldsync.toml", atomically: false, encoding: .utf8)
         setup = try Setup.load(config: root + "/fieldsync.toml")
-        store = try Store.open(directory: setup.config.stateDirectory)
+        store = try Service.openStore(directory: setup.config.stateDirectory)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
         service = Service(setup: setup, store: store, logger: logger, clock: clock)
