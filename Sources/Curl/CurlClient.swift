@@ -1,6 +1,5 @@
 import CCurlShim
 import Foundation
-import Synchronization
 
 /// Performs HTTP requests with libcurl.
 ///
@@ -33,14 +32,6 @@ public enum CurlClient {
         }
         return try result.get()
     }
-}
-
-/// Set from the task's cancellation handler, read by the transfer's progress
-/// callback on the transfer thread.
-final class CancellationFlag: Sendable {
-    private let flag = Atomic<Bool>(false)
-    func cancel() { flag.store(true, ordering: .relaxed) }
-    var isCancelled: Bool { flag.load(ordering: .relaxed) }
 }
 
 extension CurlError {

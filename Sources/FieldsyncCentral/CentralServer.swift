@@ -1,6 +1,5 @@
 import Foundation
 import Hummingbird
-import Logging
 
 /// The reference central receiver: a Hummingbird application over a ``DocumentStore``.
 ///

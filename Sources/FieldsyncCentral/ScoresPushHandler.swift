@@ -1,7 +1,6 @@
 import FieldsyncProtocol
 import Foundation
 import Hummingbird
-import Logging
 
 /// Answers `POST /api/fieldsync/v1/scores`, the push protocol of SPEC §7.
 ///

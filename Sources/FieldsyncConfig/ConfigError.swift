@@ -1,5 +1,4 @@
 import Foundation
-import TOMLKit
 
 /// A mistake in a config or scheme file: which file, which key, which line (where it
 /// can be told) and what is wrong, as one sentence an operator can act on.

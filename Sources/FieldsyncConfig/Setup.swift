@@ -1,4 +1,3 @@
-import Crypto
 import FieldsyncModel
 import Foundation
 

@@ -1,5 +1,4 @@
 import Foundation
-import TOMLKit
 
 /// Finds the line of a key path such as `source[2].role` in TOML text, by walking
 /// table headers; good enough for the flat files fieldsync reads.

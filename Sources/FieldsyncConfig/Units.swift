@@ -1,6 +1,5 @@
 import FieldsyncModel
 import Foundation
-import TOMLKit
 
 /// The parsing of `5s` and `64MiB`.
 enum Units {

@@ -2,8 +2,6 @@ import FieldsyncIntake
 import FieldsyncSystem
 import Foundation
 import Glibc
-import Logging
-import Synchronization
 
 /// What the daemon has logged about one source's directory.
 struct ReportedConditions {

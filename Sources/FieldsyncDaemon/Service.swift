@@ -4,7 +4,6 @@ import FieldsyncIntake
 import FieldsyncProtocol
 import FieldsyncStore
 import Foundation
-import GRDB
 import Logging
 
 /// The parts of fieldsync wired together for one setup: intake feeding the store, and,

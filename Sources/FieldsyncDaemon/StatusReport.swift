@@ -5,7 +5,6 @@ import FieldsyncProtocol
 import FieldsyncStore
 import Foundation
 import Glibc
-import GRDB
 
 /// `fieldsync status`: what an operator asks first — is every office's drop directory
 /// being worked through, what was refused and why, and has central got the scores.

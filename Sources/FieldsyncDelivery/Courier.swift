@@ -3,7 +3,6 @@ import FieldsyncConfig
 import FieldsyncProtocol
 import FieldsyncStore
 import Foundation
-import GRDB
 import Logging
 import Synchronization
 

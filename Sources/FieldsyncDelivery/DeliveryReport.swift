@@ -1,8 +1,5 @@
 import Curl
 import Foundation
-import GRDB
-import Logging
-import Synchronization
 
 /// What one delivery attempt came to, for `fieldsync push` and the logs.
 public struct DeliveryReport: Sendable {

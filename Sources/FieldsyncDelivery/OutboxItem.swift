@@ -1,7 +1,5 @@
-import Crypto
 import FieldsyncProtocol
 import Foundation
-import GRDB
 
 /// One scores document waiting in (or delivered from) the outbox.
 public struct OutboxItem: Sendable, Hashable {

@@ -1,8 +1,6 @@
-import Crypto
 import FieldsyncProtocol
 import FieldsyncScoring
 import Foundation
-import GRDB
 
 /// The scoreboard of a period as of now, with the sequence it was (or will be) pushed
 /// under.

@@ -1,8 +1,5 @@
-import FieldsyncSystem
 import Foundation
 import GRDB
-import Logging
-import Synchronization
 
 /// Called inside the transaction that accepted a file which changed records, with the
 /// periods it touched: delivery writes the next scores document to its outbox there, so

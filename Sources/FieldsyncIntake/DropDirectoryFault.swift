@@ -1,6 +1,5 @@
 import FieldsyncSystem
 import Glibc
-import Synchronization
 
 /// Why a source's files cannot be answered: its drop directory, or the `receipts/` or
 /// `rejected/` in it, is not what the daemon made. Nothing is written for the source

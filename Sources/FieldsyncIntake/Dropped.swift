@@ -2,9 +2,6 @@ import FieldsyncModel
 import FieldsyncProtocol
 import FieldsyncSystem
 import Foundation
-import GRDB
-import Logging
-import Synchronization
 
 /// A file as intake found it in a drop directory, with everything its answer needs.
 struct Dropped {

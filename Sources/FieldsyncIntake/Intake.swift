@@ -6,7 +6,6 @@ import FieldsyncStore
 import FieldsyncSystem
 import Foundation
 import Glibc
-import GRDB
 import Logging
 import Synchronization
 

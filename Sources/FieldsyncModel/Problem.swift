@@ -1,5 +1,3 @@
-
-
 /// One thing wrong with a dropped file, said so a county clerk can fix it: where
 /// (line or array index), which field, and why — in Chinese and in English.
 public struct Problem: Error, Sendable, Hashable, CustomStringConvertible {

@@ -1,5 +1,3 @@
-
-
 /// Every problem of a rejected file, as an error value.
 public struct Problems: Error, Sendable {
     public var all: [Problem]

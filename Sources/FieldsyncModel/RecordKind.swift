@@ -1,5 +1,3 @@
-
-
 /// What a record is about (SPEC §4).
 public enum RecordKind: String, Sendable, Hashable, CaseIterable {
     /// A unit's self-assessed value of an indicator (自评).

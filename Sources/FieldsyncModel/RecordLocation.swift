@@ -1,5 +1,3 @@
-
-
 /// Where in its file a record stood: what every error message and audit row names.
 public enum RecordLocation: Sendable, Hashable, CustomStringConvertible {
     /// A line of a CSV or JSONL file (1-based; a CSV record's first line).

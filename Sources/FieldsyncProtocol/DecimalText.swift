@@ -1,5 +1,3 @@
-import BigInt
-
 /// The syntax of a decimal number, split into sign, significant digits and a power of
 /// ten. Kept apart from `Exact` so that intake can validate and normalise numbers
 /// (`canonical`) without building big integers for every cell of a large file.

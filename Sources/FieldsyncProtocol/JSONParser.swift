@@ -1,5 +1,3 @@
-
-
 /// Reads JSON text (RFC 8259) into `JSONValue`s, keeping number text and the line each
 /// element starts on: the one JSON reader of the daemon and of central.
 ///

@@ -1,5 +1,3 @@
-
-
 /// A streaming RFC 4180 reader over UTF-8 bytes: quoted fields with doubled quotes,
 /// line breaks inside quotes, CRLF, LF or CR line ends. It is fed chunks and emits
 /// whole rows, so a file of any size is read in constant memory.

@@ -1,5 +1,3 @@
-
-
 /// Everything scoring needs of one period, and nothing more: the current values that
 /// reconciliation left in force. The store builds it; scoring is a pure function of it
 /// and the scheme, so the same store always gives the same scoreboard.

@@ -1,6 +1,3 @@
-import GRDB
-import GRDBSQLite
-
 /// What one accepted revision did to the store, as counted on a receipt.
 public enum Change: Sendable {
     /// A new record id.

@@ -1,5 +1,4 @@
 import FieldsyncProtocol
-import GRDB
 
 /// The ledger's view of one file: what was counted when it was accepted.
 public struct LedgerEntry: Sendable, Hashable {

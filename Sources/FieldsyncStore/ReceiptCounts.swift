@@ -1,5 +1,3 @@
-import GRDB
-
 /// The four ways a record can count on a receipt, kept apart (SPEC §4.2).
 public struct ReceiptCounts: Sendable, Hashable {
     public var records = 0

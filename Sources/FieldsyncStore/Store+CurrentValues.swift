@@ -1,6 +1,5 @@
 import FieldsyncModel
 import FieldsyncScoring
-import GRDB
 
 extension Store {
     /// The current values of a period (SPEC §4.1), read in one snapshot.

@@ -5,7 +5,6 @@ import FieldsyncModel
 import FieldsyncStore
 import Foundation
 
-
 struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate the config and schemes; with files, validate them as their source would (a dry run: nothing is stored or moved).",

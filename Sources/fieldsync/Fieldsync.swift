@@ -7,7 +7,6 @@ import Foundation
 import GRDB
 import Logging
 
-
 @main
 struct Fieldsync: AsyncParsableCommand {
     static func main() async {
@@ -55,21 +54,6 @@ struct Fieldsync: AsyncParsableCommand {
             """,
         subcommands: [Check.self, Ingest.self, Scores.self, Run.self, Push.self, Status.self]
     )
-}
-
-/// The option every command shares.
-struct ConfigOption: ParsableArguments {
-    @Option(name: .long, help: ArgumentHelp("Path of fieldsync.toml.", valueName: "file"))
-    var config: String
-
-    /// Loads config and schemes, or ends the command with one clear sentence.
-    func loadSetup() throws -> Setup {
-        do {
-            return try Setup.load(config: config)
-        } catch {
-            fail("configuration error: \(error)")
-        }
-    }
 }
 
 /// Prints one sentence to stderr and exits non-zero: what an operator sees instead of

@@ -1,7 +1,6 @@
 import ArgumentParser
 import FieldsyncIntake
 
-
 struct Ingest: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Process every file now in the drop directories once, exactly as the daemon would, then exit.",

@@ -2,7 +2,6 @@ import ArgumentParser
 import FieldsyncDelivery
 import Foundation
 
-
 struct Push: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Deliver what is pending now, once (dead documents included), and report each answer.",

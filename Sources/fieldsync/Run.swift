@@ -4,7 +4,6 @@ import FieldsyncDaemon
 import FieldsyncSystem
 import Foundation
 
-
 struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the daemon in the foreground: watch the drop directories, take files as they arrive, push scores.",

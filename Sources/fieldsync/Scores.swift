@@ -2,7 +2,6 @@ import ArgumentParser
 import FieldsyncDelivery
 import FieldsyncScoring
 
-
 struct Scores: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Print the scoreboard of a period: every unit and the office overall.",

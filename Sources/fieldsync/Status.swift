@@ -2,7 +2,6 @@ import ArgumentParser
 import FieldsyncDaemon
 import Foundation
 
-
 struct Status: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Show files accepted, rejected and waiting per source, records in force, and the push outbox."

@@ -1,8 +1,7 @@
+@testable import FieldsyncCentral
 import Foundation
 import GRDB
 import XCTest
-
-@testable import FieldsyncCentral
 
 final class DocumentStoreTests: XCTestCase {
     /// A 2xx means delivered: the row behind it must be on disk at commit.

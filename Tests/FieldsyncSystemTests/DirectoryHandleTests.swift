@@ -1,7 +1,7 @@
+@testable import FieldsyncSystem
 import Foundation
 import Glibc
 import Testing
-@testable import FieldsyncSystem
 
 /// The descriptor-relative operations intake relies on: nothing follows a link, names
 /// are bytes, an atomic write replaces a planted link instead of writing through it.

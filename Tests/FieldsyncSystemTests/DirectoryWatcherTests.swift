@@ -1,8 +1,7 @@
+@testable import FieldsyncSystem
 import Foundation
 import Glibc
 import XCTest
-
-@testable import FieldsyncSystem
 
 /// The watcher against the real kernel, on temporary directories. No sleeps: each test
 /// awaits the events it expects, and proves an event did *not* come by awaiting a later

@@ -1,6 +1,5 @@
-import XCTest
-
 @testable import FieldsyncSystem
+import XCTest
 
 /// The decoder of raw `inotify_event` records, on bytes laid out as the kernel does.
 final class InotifyRecordTests: XCTestCase {

@@ -1,8 +1,7 @@
+@testable import FieldsyncSystem
 import Foundation
 import Glibc
 import XCTest
-
-@testable import FieldsyncSystem
 
 /// Real signals sent to the test process itself: if handling failed, the default
 /// action would end the test run, which is the failure.

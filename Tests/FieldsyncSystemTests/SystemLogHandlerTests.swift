@@ -1,10 +1,9 @@
+@testable import FieldsyncSystem
 import Foundation
 import Glibc
 import Logging
 import Synchronization
 import XCTest
-
-@testable import FieldsyncSystem
 
 /// The log line formats, with the writer and the environment injected.
 final class SystemLogHandlerTests: XCTestCase {

@@ -1,8 +1,7 @@
+@testable import FieldsyncSystem
 import Foundation
 import Glibc
 import XCTest
-
-@testable import FieldsyncSystem
 
 /// The notifier against real `AF_UNIX` datagram sockets standing in for systemd's.
 final class SystemdNotifierTests: XCTestCase {

@@ -1,6 +1,3 @@
-import Foundation
-import Glibc
-import Testing
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -10,6 +7,9 @@ import Testing
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import Foundation
+import Glibc
+import Testing
 
 /// A county clerk attacking the daemon through their own drop directory, as production
 /// runs it: the daemon as its own user, the clerk as another user in the county's group

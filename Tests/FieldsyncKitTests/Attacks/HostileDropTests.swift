@@ -1,6 +1,3 @@
-import Foundation
-import Glibc
-import Testing
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -10,6 +7,9 @@ import Testing
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import Foundation
+import Glibc
+import Testing
 
 /// Every file gets an answer, whatever its name, and a file still being written is not
 /// read half: the daemon as its own user, the clerk dropping as theirs.

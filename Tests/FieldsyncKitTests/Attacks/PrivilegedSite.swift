@@ -1,6 +1,3 @@
-import Foundation
-import Glibc
-import GRDB
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -10,6 +7,9 @@ import GRDB
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import Foundation
+import Glibc
+import GRDB
 
 /// A numeric user the tests run a process as, with `setpriv` (util-linux): no entry in
 /// /etc/passwd is needed, so CI's root can be a daemon and a county clerk at once.

@@ -1,7 +1,3 @@
-import Foundation
-import Glibc
-import TestSupport
-import XCTest
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -11,6 +7,10 @@ import XCTest
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import Foundation
+import Glibc
+import TestSupport
+import XCTest
 
 /// Delivery through the real binaries: `fieldsync run` killed with -9 mid-retry and
 /// restarted, revived by SIGHUP after a 401, and `fieldsync push`.

@@ -1,7 +1,4 @@
 import FieldsyncCentral
-import Foundation
-import Logging
-import XCTest
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -11,6 +8,9 @@ import XCTest
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import Foundation
+import Logging
+import XCTest
 
 /// Delivery to the reference receiver, in-process on a real loopback port: a replay of
 /// the same outbox item is delivered again and stored once.

@@ -1,6 +1,3 @@
-import Foundation
-import TestSupport
-import XCTest
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -10,6 +7,9 @@ import XCTest
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import Foundation
+import TestSupport
+import XCTest
 
 /// SPEC §7 failures over real libcurl: 5xx bursts, resets, timeouts, 429 with
 /// `Retry-After`, and 401 (dead until a reload or `fieldsync push`).

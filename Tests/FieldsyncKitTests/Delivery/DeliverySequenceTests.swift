@@ -1,6 +1,3 @@
-import Foundation
-import TestSupport
-import XCTest
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -10,6 +7,9 @@ import XCTest
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import Foundation
+import TestSupport
+import XCTest
 
 /// SPEC §6–§7 over real libcurl to a loopback server: what gets staged under which
 /// sequence, what goes on the wire, and which answers count as delivered.

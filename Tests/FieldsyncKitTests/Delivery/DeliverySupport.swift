@@ -1,9 +1,3 @@
-import Foundation
-import Glibc
-import GRDB
-import Logging
-import TestSupport
-import XCTest
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -13,6 +7,12 @@ import XCTest
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import Foundation
+import Glibc
+import GRDB
+import Logging
+import TestSupport
+import XCTest
 
 /// One row of the `outbox` table, as the delivery tests look at it.
 struct OutboxRow: Equatable, CustomStringConvertible {

@@ -1,6 +1,3 @@
-import Foundation
-import TestSupport
-import XCTest
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -10,6 +7,9 @@ import XCTest
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import Foundation
+import TestSupport
+import XCTest
 
 /// `ca_file` pins central's CA: the right CA delivers, a wrong one is a TLS failure that
 /// keeps the document pending.

@@ -1,6 +1,3 @@
-import Foundation
-import TestSupport
-import XCTest
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -10,6 +7,9 @@ import XCTest
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import Foundation
+import TestSupport
+import XCTest
 
 /// A central that answers garbage, hangs or resets: the undelivered sequence is never
 /// lost, and intake carries on while the courier's `run()` loop struggles.

@@ -1,5 +1,3 @@
-import Foundation
-import XCTest
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -9,6 +7,8 @@ import XCTest
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import Foundation
+import XCTest
 
 /// The answer table of SPEC §7, backoff bounds with an injected random, and
 /// `Retry-After` in both of its forms.

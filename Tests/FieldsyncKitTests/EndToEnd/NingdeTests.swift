@@ -1,5 +1,3 @@
-import Foundation
-import XCTest
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -9,6 +7,8 @@ import XCTest
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import Foundation
+import XCTest
 
 /// The bundled Ningde demo end to end: every drop file through the real pipeline, then
 /// the scoreboard compared with `fixtures/ningde/expected-scores.json`, which

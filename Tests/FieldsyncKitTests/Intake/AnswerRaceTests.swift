@@ -1,7 +1,3 @@
-@testable import FieldsyncSystem
-import Foundation
-import Glibc
-import Testing
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -11,6 +7,10 @@ import Testing
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+@testable import FieldsyncSystem
+import Foundation
+import Glibc
+import Testing
 
 /// A file is answered only as the very file that was examined: a name swapped, a file
 /// written to, bytes another source dropped, a name chosen to collide — each gets its

@@ -1,5 +1,3 @@
-@testable import FieldsyncSystem
-import Testing
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -9,6 +7,8 @@ import Testing
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+@testable import FieldsyncSystem
+import Testing
 
 @Suite("Drop names: what is read, how it is shown, what is derived from it")
 struct DropNameTests {

@@ -1,6 +1,3 @@
-import Foundation
-import GRDB
-import XCTest
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -10,6 +7,9 @@ import XCTest
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import Foundation
+import GRDB
+import XCTest
 
 /// Every accepted format and encoding reaches the store with the same exact values.
 final class FormatTests: XCTestCase {

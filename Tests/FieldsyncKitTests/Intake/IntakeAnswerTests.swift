@@ -1,8 +1,3 @@
-import FieldsyncSystem
-import Foundation
-import Glibc
-import Synchronization
-import Testing
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -12,6 +7,11 @@ import Testing
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import FieldsyncSystem
+import Foundation
+import Glibc
+import Synchronization
+import Testing
 
 /// What intake answers, and when: a closing date judged by intake's clock (never by the
 /// day the test runs), `check` on a file already accepted, and commands that fail with

@@ -1,7 +1,3 @@
-import FieldsyncSystem
-import Foundation
-import Glibc
-import XCTest
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -11,6 +7,10 @@ import XCTest
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import FieldsyncSystem
+import Foundation
+import Glibc
+import XCTest
 
 /// SPEC §4.2: receipts, archive, rejection, re-drops, hostile entries, and a real
 /// kill -9 in the middle of a file.

@@ -1,6 +1,3 @@
-import Foundation
-import GRDB
-import XCTest
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -10,6 +7,9 @@ import XCTest
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import Foundation
+import GRDB
+import XCTest
 
 /// SPEC §2–§4 validation: every problem of a file, each with its line, field and reason.
 final class ValidationTests: XCTestCase {

@@ -1,4 +1,3 @@
-import XCTest
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -8,6 +7,7 @@ import XCTest
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import XCTest
 
 /// SPEC §5.1, rule by rule: below, at and above the target, and without a value.
 final class IndicatorRuleTests: XCTestCase {

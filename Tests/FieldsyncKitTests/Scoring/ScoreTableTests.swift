@@ -1,4 +1,3 @@
-import XCTest
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -8,6 +7,7 @@ import XCTest
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import XCTest
 
 /// The table for people (CJK-aligned) and the CSV for spreadsheets.
 final class ScoreTableTests: XCTestCase {

@@ -1,4 +1,3 @@
-import XCTest
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -8,6 +7,7 @@ import XCTest
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import XCTest
 
 /// SPEC §6: the document's key order, number text, and the sequence-free content.
 final class ScoresDocumentTests: XCTestCase {

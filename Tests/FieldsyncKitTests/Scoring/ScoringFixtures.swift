@@ -1,4 +1,3 @@
-import Foundation
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -8,6 +7,7 @@ import Foundation
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import Foundation
 
 /// Small builders for scoring tests: schemes, indicators and values written the way a
 /// reader checks them by hand.

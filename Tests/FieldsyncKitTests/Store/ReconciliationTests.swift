@@ -1,6 +1,3 @@
-import Foundation
-import GRDB
-import XCTest
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -10,6 +7,9 @@ import XCTest
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import Foundation
+import GRDB
+import XCTest
 
 /// SPEC §4.1: revisions, retraction, id hijack, conflicting content, ordering.
 final class ReconciliationTests: XCTestCase {

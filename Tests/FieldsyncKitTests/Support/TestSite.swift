@@ -1,9 +1,3 @@
-import FieldsyncSystem
-import Foundation
-import Glibc
-import GRDB
-import Logging
-import XCTest
 @testable import FieldsyncConfig
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
@@ -13,6 +7,12 @@ import XCTest
 @testable import FieldsyncRecords
 @testable import FieldsyncScoring
 @testable import FieldsyncStore
+import FieldsyncSystem
+import Foundation
+import Glibc
+import GRDB
+import Logging
+import XCTest
 
 /// A throw-away fieldsync installation in a temporary directory: a small scheme, a
 /// config with a reporter for `shouning`, one for `fuan`, inspectors and survey, a real
