@@ -158,16 +158,50 @@ let package = Package(
 
         // A scriptable HTTP server on 127.0.0.1 that misbehaves on cue, for the tests.
         .target(name: "TestSupport", path: "Tests/TestSupport"),
+        // The one test site, the one way to wait, the daemon as a child process, users
+        // of their own (setpriv): what the tests of every module share.
+        .target(
+            name: "FieldsyncTesting",
+            dependencies: [
+                "FieldsyncConfig", "FieldsyncDaemon", "FieldsyncDelivery", "FieldsyncIntake", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncRecords", "FieldsyncScoring", "FieldsyncStore", "FieldsyncSystem",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Tests/FieldsyncTesting"
+        ),
 
+        // Tests mirror the sources: one target per module.
+        .testTarget(name: "FieldsyncProtocolTests", dependencies: ["FieldsyncProtocol", "FieldsyncTesting"]),
+        .testTarget(name: "FieldsyncConfigTests", dependencies: ["FieldsyncConfig", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncTesting"]),
+        .testTarget(name: "FieldsyncRecordsTests", dependencies: ["FieldsyncRecords", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncTesting"]),
+        .testTarget(name: "FieldsyncScoringTests", dependencies: ["FieldsyncScoring", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncTesting"]),
+        .testTarget(
+            name: "FieldsyncStoreTests",
+            dependencies: ["FieldsyncStore", "FieldsyncDaemon", "FieldsyncDelivery", "FieldsyncIntake", "FieldsyncModel", "FieldsyncProtocol",
+                           "FieldsyncScoring", "FieldsyncTesting",
+                           .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "FieldsyncIntakeTests",
+            dependencies: ["FieldsyncConfig", "FieldsyncDaemon", "FieldsyncDelivery", "FieldsyncIntake", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncRecords", "FieldsyncScoring", "FieldsyncStore", "FieldsyncSystem", "FieldsyncTesting", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(
+            name: "FieldsyncDeliveryTests",
+            dependencies: ["FieldsyncConfig", "FieldsyncDaemon", "FieldsyncDelivery", "FieldsyncIntake", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncRecords", "FieldsyncScoring", "FieldsyncStore", "FieldsyncSystem", "FieldsyncTesting", "FieldsyncCentral", "TestSupport",
+                           .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Logging", package: "swift-log")]
+        ),
+        .testTarget(
+            name: "FieldsyncDaemonTests",
+            dependencies: ["FieldsyncConfig", "FieldsyncDaemon", "FieldsyncDelivery", "FieldsyncIntake", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncRecords", "FieldsyncScoring", "FieldsyncStore", "FieldsyncSystem", "FieldsyncTesting", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "FieldsyncSystemTests", dependencies: ["FieldsyncSystem", "FieldsyncTesting"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
-        .testTarget(name: "FieldsyncSystemTests", dependencies: ["FieldsyncSystem"]),
-        // FieldsyncCentral: delivery tests replay to the reference receiver in-process.
-        .testTarget(name: "FieldsyncKitTests", dependencies: ["FieldsyncConfig", "FieldsyncDaemon", "FieldsyncDelivery", "FieldsyncIntake", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncRecords", "FieldsyncScoring", "FieldsyncStore", "FieldsyncSystem", "FieldsyncCentral", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(
             name: "FieldsyncCentralTests",
             dependencies: [
                 "FieldsyncCentral",
                 "FieldsyncProtocol",
+                "FieldsyncTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

@@ -1,4 +1,5 @@
 import FieldsyncCentral
+import FieldsyncTesting
 import Foundation
 import XCTest
 

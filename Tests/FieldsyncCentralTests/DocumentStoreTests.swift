@@ -1,4 +1,5 @@
 @testable import FieldsyncCentral
+import FieldsyncTesting
 import Foundation
 import GRDB
 import XCTest

@@ -1,3 +1,4 @@
+import FieldsyncTesting
 import Foundation
 import XCTest
 

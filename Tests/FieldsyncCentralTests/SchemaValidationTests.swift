@@ -1,5 +1,5 @@
-import FieldsyncCentral
 import FieldsyncProtocol
+import FieldsyncTesting
 import Foundation
 import Hummingbird
 import HummingbirdTesting

@@ -1,3 +1,4 @@
+import FieldsyncTesting
 import Foundation
 
 /// Collects what an `AsyncStream` yields so a test can await a condition on everything

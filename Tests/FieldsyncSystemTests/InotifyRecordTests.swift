@@ -1,4 +1,5 @@
 @testable import FieldsyncSystem
+import FieldsyncTesting
 import XCTest
 
 /// The decoder of raw `inotify_event` records, on bytes laid out as the kernel does.

@@ -1,4 +1,5 @@
 @testable import FieldsyncSystem
+import FieldsyncTesting
 import Foundation
 import Glibc
 import XCTest

@@ -1,0 +1,36 @@
+import FieldsyncProtocol
+import FieldsyncTesting
+import XCTest
+
+/// The strict JSON reader: numbers verbatim, order kept, ambiguous input refused.
+final class JSONValueParserTests: XCTestCase {
+    private func parse(_ text: String) throws -> JSONValue { try JSONParser.parse(Array(text.utf8)) }
+
+    func testNumbersKeepTheirText() throws {
+        XCTAssertEqual(
+            try parse("[86.615, 79.99, 0, -0, 1e3, 2.50, 12345678901234567890.000001]"),
+            .array([
+                .number("86.615"), .number("79.99"), .number("0"), .number("-0"), .number("1e3"), .number("2.50"),
+                .number("12345678901234567890.000001"),
+            ]))
+    }
+
+    func testObjectsKeepMemberOrderAndStrings() throws {
+        let value = try parse(#" {"b": "寿宁县", "a": "\u5b81\ud83d\ude00\n", "c": [true, false, null]} "#)
+        guard case .object(let members) = value else { return XCTFail("not an object") }
+        XCTAssertEqual(members.map(\.key), ["b", "a", "c"])
+        XCTAssertEqual(value["a"], .string("宁😀\n"))
+        XCTAssertEqual(value["b"], .string("寿宁县"))
+    }
+
+    func testRefusesWhatOtherReadersMightReadDifferently() {
+        for text in [
+            #"{"a":1,"a":2}"#, "[01]", "[1.]", "[.5]", "[+1]", "[1,]", "{\"a\":1,}", "[\"\\ud800\"]",
+            "\"a\tb\"", "[1] [2]", "NaN", "", "\u{FEFF}{}",
+            String(repeating: "[", count: 100) + String(repeating: "]", count: 100),
+        ] {
+            XCTAssertThrowsError(try parse(text), text)
+        }
+        XCTAssertThrowsError(try JSONParser.parse([0x22, 0xFF, 0x22]), "invalid UTF-8")
+    }
+}
