@@ -34,3 +34,33 @@ final class JSONValueParserTests: XCTestCase {
         XCTAssertThrowsError(try JSONParser.parse([0x22, 0xFF, 0x22]), "invalid UTF-8")
     }
 }
+
+import Testing
+
+/// What the daemon and central both refuse, so that they never read a text two ways.
+@Suite("JSONParser, strict")
+struct JSONParserStrictTests {
+    @Test("Refused, with where", arguments: [
+        (#"{"value": 1, "value": 2}"#, "appears twice"),
+        (#"["\ud800"]"#, "unpaired surrogate"),
+        (#"[1] [2]"#, "after the JSON value"),
+        (#"{"a": 01}"#, "expected ',' or '}'"),
+        (String(repeating: "[", count: 100) + String(repeating: "]", count: 100), "nested too deeply"),
+    ])
+    func refused(text: String, says: String) {
+        let error = #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array(text.utf8)) }
+        #expect(error?.message.contains(says) == true, "\(String(describing: error))")
+    }
+
+    @Test("Invalid UTF-8 inside a string is refused")
+    func invalidUTF8() {
+        let bytes: [UInt8] = Array(#"["a"#.utf8) + [0xFF] + Array(#""]"#.utf8)
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(bytes) }
+    }
+
+    @Test("An error says the line and column of a multi-line text")
+    func lineAndColumn() {
+        let error = #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array("{\n  \"a\": 1,\n  \"a\": 2\n}".utf8)) }
+        #expect(error?.line == 3 && error?.column == 3, "\(String(describing: error))")
+    }
+}
