@@ -153,11 +153,11 @@ let package = Package(
 
         .executableTarget(
             name: "fieldsync-bench",
-            dependencies: ["FieldsyncConfig", "FieldsyncDaemon", "FieldsyncIntake", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncStore"]
+            dependencies: ["FieldsyncConfig", "FieldsyncDaemon", "FieldsyncIntake", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncStore", "FieldsyncSystem"]
         ),
 
         // A scriptable HTTP server on 127.0.0.1 that misbehaves on cue, for the tests.
-        .target(name: "TestSupport", path: "Tests/TestSupport"),
+        .target(name: "TestSupport", dependencies: ["FieldsyncSystem"], path: "Tests/TestSupport"),
         // The one test site, the one way to wait, the daemon as a child process, users
         // of their own (setpriv): what the tests of every module share.
         .target(

@@ -28,6 +28,7 @@
 import FieldsyncConfig
 import FieldsyncDaemon
 import FieldsyncStore
+import FieldsyncSystem
 import Foundation
 import Glibc
 import Logging
@@ -319,11 +320,13 @@ func spawnAndMeasure(_ argv: [String], dir: String, tag: String) -> ChildResult 
     var pid: pid_t = 0
     let start = monotonicSeconds()
     let rc = posix_spawn(&pid, argv[0], &actions, nil, cargs, environ)
-    guard rc == 0 else { die("cannot run \(argv[0]): \(String(cString: strerror(rc)))") }
+    guard rc == 0 else { die("cannot run: \(SystemCallError("posix_spawn", subject: argv[0], errno: rc))") }
     var status: Int32 = 0
     var usage = rusage()
-    while wait4(pid, &status, 0, &usage) < 0 {
-        guard errno == EINTR else { die("wait4: \(String(cString: strerror(errno)))") }
+    do {
+        _ = try SystemCall.retrying("wait4", argv[0]) { wait4(pid, &status, 0, &usage) }
+    } catch {
+        die("\(error)")
     }
     let seconds = monotonicSeconds() - start
     let out = (try? String(contentsOfFile: outPath, encoding: .utf8)) ?? ""

@@ -56,8 +56,7 @@ package final class DaemonProcess {
             let fd = reader.fileDescriptor
             var buffer = [UInt8](repeating: 0, count: 16384)
             while true {
-                let n = read(fd, &buffer, buffer.count)
-                if n < 0, errno == EINTR { continue }
+                let n = (try? SystemCall.retrying("read", "daemon stderr") { read(fd, &buffer, buffer.count) }) ?? -1
                 shared.logChanged.lock()
                 if n > 0 { shared.log.withLock { $0 += String(decoding: buffer[0 ..< n], as: UTF8.self) } }
                 shared.logChanged.broadcast()

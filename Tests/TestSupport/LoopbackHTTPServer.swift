@@ -1,4 +1,5 @@
 import Dispatch
+import FieldsyncSystem
 import Foundation
 import Synchronization
 
@@ -253,12 +254,9 @@ extension LoopbackHTTPServer {
         private func waitReadable(_ fd: Int32, timeoutMilliseconds: Int32 = -1) -> Bool {
             var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
                        pollfd(fd: wakeRead, events: Int16(POLLIN), revents: 0)]
-            while true {
-                let ready = poll(&fds, 2, timeoutMilliseconds)
-                if ready < 0 && errno == EINTR { continue }
-                if fds[1].revents != 0 { return false }
-                return ready > 0
-            }
+            let ready = (try? SystemCall.retrying("poll", "loopback server") { poll(&fds, 2, timeoutMilliseconds) }) ?? -1
+            if fds[1].revents != 0 { return false }
+            return ready > 0
         }
 
         private func serve(_ fd: Int32) {
@@ -355,10 +353,9 @@ extension LoopbackHTTPServer {
         private func sendAll(_ fd: Int32, _ bytes: [UInt8]) {
             var offset = 0
             while offset < bytes.count {
-                let sent = bytes[offset...].withUnsafeBytes {
-                    send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL))
-                }
-                if sent < 0 && errno == EINTR { continue }
+                let sent = (try? bytes[offset...].withUnsafeBytes { chunk in
+                    try SystemCall.retrying("send", "loopback client") { send(fd, chunk.baseAddress, chunk.count, Int32(MSG_NOSIGNAL)) }
+                }) ?? -1
                 guard sent > 0 else { return }
                 offset += sent
             }
@@ -401,7 +398,7 @@ extension LoopbackHTTPServer {
 
         public var description: String {
             switch self {
-            case .system(let call, let code): "\(call) failed: \(String(cString: strerror(code)))"
+            case .system(let call, let code): "\(SystemCallError(call, errno: code))"
             }
         }
     }
