@@ -47,14 +47,14 @@ public final class DocumentStore: Sendable {
     ///
     /// Same key and same bytes → `.replayed`; same key, other bytes → `.conflict`;
     /// neither writes anything.
-    public func store(_ identity: ScoresDocumentIdentity, body: [UInt8], receivedAt: Date = Date()) async throws
+    public func store(_ identity: IdempotencyKey, body: [UInt8], receivedAt: Date = Date()) async throws
         -> StoreOutcome
     {
         let received = Timestamp(receivedAt).iso8601Seconds
         let bodyData = Data(body)
         return try await pool.write { db in
             if let existing = try Data.fetchOne(
-                db, sql: "SELECT body FROM document WHERE idempotency_key = ?", arguments: [identity.idempotencyKey])
+                db, sql: "SELECT body FROM document WHERE idempotency_key = ?", arguments: [identity.description])
             {
                 return existing == bodyData ? .replayed : .conflict
             }
@@ -67,7 +67,7 @@ public final class DocumentStore: Sendable {
                     VALUES (?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
-                    identity.idempotencyKey, identity.office, identity.period, identity.sequence, bodyData, received,
+                    identity.description, identity.office, identity.period, identity.sequence, bodyData, received,
                 ])
             return .stored(becameLatest: highest.map { identity.sequence > $0 } ?? true)
         }
@@ -121,7 +121,7 @@ public final class DocumentStore: Sendable {
     private static func document(from row: Row) -> StoredDocument {
         let body: Data = row["body"]
         return StoredDocument(
-            identity: ScoresDocumentIdentity(office: row["office"], period: row["period"], sequence: row["sequence"]),
+            identity: IdempotencyKey(office: row["office"], period: row["period"], sequence: row["sequence"]),
             body: [UInt8](body),
             receivedAt: row["received_at"])
     }

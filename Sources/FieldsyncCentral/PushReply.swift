@@ -15,8 +15,8 @@ struct PushReply: Encodable, Sendable {
     var error: String?
     var field: String?
 
-    static func stored(_ identity: ScoresDocumentIdentity) -> PushReply {
-        PushReply(status: "stored", key: identity.idempotencyKey, sequence: identity.sequence)
+    static func stored(_ identity: IdempotencyKey) -> PushReply {
+        PushReply(status: "stored", key: identity.description, sequence: identity.sequence)
     }
 
     static func refused(_ status: String, _ error: String, field: String? = nil) -> PushReply {

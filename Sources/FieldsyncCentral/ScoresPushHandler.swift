@@ -53,7 +53,7 @@ struct ScoresPushHandler: Sendable {
         } catch {
             return PushReply.refused("bad_request", "the body is \(error)").response(.badRequest)
         }
-        let identity: ScoresDocumentIdentity
+        let identity: IdempotencyKey
         do {
             identity = try ScoresDocumentCheck.check(document)
         } catch {
@@ -61,10 +61,10 @@ struct ScoresPushHandler: Sendable {
             return PushReply.refused("invalid", error.description, field: error.field)
                 .response(.unprocessableContent)
         }
-        guard key == identity.idempotencyKey else {
+        guard key == identity.description else {
             return PushReply.refused(
                 "invalid",
-                "Idempotency-Key \"\(key)\" does not match the document's office/period/sequence \"\(identity.idempotencyKey)\"",
+                "Idempotency-Key \"\(key)\" does not match the document's office/period/sequence \"\(identity.description)\"",
                 field: "Idempotency-Key"
             ).response(.unprocessableContent)
         }
@@ -73,17 +73,17 @@ struct ScoresPushHandler: Sendable {
         case .stored(let becameLatest):
             logger.info(
                 "stored scores document",
-                metadata: ["key": "\(identity.idempotencyKey)", "bytes": "\(body.count)", "latest": "\(becameLatest)"])
+                metadata: ["key": "\(identity.description)", "bytes": "\(body.count)", "latest": "\(becameLatest)"])
             return PushReply.stored(identity).response(.created)
         case .replayed:
-            logger.info("replayed scores document; nothing stored", metadata: ["key": "\(identity.idempotencyKey)"])
+            logger.info("replayed scores document; nothing stored", metadata: ["key": "\(identity.description)"])
             return PushReply.stored(identity).response(.created, headers: [.idempotentReplayed: "true"])
         case .conflict:
             logger.warning(
-                "push refused: key already stored with other content", metadata: ["key": "\(identity.idempotencyKey)"])
+                "push refused: key already stored with other content", metadata: ["key": "\(identity.description)"])
             return PushReply.refused(
                 "conflict",
-                "\(identity.idempotencyKey) was already stored with different content; a changed document needs a new sequence",
+                "\(identity.description) was already stored with different content; a changed document needs a new sequence",
                 field: "Idempotency-Key"
             ).response(.conflict)
         }

@@ -32,18 +32,7 @@ public enum DropName {
     /// in a derived name can only be the mark of a shortened one — and, for the
     /// ordinary name of a county's file, the name itself.
     public static func escaped(_ name: FileName) -> String {
-        var out = ""
-        for piece in name.pieces {
-            switch piece {
-            case .scalar(let scalar, _) where !isControl(scalar) && scalar != "%" && scalar != "~":
-                out.unicodeScalars.append(scalar)
-            case .scalar(_, let utf8):
-                for byte in utf8 { out += FileName.hex(byte, prefix: "%") }
-            case .invalid(let byte):
-                out += FileName.hex(byte, prefix: "%")
-            }
-        }
-        return out
+        name.rendered(escaping: { isControl($0) || $0 == "%" || $0 == "~" }, as: "%")
     }
 
     /// The name a file is set aside under in `rejected/`: its escaped name, except

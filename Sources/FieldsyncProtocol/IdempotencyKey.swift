@@ -1,6 +1,8 @@
-/// The key a push travels under (SPEC §7): `OFFICE/PERIOD/SEQUENCE`, the same for the
-/// same document forever, across restarts and retries. The daemon sends it in the
-/// `Idempotency-Key` header; central stores and deduplicates by it.
+/// Which document a push carries — the office, the period and the sequence — and the
+/// key it travels under (SPEC §7): `OFFICE/PERIOD/SEQUENCE`, the same for the same
+/// document forever, across restarts and retries. The daemon sends it in the
+/// `Idempotency-Key` header; central checks it against the document and stores and
+/// deduplicates by it.
 public struct IdempotencyKey: Sendable, Hashable, CustomStringConvertible {
     public var office: String
     public var period: String

@@ -11,7 +11,7 @@ public enum ScoresDocumentCheck {
     public static let schema = "fieldsync.scores/1"
 
     /// Returns the document's identity, or throws the first ``DocumentProblem``.
-    public static func check(_ document: JSONValue) throws(DocumentProblem) -> ScoresDocumentIdentity {
+    public static func check(_ document: JSONValue) throws(DocumentProblem) -> IdempotencyKey {
         guard case .object = document else {
             throw DocumentProblem(field: "", message: "the document must be a JSON object, not \(document.typeName)")
         }
@@ -50,7 +50,7 @@ public enum ScoresDocumentCheck {
                 throw DocumentProblem(field: "\(path).unit", message: "unit \"\(code)\" appears twice")
             }
         }
-        return ScoresDocumentIdentity(office: office, period: period, sequence: sequence)
+        return IdempotencyKey(office: office, period: period, sequence: sequence)
     }
 
     /// A unit's score (or the overall score, which has no `unit` and `name`).

@@ -62,15 +62,21 @@ public struct FileName: Hashable, Sendable, Comparable, CustomStringConvertible 
     /// UTF-8 and every control character shown as `\xNN` — a name cannot break a log
     /// line or drive a terminal.
     public var description: String {
+        rendered(escaping: { $0.properties.generalCategory == .control }, as: "\\x")
+    }
+
+    /// The name as text, with every byte that is not valid UTF-8, and every byte of a
+    /// character `escaping` picks, written as `prefix` and two hex digits.
+    public func rendered(escaping: (Unicode.Scalar) -> Bool, as prefix: String) -> String {
         var out = ""
         for piece in pieces {
             switch piece {
-            case .scalar(let scalar, _) where scalar.properties.generalCategory != .control:
+            case .scalar(let scalar, _) where !escaping(scalar):
                 out.unicodeScalars.append(scalar)
             case .scalar(_, let utf8):
-                for byte in utf8 { out += FileName.hex(byte, prefix: "\\x") }
+                for byte in utf8 { out += FileName.hex(byte, prefix: prefix) }
             case .invalid(let byte):
-                out += FileName.hex(byte, prefix: "\\x")
+                out += FileName.hex(byte, prefix: prefix)
             }
         }
         return out

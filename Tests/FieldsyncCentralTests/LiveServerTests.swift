@@ -1,4 +1,3 @@
-import FieldsyncCentral
 import FieldsyncTesting
 import Foundation
 import Hummingbird

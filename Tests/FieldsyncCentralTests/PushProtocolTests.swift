@@ -1,4 +1,3 @@
-import FieldsyncCentral
 import FieldsyncTesting
 import Foundation
 import Hummingbird
@@ -215,7 +214,7 @@ final class PushProtocolTests: CentralTestCase {
             XCTAssertEqual(String(buffer: read.body), a.json)
         }
         let documents = try await server.store.latestDocuments()
-        XCTAssertEqual(documents.map(\.identity.idempotencyKey), ["fuan-rfb/2026/9", "ningde-rfb/2027/1", "ningde-rfb/2026/3"])
+        XCTAssertEqual(documents.map(\.identity.description), ["fuan-rfb/2026/9", "ningde-rfb/2027/1", "ningde-rfb/2026/3"])
     }
 
     func testHealthz() async throws {

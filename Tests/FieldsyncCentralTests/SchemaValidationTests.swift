@@ -95,7 +95,7 @@ final class SchemaValidationTests: CentralTestCase {
     func testSampleDocumentPasses() throws {
         let document = try JSONParser.parse(Array(SampleDocument().json.utf8))
         let identity = try ScoresDocumentCheck.check(document)
-        XCTAssertEqual(identity, ScoresDocumentIdentity(office: "ningde-rfb", period: "2026", sequence: 7))
+        XCTAssertEqual(identity, IdempotencyKey(office: "ningde-rfb", period: "2026", sequence: 7))
     }
 
     func testTheSpecExampleShapePasses() throws {

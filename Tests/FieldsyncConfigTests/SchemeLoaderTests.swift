@@ -1,6 +1,5 @@
 import FieldsyncConfig
 import FieldsyncModel
-import FieldsyncProtocol
 import FieldsyncTesting
 import Foundation
 import Testing

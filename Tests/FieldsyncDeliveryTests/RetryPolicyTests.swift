@@ -1,12 +1,4 @@
-@testable import FieldsyncConfig
-@testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
-@testable import FieldsyncIntake
-@testable import FieldsyncModel
-@testable import FieldsyncProtocol
-@testable import FieldsyncRecords
-@testable import FieldsyncScoring
-@testable import FieldsyncStore
 import FieldsyncTesting
 import Foundation
 import XCTest

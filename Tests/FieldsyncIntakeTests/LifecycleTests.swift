@@ -1,11 +1,6 @@
-@testable import FieldsyncConfig
-@testable import FieldsyncDaemon
-@testable import FieldsyncDelivery
 @testable import FieldsyncIntake
 @testable import FieldsyncModel
 @testable import FieldsyncProtocol
-@testable import FieldsyncRecords
-@testable import FieldsyncScoring
 @testable import FieldsyncStore
 import FieldsyncSystem
 import FieldsyncTesting
@@ -171,29 +166,4 @@ final class LifecycleTests: XCTestCase {
         XCTAssertEqual(try site.count("SELECT count(*) FROM file"), 0)
         XCTAssertEqual(site.intake.process(source: site.source("shouning"), name: "x.json").receipt?.counts.imported, 1)
     }
-}
-
-/// Runs the built `fieldsync` binary; returns its exit status (or the signal that
-/// ended it), its standard output and its standard error.
-func runFieldsync(_ arguments: [String], fault: String? = nil) throws -> (status: Int32, output: String, errors: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: productsDirectory() + "/fieldsync")
-    process.arguments = arguments
-    var env = ProcessInfo.processInfo.environment
-    env["FIELDSYNC_FAULT"] = fault
-    process.environment = env
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    // stderr into a file: reading two pipes one after the other could block the child.
-    let errorsPath = NSTemporaryDirectory() + "fieldsync-stderr-" + UUID().uuidString
-    _ = FileManager.default.createFile(atPath: errorsPath, contents: nil)
-    defer { unlink(errorsPath) }
-    let errorsFile = try FileHandle(forWritingTo: URL(fileURLWithPath: errorsPath))
-    process.standardError = errorsFile
-    try process.run()
-    let data = pipe.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    try errorsFile.close()
-    let errors = (try? String(contentsOfFile: errorsPath, encoding: .utf8)) ?? ""
-    return (process.terminationStatus, String(decoding: data, as: UTF8.self), errors)
 }

@@ -1,5 +1,4 @@
 @testable import FieldsyncModel
-@testable import FieldsyncProtocol
 @testable import FieldsyncScoring
 import FieldsyncTesting
 import XCTest

@@ -1,6 +1,5 @@
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
-@testable import FieldsyncIntake
 @testable import FieldsyncModel
 @testable import FieldsyncProtocol
 @testable import FieldsyncScoring

@@ -1,8 +1,3 @@
-@testable import FieldsyncDaemon
-@testable import FieldsyncDelivery
-@testable import FieldsyncIntake
-@testable import FieldsyncModel
-@testable import FieldsyncProtocol
 @testable import FieldsyncStore
 import FieldsyncTesting
 import Foundation
