@@ -145,7 +145,7 @@ extension LoopbackHTTPServer {
         init(script: [Behaviour], whenExhausted: Behaviour) throws {
             state = Mutex(State(script: script, whenExhausted: whenExhausted))
             let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
-            guard fd >= 0 else { throw ServerError.system("socket", errno) }
+            guard fd >= 0 else { throw SystemCallError("socket") }
             var one: Int32 = 1
             setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
             var address = sockaddr_in()
@@ -161,13 +161,13 @@ extension LoopbackHTTPServer {
             guard bound else {
                 let error = errno
                 close(fd)
-                throw ServerError.system("bind/listen", error)
+                throw SystemCallError("bind/listen", subject: "127.0.0.1", errno: error)
             }
             var pipeFDs: [Int32] = [0, 0]
             guard pipe(&pipeFDs) == 0 else {
                 let error = errno
                 close(fd)
-                throw ServerError.system("pipe", error)
+                throw SystemCallError("pipe", errno: error)
             }
             // pipe2/accept4 are GNU extensions Swift's Glibc module does not
             // export; set close-on-exec by hand so spawned test helpers
@@ -392,14 +392,4 @@ extension LoopbackHTTPServer {
         }
     }
 
-    /// Failure to set the server up.
-    public enum ServerError: Error, CustomStringConvertible {
-        case system(String, Int32)
-
-        public var description: String {
-            switch self {
-            case .system(let call, let code): "\(SystemCallError(call, errno: code))"
-            }
-        }
-    }
 }
