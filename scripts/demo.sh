@@ -27,7 +27,7 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
 say "1. 中心接收端 The central receiver (reference implementation) on 127.0.0.1"
 "$bin/fieldsync-central" --host 127.0.0.1 --port 0 --database "$demo/central.sqlite" \
-  --token-file "$demo/push-token" >"$demo/central.out" 2>"$demo/central.log" &
+  --token-file "$demo/central-tokens" >"$demo/central.out" 2>"$demo/central.log" &
 pids+=($!)
 for _ in $(seq 1 100); do grep -q '^listening on' "$demo/central.out" 2>/dev/null && break; sleep 0.1; done
 central=$(sed -n 's/^listening on //p' "$demo/central.out")

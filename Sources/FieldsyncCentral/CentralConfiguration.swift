@@ -1,3 +1,4 @@
+import FieldsyncProtocol
 import Logging
 
 /// Everything a ``CentralServer`` needs to run: where to listen, where to keep the
@@ -13,11 +14,20 @@ public struct CentralConfiguration: Sendable {
     public var tokens: BearerTokens
     /// Largest request body accepted; bigger pushes answer 413.
     public var maxBodySize: Int
+    /// Most units one document may hold; more answer 413.
+    public var maxUnits: Int
+    /// A request not wholly received this long after it began is cut off.
+    public var requestDeadline: Duration
+    /// Connections held at once; more are closed as they come.
+    public var maxConnections: Int
     /// Where the server logs (requests refused, documents stored).
     public var logger: Logger
 
     /// 16 MiB: a city's scores document is a few hundred KiB at most.
     public static let defaultMaxBodySize = 16 * 1024 * 1024
+    public static let defaultMaxUnits = Limits.units
+    public static let defaultRequestDeadline: Duration = .seconds(10)
+    public static let defaultMaxConnections = 512
 
     public init(
         host: String = "127.0.0.1",
@@ -25,6 +35,9 @@ public struct CentralConfiguration: Sendable {
         databasePath: String,
         tokens: BearerTokens = BearerTokens(),
         maxBodySize: Int = CentralConfiguration.defaultMaxBodySize,
+        maxUnits: Int = CentralConfiguration.defaultMaxUnits,
+        requestDeadline: Duration = CentralConfiguration.defaultRequestDeadline,
+        maxConnections: Int = CentralConfiguration.defaultMaxConnections,
         logger: Logger = Logger(label: "fieldsync-central")
     ) {
         self.host = host
@@ -32,6 +45,9 @@ public struct CentralConfiguration: Sendable {
         self.databasePath = databasePath
         self.tokens = tokens
         self.maxBodySize = maxBodySize
+        self.maxUnits = maxUnits
+        self.requestDeadline = requestDeadline
+        self.maxConnections = maxConnections
         self.logger = logger
     }
 }

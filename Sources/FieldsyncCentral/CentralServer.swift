@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import NIOCore
 
 /// The reference central receiver: a Hummingbird application over a ``DocumentStore``.
 ///
@@ -17,6 +18,8 @@ public struct CentralServer: Sendable {
 
     public let configuration: CentralConfiguration
     public let store: DocumentStore
+    /// The scoreboard page, rendered once per document stored, not per request.
+    let page = PageCache()
 
     /// Opens (or creates) the database named in `configuration`.
     public init(configuration: CentralConfiguration) throws {
@@ -34,7 +37,9 @@ public struct CentralServer: Sendable {
         let router = Router(context: BasicRequestContext.self)
         let store = self.store
         let push = ScoresPushHandler(
-            store: store, tokens: configuration.tokens, maxBodySize: configuration.maxBodySize)
+            store: store, tokens: configuration.tokens, maxBodySize: configuration.maxBodySize,
+            maxUnits: configuration.maxUnits)
+        let page = self.page
 
         router.post(RouterPath(Self.scoresPath)) { request, context in
             try await push.handle(request, context: context)
@@ -56,11 +61,10 @@ public struct CentralServer: Sendable {
                 body: .init(byteBuffer: ByteBuffer(bytes: document.body)))
         }
         router.get("/") { _, _ in
-            let page = ScoreboardPage.render(try await store.latestDocuments())
-            return Response(
+            Response(
                 status: .ok,
                 headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
-                body: .init(byteBuffer: ByteBuffer(string: page)))
+                body: .init(byteBuffer: ByteBuffer(bytes: try await page.current(store))))
         }
         router.get("/healthz") { _, _ in
             let healthy = await store.isHealthy()
@@ -77,8 +81,13 @@ public struct CentralServer: Sendable {
     public func makeApplication(
         onListening: @escaping @Sendable (_ port: Int) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
-        Application(
+        let connections = ConnectionGuard.Count(limit: configuration.maxConnections)
+        let deadline = TimeAmount.nanoseconds(Int64(configuration.requestDeadline.components.seconds) * 1_000_000_000
+            + configuration.requestDeadline.components.attoseconds / 1_000_000_000)
+        return Application(
             router: makeRouter(),
+            server: .http1(configuration: .init(
+                additionalChannelHandlers: [ConnectionGuard(deadline: deadline, connections: connections)])),
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "fieldsync-central"),

@@ -1,6 +1,7 @@
 import FieldsyncProtocol
 import Foundation
 import GRDB
+import Synchronization
 
 /// Central's SQLite store of every scores document received, one row per idempotency key.
 ///
@@ -10,6 +11,11 @@ import GRDB
 /// office and period, so a late older document can never hide a newer one.
 public final class DocumentStore: Sendable {
     let pool: DatabasePool
+    private let stored = Atomic<Int>(0)
+
+    /// Grows each time a document is stored: what was read from the store before is
+    /// stale once it has grown.
+    public var generation: Int { stored.load(ordering: .acquiring) }
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
@@ -52,7 +58,7 @@ public final class DocumentStore: Sendable {
     {
         let received = Timestamp(receivedAt).iso8601Seconds
         let bodyData = Data(body)
-        return try await pool.write { db in
+        let outcome: StoreOutcome = try await pool.write { db in
             if let existing = try Data.fetchOne(
                 db, sql: "SELECT body FROM document WHERE idempotency_key = ?", arguments: [identity.description])
             {
@@ -71,6 +77,8 @@ public final class DocumentStore: Sendable {
                 ])
             return .stored(becameLatest: highest.map { identity.sequence > $0 } ?? true)
         }
+        if case .stored = outcome { stored.add(1, ordering: .releasing) }
+        return outcome
     }
 
     /// The highest-sequence document of `office` and `period`, or nil when none arrived.

@@ -5,23 +5,26 @@ import Hummingbird
 /// Answers `POST /api/fieldsync/v1/scores`, the push protocol of SPEC §7.
 ///
 /// The checks run in the order that gives the sender the most useful answer: who you
-/// are (401), what you sent (415, 400, 413), whether it is a scores document (400, 422),
-/// whether the key names it (422), then storage (201, or 409 for a key reused with
-/// other content). A replay of a stored key with identical bytes answers exactly what
+/// are (401), what you sent (415, 400, 413), whether it is a scores document (400, 422,
+/// 413 for too many units), whether the key names it (422), whether your token may push
+/// for its office (403), then storage (201, or 409 for a key reused with other content). A replay of a stored key with identical bytes answers exactly what
 /// the first push got — `201` and the same body — plus `Idempotent-Replayed: true`,
 /// and stores nothing.
 struct ScoresPushHandler: Sendable {
     let store: DocumentStore
     let tokens: BearerTokens
     let maxBodySize: Int
+    let maxUnits: Int
 
     func handle(_ request: Request, context: some RequestContext) async throws -> Response {
         let logger = context.logger
-        guard tokens.accepts(authorization: request.headers[.authorization]) else {
+        let authorization = request.headers[.authorization]
+        guard case .office(let tokenOffice) = tokens.verdict(authorization: authorization) else {
             let challenge =
                 request.headers[.authorization] == nil
                 ? #"Bearer realm="fieldsync""# : #"Bearer realm="fieldsync", error="invalid_token""#
-            logger.notice("push refused: missing or unknown bearer token")
+            logger.notice("push refused: missing or unknown bearer token",
+                          metadata: ["token": "\(BearerTokens.fingerprint(of: authorization) ?? "none")"])
             return PushReply.refused("unauthorized", "a valid Authorization: Bearer token is required")
                 .response(.unauthorized, headers: [.wwwAuthenticate: challenge])
         }
@@ -61,6 +64,10 @@ struct ScoresPushHandler: Sendable {
             return PushReply.refused("invalid", error.description, field: error.field)
                 .response(.unprocessableContent)
         }
+        if case .array(let units)? = document["units"], units.count > maxUnits {
+            return PushReply.refused("too_large", "the document holds \(units.count) units; this central takes at most \(maxUnits)",
+                                     field: "units").response(.contentTooLarge)
+        }
         guard key == identity.description else {
             return PushReply.refused(
                 "invalid",
@@ -69,6 +76,15 @@ struct ScoresPushHandler: Sendable {
             ).response(.unprocessableContent)
         }
 
+        if let tokenOffice, tokenOffice != identity.office {
+            logger.warning("push refused: a token pushed for another office", metadata: [
+                "token": "\(BearerTokens.fingerprint(of: authorization) ?? "none")", "token_office": "\(tokenOffice)",
+                "document_office": "\(identity.office)",
+            ])
+            return PushReply.refused(
+                "forbidden", "this token pushes for office \(tokenOffice), not for \(identity.office)", field: "office"
+            ).response(.forbidden)
+        }
         switch try await store.store(identity, body: body) {
         case .stored(let becameLatest):
             logger.info(

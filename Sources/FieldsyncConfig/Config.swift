@@ -1,4 +1,5 @@
 import FieldsyncModel
+import FieldsyncProtocol
 import Foundation
 
 /// A loaded, checked `fieldsync.toml` (SPEC §2). Relative paths in the file are
@@ -41,9 +42,7 @@ public struct Config: Sendable {
         let toml = try TOMLReader(file: file, text: text)
 
         let office = try toml.requiredString("office")
-        guard office.allSatisfy({ $0.isLetter || $0.isNumber || "-_.".contains($0) }), !office.contains("/") else {
-            throw toml.error("office", "must be letters, digits, '-', '_' or '.' (it is part of every idempotency key)")
-        }
+        guard Limits.isCode(office) else { throw toml.error("office", "must be 1 to \(Limits.codeBytes) letters, digits, '.', '_' or '-' (ASCII), starting with a letter or digit: it goes into idempotency keys, URLs and file names, got \"\(office)\"") }
         let stateDirectory = Paths.resolve(try toml.requiredString("state_dir"), against: base)
         guard let schemes = try toml.stringArray("schemes"), !schemes.isEmpty else {
             throw toml.error("schemes", "is required: a list of scheme files, one per period")
@@ -122,8 +121,13 @@ public struct Config: Sendable {
             if let d = try t.duration("interval") { p.interval = d }
             if let d = try t.duration("timeout") { p.timeout = d }
             if let d = try t.duration("max_backoff") { p.maxBackoff = d }
+            if let n = try t.size("max_document_size") { p.maxDocumentSize = n }
+            if let b = try t.bool("allow_insecure_http") { p.allowInsecureHTTP = b }
             guard p.timeout > .zero else { throw t.error("timeout", "must be more than zero") }
             guard p.maxBackoff >= .seconds(1) else { throw t.error("max_backoff", "must be at least 1s") }
+            if p.tokenFile != nil, !p.allowInsecureHTTP, let host = Config.plainHTTPHost(url), !Config.isLoopback(host) {
+                throw t.error("url", "sends the bearer token in clear text to \(host): use https://, or set allow_insecure_http = true if a trusted network carries it")
+            }
             try t.rejectUnknownKeys()
             push = p
         }
@@ -143,5 +147,26 @@ public struct Config: Sendable {
             throw ConfigError(file: file, message: "is not UTF-8 text")
         }
         return (data, text)
+    }
+
+    /// The host of an `http://` URL (nil for any other scheme).
+    static func plainHTTPHost(_ url: String) -> String? {
+        guard url.lowercased().hasPrefix("http://") else { return nil }
+        var rest = url.dropFirst("http://".count)
+        if let at = rest.firstIndex(of: "@"), rest.firstIndex(of: "/").map({ at < $0 }) ?? true {
+            rest = rest[rest.index(after: at)...]  // user:password@host
+        }
+        if rest.hasPrefix("[") {
+            return rest.firstIndex(of: "]").map { String(rest[rest.index(after: rest.startIndex) ..< $0]) } ?? String(rest)
+        }
+        return String(rest.prefix { $0 != ":" && $0 != "/" && $0 != "?" && $0 != "#" })
+    }
+
+    /// Whether `host` is this machine's loopback: `localhost`, 127.0.0.0/8, `::1`.
+    static func isLoopback(_ host: String) -> Bool {
+        let h = host.lowercased()
+        if h == "localhost" || h == "::1" { return true }
+        let parts = h.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts[0] == "127" && parts.allSatisfy { UInt8($0) != nil }
     }
 }

@@ -11,6 +11,11 @@ public struct PushSettings: Sendable, Hashable {
     public var interval: Duration = .seconds(3600)
     public var timeout: Duration = .seconds(30)
     public var maxBackoff: Duration = .seconds(1800)
+    /// The largest document central takes (its `--max-body-size`): a larger one is not
+    /// staged — it would be refused for ever — and `status` says why.
+    public var maxDocumentSize: Int64 = 16 << 20
+    /// Sending the token over plain `http://` to another host is refused unless this says so.
+    public var allowInsecureHTTP = false
 
     public init(url: String) { self.url = url }
 }

@@ -16,7 +16,7 @@ extension Scheme {
     public static func parse(file: String, text: String, sha256: String) throws(ConfigError) -> Scheme {
         let toml = try TOMLReader(file: file, text: text)
         let period = try toml.requiredString("period")
-        guard !period.contains("/") else { throw toml.error("period", "must not contain '/' (it is part of every idempotency key)") }
+        guard Limits.isCode(period) else { throw toml.error("period", "must be 1 to \(Limits.codeBytes) letters, digits, '.', '_' or '-' (ASCII), starting with a letter or digit: it goes into idempotency keys, URLs and file names, got \"\(period)\"") }
         let name = try toml.requiredString("name")
         let zoneName = try toml.string("timezone") ?? "Asia/Shanghai"
         guard let zone = TimeZone(identifier: zoneName) else {
@@ -68,8 +68,10 @@ extension Scheme {
         var units: [SchemeUnit] = []
         for t in try toml.tables("unit") {
             let code = try t.requiredString("code")
+            guard Limits.isCode(code) else { throw t.error("code", "must be 1 to \(Limits.codeBytes) letters, digits, '.', '_' or '-' (ASCII), starting with a letter or digit: it goes into idempotency keys, URLs and file names, got \"\(code)\"") }
             let unitName = try t.requiredString("name")
             try t.rejectUnknownKeys()
+            guard units.count < Limits.units else { throw t.error("code", "a scheme has at most \(Limits.units) units") }
             guard !units.contains(where: { $0.code == code }) else { throw t.error("code", "unit \"\(code)\" is listed twice") }
             units.append(SchemeUnit(code: code, name: unitName))
         }
@@ -79,6 +81,8 @@ extension Scheme {
         var indicators: [Indicator] = []
         for t in try toml.tables("indicator") {
             let code = try t.requiredString("code")
+            guard Limits.isCode(code) else { throw t.error("code", "must be 1 to \(Limits.codeBytes) letters, digits, '.', '_' or '-' (ASCII), starting with a letter or digit: it goes into idempotency keys, URLs and file names, got \"\(code)\"") }
+            guard indicators.count < Limits.indicators else { throw t.error("code", "a scheme has at most \(Limits.indicators) indicators") }
             guard !indicators.contains(where: { $0.code == code }) else {
                 throw t.error("code", "indicator \"\(code)\" is listed twice")
             }

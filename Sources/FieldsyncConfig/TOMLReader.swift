@@ -1,4 +1,5 @@
 import FieldsyncModel
+import FieldsyncProtocol
 import Foundation
 import TOMLKit
 
@@ -54,6 +55,12 @@ final class TOMLReader {
         return s
     }
 
+    func bool(_ key: String) throws(ConfigError) -> Bool? {
+        guard let v = value(key) else { return nil }
+        guard v.type == .bool, let b = v.bool else { throw error(key, "must be true or false") }
+        return b
+    }
+
     func requiredString(_ key: String) throws(ConfigError) -> String {
         guard let s = try string(key) else { throw error(key, "is required") }
         guard !s.trimmingCharacters(in: .whitespaces).isEmpty else { throw error(key, "must not be empty") }
@@ -73,9 +80,15 @@ final class TOMLReader {
 
     /// A number, exactly as written: integers, or decimals written as TOML floats
     /// (`0.70`, read back through their shortest decimal form) or as strings (`"0.70"`).
+    /// A number within ``Limits`` (at most 12 digits before the point, 6 after).
     func exact(_ key: String) throws(ConfigError) -> Exact? {
         guard let v = value(key) else { return nil }
-        guard let n = TOMLReader.exact(of: v) else { throw error(key, "must be a number") }
+        let tooLarge = (v.type == .double && v.double?.isFinite == true)
+            || (v.string.map { DecimalText.looksNumeric($0.trimmingCharacters(in: .whitespaces)) } ?? false)
+        guard let n = TOMLReader.exact(of: v), Limits.fits(canonical: n.plainString(maxPlaces: Limits.decimalPlaces + 1)) else {
+            guard tooLarge || TOMLReader.exact(of: v) != nil else { throw error(key, "must be a number") }
+            throw error(key, "must have at most \(Limits.integerDigits) digits before the point and \(Limits.decimalPlaces) after it")
+        }
         return n
     }
 

@@ -21,7 +21,8 @@ enum Units {
         let units: [(String, Int64)] = [("KiB", 1 << 10), ("MiB", 1 << 20), ("GiB", 1 << 30), ("B", 1)]
         for (suffix, factor) in units where s.hasSuffix(suffix) {
             guard let n = Int64(s.dropLast(suffix.count).trimmingCharacters(in: .whitespaces)), n > 0 else { return nil }
-            return n * factor
+            let (bytes, overflow) = n.multipliedReportingOverflow(by: factor)
+            return overflow ? nil : bytes
         }
         return Int64(s).flatMap { $0 > 0 ? $0 : nil }
     }

@@ -33,13 +33,14 @@ public final class Service: Sendable {
         self.store = store
         self.logger = logger
         var hook: ChangeHook?
-        if setup.config.push != nil {
+        if let push = setup.config.push {
             let office = setup.config.office
+            let maxSize = push.maxDocumentSize
             let schemes = setup.schemes
             hook = { db, periods in
                 for period in periods.sorted() {
                     guard let scheme = schemes[period] else { continue }
-                    try Outbox.stage(db, office: office, scheme: scheme, now: .now())
+                    try Outbox.stage(db, office: office, scheme: scheme, now: .now(), maxSize: maxSize)
                 }
             }
         }
@@ -68,7 +69,8 @@ public final class Service: Sendable {
         guard setup.config.push != nil else { return }
         try store.writer.write { db in
             for scheme in setup.schemes.values.sorted(by: { $0.period < $1.period }) {
-                try Outbox.stage(db, office: setup.config.office, scheme: scheme, now: .now())
+                try Outbox.stage(db, office: setup.config.office, scheme: scheme, now: .now(),
+                                 maxSize: setup.config.push?.maxDocumentSize ?? .max)
             }
         }
     }

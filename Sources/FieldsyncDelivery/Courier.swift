@@ -150,7 +150,7 @@ public final class Courier: Sendable {
             newState = .pending
             let failures = item.attempts + 1
             let delay = policy.delay(failures: failures, retryAfter: after)
-            next = Timestamp(microseconds: now.microseconds + Int64(delay.seconds * 1_000_000))
+            next = Timestamp(microseconds: now.microseconds + Int64(min(delay.seconds, 366 * 86_400) * 1_000_000))
             logger.warning("delivery failed; will retry", metadata: [
                 "key": "\(key)", "status": "\(status.map(String.init) ?? "-")", "error": "\(error ?? "")",
                 "retry_in": "\(String(format: "%.1fs", delay.seconds))",

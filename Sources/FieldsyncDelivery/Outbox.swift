@@ -58,8 +58,12 @@ public enum Outbox {
 
     /// Scores the period now and stages a new document if its content changed. Call
     /// inside the transaction that changed the records. Returns the new sequence, if any.
+    ///
+    /// A document larger than `maxSize` (what central takes) is not staged: it would be
+    /// refused for ever. The refusal is recorded as an attempt, so `status` shows it.
     @discardableResult
-    public static func stage(_ db: Database, office: String, scheme: Scheme, now: Timestamp) throws -> Int? {
+    public static func stage(_ db: Database, office: String, scheme: Scheme, now: Timestamp,
+                             maxSize: Int64 = .max) throws -> Int? {
         let (board, hash) = try score(db, office: office, scheme: scheme)
         let last = try Row.fetchOne(db, sql: """
             SELECT sequence, content_sha256 FROM outbox WHERE period = ? ORDER BY sequence DESC LIMIT 1
@@ -67,6 +71,14 @@ public enum Outbox {
         if let last, (last[1] as String) == hash { return nil }
         let sequence = (last.map { $0[0] as Int } ?? 0) + 1
         let document = ScoresDocument.document(board, office: office, sequence: sequence, generatedAt: now)
+        let size = Int64(document.rendered().utf8.count)
+        guard size <= maxSize else {
+            try db.execute(sql: "INSERT INTO attempt (period, sequence, at, status, error) VALUES (?, 0, ?, NULL, ?)", arguments: [
+                scheme.period, now.microseconds,
+                "not staged: the scores document is \(size) bytes, more than central takes (\(maxSize) bytes, push.max_document_size)",
+            ])
+            return nil
+        }
         try db.execute(sql: "UPDATE outbox SET state = ?, next_attempt_at = NULL WHERE period = ? AND state IN (?, ?)",
                        arguments: [OutboxState.superseded.rawValue, scheme.period, OutboxState.pending.rawValue, OutboxState.dead.rawValue])
         try db.execute(sql: """
@@ -141,10 +153,14 @@ public enum Outbox {
     public static func periodStatus(_ db: Database, now: Timestamp) throws -> [OutboxPeriodStatus] {
         let (pending, delivered, dead) = (OutboxState.pending.rawValue, OutboxState.delivered.rawValue, OutboxState.dead.rawValue)
         var periods: [OutboxPeriodStatus] = []
+        // Every period with a document or an attempt: a document refused before it was
+        // staged (too large for central) leaves only an attempt.
         for row in try Row.fetchAll(db, sql: """
-            SELECT period, sum(state = ?), sum(state = ?), sum(state = ?), max(sequence),
-                   min(CASE WHEN state IN (?, ?) THEN created_at END), max(delivered_at)
-            FROM outbox GROUP BY period ORDER BY period
+            SELECT p.period, coalesce(sum(o.state = ?), 0), coalesce(sum(o.state = ?), 0), coalesce(sum(o.state = ?), 0),
+                   coalesce(max(o.sequence), 0), min(CASE WHEN o.state IN (?, ?) THEN o.created_at END), max(o.delivered_at)
+            FROM (SELECT period FROM outbox UNION SELECT period FROM attempt) AS p
+            LEFT JOIN outbox AS o ON o.period = p.period
+            GROUP BY p.period ORDER BY p.period
             """, arguments: [pending, delivered, dead, pending, dead]) {
             let period: String = row[0]
             let lastAttempt = try Int64.fetchOne(db, sql: "SELECT at FROM attempt WHERE period = ? ORDER BY id DESC LIMIT 1",

@@ -1,3 +1,4 @@
+import FieldsyncProtocol
 import Foundation
 
 /// One watched drop directory and the rights of whoever drops files into it.
@@ -19,11 +20,6 @@ public struct Source: Sendable, Hashable {
     /// A source's name is one safe path component (it names `archive/NAME/`): 1–64
     /// ASCII letters, digits, `.`, `_`, `-`, starting with a letter or digit.
     public static func isValidName(_ name: String) -> Bool {
-        let bytes = Array(name.utf8)
-        func allowed(_ b: UInt8) -> Bool {
-            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x2E || b == 0x5F || b == 0x2D
-        }
-        guard let first = bytes.first, bytes.count <= 64, first != 0x2E, first != 0x5F, first != 0x2D else { return false }
-        return bytes.allSatisfy(allowed)
+        Limits.isCode(name)
     }
 }

@@ -70,6 +70,29 @@ public struct DecimalText: Sendable, Equatable {
 
     public var isZero: Bool { digits == "0" }
 
+    /// Whether `text` is written as a number — sign, digits, a point, an exponent — of
+    /// any size: what ``init(_:)`` refuses only for its magnitude is out of range, not
+    /// "not a number".
+    public static func looksNumeric<S: StringProtocol>(_ text: S) -> Bool {
+        var sawDigit = false, sawPoint = false, sawExponent = false, digitAfterExponent = false
+        for (i, b) in text.utf8.enumerated() {
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                if sawExponent { digitAfterExponent = true } else { sawDigit = true }
+            case UInt8(ascii: "-"), UInt8(ascii: "+"):
+                guard i == 0 || !digitAfterExponent && sawExponent else { return false }
+            case UInt8(ascii: "."):
+                guard !sawPoint, !sawExponent else { return false }
+                sawPoint = true
+            case UInt8(ascii: "e"), UInt8(ascii: "E"):
+                guard sawDigit, !sawExponent else { return false }
+                sawExponent = true
+            default: return false
+            }
+        }
+        return sawDigit && (!sawExponent || digitAfterExponent)
+    }
+
     /// A decimal's canonical text and what intake checks of it.
     public struct Canonical: Sendable, Equatable {
         public var text: String

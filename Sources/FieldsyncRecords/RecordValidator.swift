@@ -173,20 +173,30 @@ public struct RecordValidator: Sendable {
             guard let v = text(field) else { problems.append(Reason.required(at, field.name)); return nil }
             return v
         }
-        func integer(_ field: RecordField, default value: Int, minimum: Int) -> Int? {
+        func integer(_ field: RecordField, default value: Int, in range: ClosedRange<Int>) -> Int? {
             guard let t = text(field) else { return value }
-            if let n = Int(t), n >= minimum { return n }
-            guard let d = DecimalText(t), !d.negative, d.exponent >= 0, let n = Int(d.canonical), n >= minimum else {
-                problems.append(Reason.invalid(at, field.name, t, zh: "必须是不小于 \(minimum) 的整数", en: "must be a whole number ≥ \(minimum)"))
+            if let n = Int(t), range.contains(n) { return n }
+            guard let d = DecimalText(t), !d.negative, d.exponent >= 0, d.digits.count + d.exponent <= 18,
+                  let n = Int(d.canonical), range.contains(n) else {
+                problems.append(Reason.invalid(at, field.name, t, zh: "必须是 \(range.lowerBound) 至 \(range.upperBound) 之间的整数",
+                                               en: "must be a whole number from \(range.lowerBound) to \(range.upperBound)"))
                 return nil
             }
             return n
         }
+        /// A number of a record (value, deduction, score) within the limits, or a problem.
+        func number(_ field: RecordField, _ raw: String, _ canonical: DecimalText.Canonical) -> String? {
+            guard Limits.fits(canonical: canonical.text) else {
+                problems.append(outOfRange(at, field.name, raw))
+                return nil
+            }
+            return canonical.text
+        }
 
         // id
         let id = require(.id)
-        if let id, id.utf8.count > 200 || id.unicodeScalars.contains(where: { $0.value < 0x20 }) {
-            problems.append(Reason.invalid(at, "id", id, zh: "编号过长或含控制字符", en: "must be at most 200 bytes without control characters"))
+        if let id, let why = Limits.idProblem(id) {
+            problems.append(Reason.invalid(at, "id", id, zh: "编号必须为 1 至 \(Limits.idBytes) 字节,且不含不可见字符或控制字符", en: why))
         }
         // kind and the source's rights
         var kind: RecordKind?
@@ -208,7 +218,7 @@ public struct RecordValidator: Sendable {
             if let parsed = RecordAction(rawValue: a) ?? RecordAction(rawValue: a.lowercased()) { action = parsed }
             else { problems.append(Reason.invalid(at, "action", a, zh: "必须是 upsert 或 retract", en: "must be upsert or retract")) }
         }
-        let revision = integer(.revision, default: 1, minimum: 1)
+        let revision = integer(.revision, default: 1, in: Limits.revision)
         // period and its scheme
         var period: PeriodIndex?
         let periodCode = require(.period)
@@ -246,8 +256,8 @@ public struct RecordValidator: Sendable {
         let by = text(.by)
         func limitLength(_ field: RecordField, _ value: String?) {
             // Counting characters walks grapheme breaks: only for text that may be long.
-            if let value, value.utf8.count > 2000, value.count > 2000 {
-                problems.append(Problem(at, field: field.name, zh: "超过 2000 字", en: "is longer than 2000 characters"))
+            if let value, value.utf8.count > Limits.textCharacters, value.count > Limits.textCharacters {
+                problems.append(Problem(at, field: field.name, zh: "超过 \(Limits.textCharacters) 字", en: "is longer than \(Limits.textCharacters) characters"))
             }
         }
         limitLength(.note, note)
@@ -269,10 +279,11 @@ public struct RecordValidator: Sendable {
                 case .report, .spotcheck:
                     let (indicator, value) = indicatorValue(at, text(.indicator), text(.value), period, unit, &problems)
                     record?.indicator = indicator
-                    record?.value = value
+                    record?.value = value.flatMap { v in number(.value, text(.value) ?? v, DecimalText.canonicalize(v)!) }
                 case .finding:
                     if let d = require(.deduction) {
-                        if let dt = DecimalText.canonicalize(d), !dt.negative, !dt.isZero { record?.deduction = dt.text }
+                        if let dt = DecimalText.canonicalize(d), !dt.negative, !dt.isZero { record?.deduction = number(.deduction, d, dt) }
+                        else if DecimalText.looksNumeric(d), !d.hasPrefix("-") { problems.append(outOfRange(at, "deduction", d)) }
                         else { problems.append(Reason.invalid(at, "deduction", d, zh: "扣分必须是大于 0 的数", en: "must be a number > 0")) }
                     }
                     let indicator = text(.indicator)
@@ -282,13 +293,14 @@ public struct RecordValidator: Sendable {
                     record?.indicator = indicator
                 case .survey:
                     if let s = require(.score) {
-                        if let dt = DecimalText(s), !dt.negative, let e = Exact(decimal: dt.canonical), e <= .hundred {
-                            record?.score = dt.canonical
+                        if let dt = DecimalText(s), !dt.negative, let e = Exact(decimal: dt.canonical), e <= .hundred,
+                           let c = DecimalText.canonicalize(dt.canonical) {
+                            record?.score = number(.score, s, c)
                         } else {
                             problems.append(Reason.invalid(at, "score", s, zh: "公众评议得分必须在 0–100 之间", en: "must be a number from 0 to 100"))
                         }
                     }
-                    record?.respondents = integer(.respondents, default: 1, minimum: 1)
+                    record?.respondents = integer(.respondents, default: 1, in: Limits.respondents)
                 }
             } else if kind == .report || kind == .spotcheck {
                 record?.indicator = text(.indicator)
@@ -339,7 +351,8 @@ public struct RecordValidator: Sendable {
             }
         }
         guard let d = DecimalText.canonicalize(raw), !d.negative else {
-            problems.append(Reason.invalid(at, "value", raw, zh: "必须是不小于 0 的数", en: "must be a number ≥ 0"))
+            problems.append(DecimalText.looksNumeric(raw) && !raw.hasPrefix("-") ? outOfRange(at, "value", raw)
+                : Reason.invalid(at, "value", raw, zh: "必须是不小于 0 的数", en: "must be a number ≥ 0"))
             return (code, nil)
         }
         if indicator.rule == .deduct, !d.isInteger {
@@ -347,5 +360,11 @@ public struct RecordValidator: Sendable {
             return (code, nil)
         }
         return (code, d.text)
+    }
+
+    /// A number too large or too precise for ``Limits``.
+    func outOfRange(_ at: RecordLocation, _ field: String, _ raw: String) -> Problem {
+        Reason.invalid(at, field, raw, zh: "数值超出范围:整数部分最多 \(Limits.integerDigits) 位,小数最多 \(Limits.decimalPlaces) 位",
+                       en: "is out of range: at most \(Limits.integerDigits) digits before the point and \(Limits.decimalPlaces) after it")
     }
 }

@@ -1,3 +1,4 @@
+import BigInt
 import FieldsyncModel
 
 /// The scoring arithmetic of SPEC §5, as pure functions of a scheme and the current
@@ -122,14 +123,18 @@ public enum Scorer {
     /// The respondent-weighted mean of the surveys, rounded, and Σ respondents; the
     /// score is nil when there is no survey (or, which validation forbids, no respondent).
     public static func publicMean(_ surveys: [SurveyResult]) -> (score: Exact?, respondents: Int) {
+        // Exact throughout: intake bounds respondents (Limits.respondents), but a store
+        // written before the bound may hold anything, and no sum may trap.
         var weighted = Exact.zero
-        var respondents = 0
+        var respondents = Exact.zero
         for survey in surveys {
-            weighted += survey.score * Exact(survey.respondents)
-            respondents += survey.respondents
+            let n = Exact(survey.respondents)
+            weighted += survey.score * n
+            respondents += n
         }
-        guard respondents > 0 else { return (nil, respondents) }
-        return (round2(weighted / Exact(respondents)), respondents)
+        let count = respondents.numerator <= BigInt(Int.max) ? Int(respondents.numerator) : Int.max
+        guard respondents > .zero else { return (nil, count) }
+        return (round2(weighted / respondents), count)
     }
 
     /// round2(max(0, min(100, indicator × w_ind + public × w_pub − deductions))), from

@@ -18,9 +18,16 @@ struct FieldsyncCentralCommand: AsyncParsableCommand {
               GET /api/fieldsync/v1/offices/OFFICE/periods/PERIOD
             GET /healthz answers 200 while the database is usable.
 
-            Tokens: put one bearer token per line in the token file (blank lines and
-            lines starting with # are ignored) and give each office one of them as its
-            push token_file. Without --token-file every push is accepted (test benches only).
+            Tokens: one line per token in the token file, OFFICE TOKEN (the office the
+            token may push for, then the token, at least 16 characters); blank lines and
+            lines starting with # are ignored. Give each office its token as its push
+            token_file. A token pushing for another office gets 403. Without --token-file
+            every push is accepted (test benches only). Tokens are never logged: a
+            fingerprint (16 hex digits of their SHA-256) stands for them.
+
+            Limits: a request must be wholly received within --request-deadline seconds
+            of its start; at most --max-connections connections are held; a document of
+            more than --max-units units or --max-body-size bytes gets 413.
 
             When ready it prints one line, "listening on http://HOST:PORT", to stdout;
             logs go to stderr. SIGTERM or Ctrl-C stops it cleanly (exit status 0).
@@ -40,11 +47,20 @@ struct FieldsyncCentralCommand: AsyncParsableCommand {
     @Option(help: "SQLite database file for received documents (created if missing).")
     var database: String
 
-    @Option(help: "File of accepted bearer tokens, one per line.")
+    @Option(help: "File of accepted bearer tokens: OFFICE TOKEN per line.")
     var tokenFile: String?
 
     @Option(help: "Largest push body accepted, in bytes; larger pushes get 413.")
     var maxBodySize = CentralConfiguration.defaultMaxBodySize
+
+    @Option(help: "Most units in one document; more get 413.")
+    var maxUnits = CentralConfiguration.defaultMaxUnits
+
+    @Option(help: "Seconds within which a request must be wholly received.")
+    var requestDeadline = 10
+
+    @Option(help: "Connections held at once; more are closed as they come.")
+    var maxConnections = CentralConfiguration.defaultMaxConnections
 
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
@@ -52,6 +68,9 @@ struct FieldsyncCentralCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535.") }
         guard maxBodySize > 0 else { throw ValidationError("--max-body-size must be positive.") }
+        guard maxUnits > 0 else { throw ValidationError("--max-units must be positive.") }
+        guard (1...3600).contains(requestDeadline) else { throw ValidationError("--request-deadline must be 1 to 3600 seconds.") }
+        guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive.") }
     }
 
     func run() async throws {
@@ -73,6 +92,7 @@ struct FieldsyncCentralCommand: AsyncParsableCommand {
             server = try CentralServer(
                 configuration: CentralConfiguration(
                     host: host, port: port, databasePath: database, tokens: tokens, maxBodySize: maxBodySize,
+                    maxUnits: maxUnits, requestDeadline: .seconds(requestDeadline), maxConnections: maxConnections,
                     logger: logger))
         } catch {
             throw CentralConfigurationError("cannot open the database \(database): \(error)")

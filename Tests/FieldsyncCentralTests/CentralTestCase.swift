@@ -23,7 +23,10 @@ class CentralTestCase: XCTestCase {
 
     var databasePath: String { directory.appendingPathComponent("central.sqlite").path }
 
-    func makeServer(tokens: [String] = ["s3cret"], maxBodySize: Int = CentralConfiguration.defaultMaxBodySize) throws
+    /// A server whose tokens push for the sample document's office unless said otherwise.
+    func makeServer(tokens: [String: String] = ["s3cret-s3cret-s3cret": "ningde-rfb"],
+                    maxBodySize: Int = CentralConfiguration.defaultMaxBodySize,
+                    maxUnits: Int = CentralConfiguration.defaultMaxUnits) throws
         -> CentralServer
     {
         var logger = Logger(label: "fieldsync-central-tests")
@@ -31,10 +34,10 @@ class CentralTestCase: XCTestCase {
         return try CentralServer(
             configuration: CentralConfiguration(
                 host: "127.0.0.1", port: 0, databasePath: databasePath, tokens: BearerTokens(tokens),
-                maxBodySize: maxBodySize, logger: logger))
+                maxBodySize: maxBodySize, maxUnits: maxUnits, logger: logger))
     }
 
-    static func pushHeaders(key: String?, token: String? = "s3cret", contentType: String = "application/json")
+    static func pushHeaders(key: String?, token: String? = "s3cret-s3cret-s3cret", contentType: String = "application/json")
         -> HTTPFields
     {
         var headers: HTTPFields = [.contentType: contentType]
@@ -45,7 +48,7 @@ class CentralTestCase: XCTestCase {
 
     /// POSTs `body` to the scores endpoint.
     static func push(
-        _ client: some TestClientProtocol, _ body: String, key: String?, token: String? = "s3cret",
+        _ client: some TestClientProtocol, _ body: String, key: String?, token: String? = "s3cret-s3cret-s3cret",
         contentType: String = "application/json"
     ) async throws -> TestResponse {
         try await client.execute(

@@ -41,15 +41,15 @@ final class PushProtocolTests: CentralTestCase {
     }
 
     func testMissingOrWrongTokenIsUnauthorizedWithChallenge() async throws {
-        let server = try makeServer(tokens: ["s3cret", "other"])
+        let server = try makeServer(tokens: ["s3cret-s3cret-s3cret": "ningde-rfb", "other-other-other-other": "ningde-rfb"])
         let document = SampleDocument()
         try await server.makeApplication().test(.router) { client in
-            for token in [nil, "wrong", "s3cre", "s3cret2"] as [String?] {
+            for token in [nil, "wrong", "s3cret-s3cret-s3cre", "s3cret-s3cret-s3cret2"] as [String?] {
                 let response = try await Self.push(client, document.json, key: document.key, token: token)
                 XCTAssertEqual(response.status, .unauthorized, "token \(token ?? "none")")
                 XCTAssertTrue(response.headers[.wwwAuthenticate]?.hasPrefix("Bearer") ?? false)
             }
-            let second = try await Self.push(client, document.json, key: document.key, token: "other")
+            let second = try await Self.push(client, document.json, key: document.key, token: "other-other-other-other")
             XCTAssertEqual(second.status, .created)
         }
         let count = try await server.store.documentCount()
@@ -57,7 +57,7 @@ final class PushProtocolTests: CentralTestCase {
     }
 
     func testNoConfiguredTokenAcceptsAnyPush() async throws {
-        let server = try makeServer(tokens: [])
+        let server = try makeServer(tokens: [:])
         let document = SampleDocument()
         try await server.makeApplication().test(.router) { client in
             let response = try await Self.push(client, document.json, key: document.key, token: nil)
@@ -201,13 +201,14 @@ final class PushProtocolTests: CentralTestCase {
     }
 
     func testPeriodsAndOfficesAreKeptApart() async throws {
-        let server = try makeServer()
+        let server = try makeServer(tokens: ["s3cret-s3cret-s3cret": "ningde-rfb", "fuan-token-0123456789": "fuan-rfb"])
         let a = SampleDocument(period: "2026", sequence: "3")
         let b = SampleDocument(period: "2027", sequence: "1")
         let c = SampleDocument(office: "fuan-rfb", period: "2026", sequence: "9")
         try await server.makeApplication().test(.router) { client in
             for document in [a, b, c] {
-                let response = try await Self.push(client, document.json, key: document.key)
+                let token = document.office == "fuan-rfb" ? "fuan-token-0123456789" : "s3cret-s3cret-s3cret"
+                let response = try await Self.push(client, document.json, key: document.key, token: token)
                 XCTAssertEqual(response.status, .created)
             }
             let read = try await client.execute(uri: "/api/fieldsync/v1/offices/ningde-rfb/periods/2026", method: .get)

@@ -27,7 +27,7 @@ final class DeliveryCentralTests: XCTestCase {
             logger.logLevel = .critical
             server = try CentralServer(configuration: CentralConfiguration(
                 host: "127.0.0.1", port: 0, databasePath: directory + "/central.sqlite",
-                tokens: BearerTokens(tokens), logger: logger))
+                tokens: BearerTokens(Dictionary(uniqueKeysWithValues: tokens.map { ($0, "test-office") })), logger: logger))
             let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
             task = Task { [server] in
                 defer { continuation.finish() }

@@ -34,7 +34,7 @@ struct AttemptRow {
 }
 
 /// The bearer token the delivery tests' sites send (from `token_file`).
-let goodToken = "tok-7f3a-good"
+let goodToken = "tok-7f3a-good-for-test-office"
 
 extension TestSite {
     /// A site that pushes to `url` with `token_file = "token"` holding `token`.

@@ -46,8 +46,11 @@ final class RetryPolicyTests: XCTestCase {
         XCTAssertEqual(policy.delay(failures: 1, retryAfter: .seconds(7)) { $0.upperBound }, .seconds(7))
         XCTAssertEqual(policy.delay(failures: 7, retryAfter: .seconds(7)) { $0.upperBound }, .seconds(60))
         XCTAssertEqual(policy.delay(failures: 7, retryAfter: .seconds(7)) { $0.lowerBound }, .seconds(7))
-        XCTAssertEqual(policy.delay(failures: 1, retryAfter: .seconds(7200)) { $0.upperBound }, .seconds(7200),
-                       "the server's wish beats max_backoff")
+        XCTAssertEqual(policy.delay(failures: 1, retryAfter: .seconds(7200)) { $0.upperBound }, .seconds(60),
+                       "a server's wish is capped by max_backoff: whatever it says, the daemon tries again")
+        XCTAssertEqual(policy.delay(failures: 1, retryAfter: RetryPolicy.parseRetryAfter("99999999999999")) { $0.upperBound },
+                       .seconds(60), "an absurd Retry-After is capped, not trapped on")
+        XCTAssertEqual(policy.delay(failures: Int.max, retryAfter: nil) { $0.upperBound }, .seconds(60))
         XCTAssertEqual(policy.delay(failures: 1, retryAfter: .zero) { $0.upperBound }, .seconds(1))
     }
 

@@ -1,0 +1,75 @@
+/// The one table of limits: how large, long and precise anything that crosses a
+/// boundary may be — a record in a drop file, a scheme, a scores document a daemon
+/// sends and central receives.
+///
+/// Intake refuses a record beyond them with a clear error; scoring can then rely on
+/// them (no arithmetic on an input can overflow, nothing accepted is later ignored);
+/// central accepts at least what they allow, so a document the daemon stages is never
+/// refused for its values. Every number here is far beyond what an evaluation needs
+/// and far below what could hurt.
+public enum Limits {
+    /// Digits before the decimal point of a `value`, `deduction`, `score`, target or
+    /// points: up to 999,999,999,999.
+    public static let integerDigits = 12
+    /// Digits after it: 6. With ``integerDigits``, at most 18 significant digits.
+    public static let decimalPlaces = 6
+    /// A survey's `respondents`.
+    public static let respondents: ClosedRange<Int> = 1 ... 10_000_000
+    /// A record's `revision`.
+    public static let revision: ClosedRange<Int> = 1 ... Int(Int32.max)
+    /// A record `id`, in bytes.
+    public static let idBytes = 200
+    /// A `note` or `by`, in characters.
+    public static let textCharacters = 2000
+    /// A code — office, period, unit, indicator, source — in bytes.
+    public static let codeBytes = 64
+    /// Units in one scheme, and in one scores document.
+    public static let units = 10_000
+    /// Indicators in one scheme.
+    public static let indicators = 1000
+
+    /// Whether `digits × 10^exponent` (``DecimalText``'s form) fits: at most
+    /// ``integerDigits`` before the point and ``decimalPlaces`` after it.
+    public static func fits(_ number: DecimalText) -> Bool {
+        number.isZero || (number.exponent >= -decimalPlaces && number.digits.count + number.exponent <= integerDigits)
+    }
+
+    /// Whether a number in plain canonical text (``DecimalText/canonical``: no exponent,
+    /// no leading or trailing zeros) fits, as ``fits(_:)``.
+    public static func fits(canonical text: String) -> Bool {
+        let unsigned = text.utf8.first == UInt8(ascii: "-") ? text.utf8.dropFirst() : text.utf8[...]
+        guard let point = unsigned.firstIndex(of: UInt8(ascii: ".")) else { return unsigned.count <= integerDigits }
+        return unsigned.distance(from: unsigned.startIndex, to: point) <= integerDigits
+            && unsigned.distance(from: point, to: unsigned.endIndex) - 1 <= decimalPlaces
+    }
+
+    /// Whether `text` is a code: 1 to ``codeBytes`` ASCII letters, digits, `.`, `_` or
+    /// `-`, starting with a letter or digit. Codes go into idempotency keys, URLs, file
+    /// names and SQL; nothing else is needed to name an office, a period, a unit or an
+    /// indicator.
+    public static func isCode(_ text: String) -> Bool {
+        let bytes = Array(text.utf8)
+        guard let first = bytes.first, bytes.count <= codeBytes, isAlphanumeric(first) else { return false }
+        return bytes.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: ".") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: "-") }
+    }
+
+    /// Why `text` is not an acceptable record id, or nil when it is: 1 to ``idBytes``
+    /// bytes, and no control character, no invisible format character (a BOM, a zero
+    /// width space, a direction mark) and no line or paragraph separator — an id must
+    /// look like what it is, or two ids that look the same would be two records.
+    public static func idProblem(_ text: String) -> String? {
+        if text.isEmpty || text.utf8.count > idBytes { return "must be 1 to \(idBytes) bytes" }
+        for scalar in text.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned:
+                return "must not contain an invisible or control character (U+\(String(scalar.value, radix: 16, uppercase: true)))"
+            default: continue
+            }
+        }
+        return nil
+    }
+
+    private static func isAlphanumeric(_ b: UInt8) -> Bool {
+        (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+    }
+}

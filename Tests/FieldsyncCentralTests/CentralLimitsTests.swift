@@ -1,0 +1,186 @@
+@testable import FieldsyncCentral
+import FieldsyncTesting
+import Foundation
+import Glibc
+import GRDB
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import Testing
+
+/// Central holds against the pushes of one office, the connections of many and the
+/// slowness of some: each limit is a clear answer, and the server keeps answering others.
+@Suite("Central's limits", .serialized)
+struct CentralLimitsTests {
+    let directory = NSTemporaryDirectory() + "fieldsync-central-limits-" + UUID().uuidString
+
+    static let ningdeToken = "ningde-token-0123456789"
+    static let fuanToken = "fuan-token-0123456789"
+
+    func configuration(maxUnits: Int = CentralConfiguration.defaultMaxUnits, deadline: Duration = .seconds(10),
+                       maxConnections: Int = CentralConfiguration.defaultMaxConnections) throws -> CentralConfiguration {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var logger = Logger(label: "central-limits")
+        logger.logLevel = .critical
+        return CentralConfiguration(host: "127.0.0.1", port: 0, databasePath: directory + "/central.sqlite",
+                                    tokens: BearerTokens([Self.ningdeToken: "ningde-rfb", Self.fuanToken: "fuan-rfb"]),
+                                    maxUnits: maxUnits, requestDeadline: deadline, maxConnections: maxConnections, logger: logger)
+    }
+
+    func push(_ client: some TestClientProtocol, _ document: SampleDocument, token: String) async throws -> TestResponse {
+        try await client.execute(uri: CentralServer.scoresPath, method: .post,
+                                 headers: [.contentType: "application/json", .authorization: "Bearer \(token)",
+                                           .idempotencyKey: document.key],
+                                 body: ByteBuffer(string: document.json))
+    }
+
+    @Test("A token pushes for its own office only: another's document gets 403 and nothing is stored")
+    func tokenBoundToOffice() async throws {
+        let server = try CentralServer(configuration: configuration())
+        try await server.makeApplication().test(.router) { client in
+            let forged = try await push(client, SampleDocument(office: "fuan-rfb"), token: Self.ningdeToken)
+            #expect(forged.status == .forbidden)
+            #expect(String(buffer: forged.body).contains("pushes for office ningde-rfb, not for fuan-rfb"))
+            let own = try await push(client, SampleDocument(office: "fuan-rfb"), token: Self.fuanToken)
+            #expect(own.status == .created)
+        }
+        #expect(try await server.store.documentCount() == 1)
+    }
+
+    @Test("A document with more units than central takes gets 413")
+    func tooManyUnits() async throws {
+        let server = try CentralServer(configuration: configuration(maxUnits: 1))
+        try await server.makeApplication().test(.router) { client in
+            let response = try await push(client, SampleDocument(), token: Self.ningdeToken)  // two units
+            #expect(response.status == .contentTooLarge)
+            #expect(String(buffer: response.body).contains("at most 1"))
+        }
+        #expect(try await server.store.documentCount() == 0)
+    }
+
+    @Test("The page is rendered once per document stored, not on every request")
+    func pageIsCached() async throws {
+        let server = try CentralServer(configuration: configuration())
+        try await server.makeApplication().test(.router) { client in
+            #expect(try await push(client, SampleDocument(), token: Self.ningdeToken).status == .created)
+            let first = String(buffer: try await client.execute(uri: "/", method: .get).body)
+            #expect(first.contains("ningde-rfb"))
+            // A row written behind the server's back is not a document it stored: the
+            // page it serves is the one it rendered.
+            let db = try DatabaseQueue(path: directory + "/central.sqlite")
+            try await db.write { try $0.execute(sql: """
+                INSERT INTO document (idempotency_key, office, period, sequence, body, received_at)
+                SELECT 'fuan-rfb/2026/1', 'fuan-rfb', '2026', 1, replace(body, 'ningde-rfb', 'fuan-rfb'), received_at FROM document
+                """) }
+            try db.close()
+            let again = String(buffer: try await client.execute(uri: "/", method: .get).body)
+            #expect(again == first)
+            #expect(try await push(client, SampleDocument(sequence: "8"), token: Self.ningdeToken).status == .created)
+            let after = String(buffer: try await client.execute(uri: "/", method: .get).body)
+            #expect(after.contains("fuan-rfb"), "rendered anew after a push")
+        }
+    }
+
+    @Test("A request dripped a byte at a time is cut off at the deadline; others are answered")
+    func slowRequestIsCutOff() async throws {
+        let running = try await RunningServer(configuration(deadline: .seconds(1)))
+        defer { running.stop() }
+        let slow = try running.connect()
+        defer { close(slow) }
+        let head = Array("POST \(CentralServer.scoresPath) HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n".utf8)
+        // One byte, then wait until the server either closes or has had long enough:
+        // the connection must be closed before the head is done.
+        let closed = try await offPool {
+            for byte in head {
+                guard send(slow, [byte], 1, Int32(MSG_NOSIGNAL)) == 1 else { return true }
+                if running.waitForClose(slow, milliseconds: 250) { return true }
+            }
+            return false
+        }
+        #expect(closed, "a head dripped over \(head.count / 4) s was still being read")
+        #expect(try await offPool { try running.get("/healthz") }.hasPrefix("HTTP/1.1 200"))
+    }
+
+    @Test("Connections beyond the limit are closed as they come")
+    func connectionLimit() async throws {
+        let running = try await RunningServer(configuration(deadline: .seconds(30), maxConnections: 2))
+        defer { running.stop() }
+        let health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+        let a = try running.connect(), b = try running.connect()
+        // Held open, and counted: a request on one is answered.
+        #expect(try await offPool { running.request(a, health) }.hasPrefix("HTTP/1.1 200"))
+        let c = try running.connect()
+        #expect(try await offPool { running.waitForClose(c, milliseconds: 10_000) }, "a third connection was kept")
+        close(c)
+        close(b)
+        #expect(try await offPool { running.request(a, health) }.hasPrefix("HTTP/1.1 200"))
+        close(a)
+    }
+}
+
+/// Runs blocking socket calls on a thread of their own: the cooperative pool (two
+/// threads on two cores) also runs the server's handlers, and must not wait on them.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+    try await withCheckedThrowingContinuation { continuation in
+        Thread { continuation.resume(with: Result { try body() }) }.start()
+    }
+}
+
+/// A central on a real port, for what needs real TCP connections.
+final class RunningServer: Sendable {
+    let port: Int
+    let task: Task<Void, any Error>
+
+    init(_ configuration: CentralConfiguration) async throws {
+        let server = try CentralServer(configuration: configuration)
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        task = Task {
+            defer { continuation.finish() }
+            try await server.run { continuation.yield($0) }
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next() else { throw TestSetupError("the server did not start") }
+        self.port = port
+    }
+
+    func stop() { task.cancel() }
+
+    func connect() throws -> Int32 {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_port = in_port_t(UInt16(port).bigEndian)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard fd >= 0, connected == 0 else { throw TestSetupError("cannot connect to 127.0.0.1:\(port)") }
+        return fd
+    }
+
+    /// Whether the server closed `fd` (end of stream or reset) within `milliseconds`.
+    func waitForClose(_ fd: Int32, milliseconds: Int32) -> Bool {
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&pfd, 1, milliseconds) > 0 else { return false }
+        var byte: UInt8 = 0
+        return recv(fd, &byte, 1, Int32(MSG_DONTWAIT)) <= 0
+    }
+
+    /// Sends `text` on `fd` and returns what comes back within 10 s, up to a response's head.
+    func request(_ fd: Int32, _ text: String) -> String {
+        let bytes = Array(text.utf8)
+        _ = send(fd, bytes, bytes.count, Int32(MSG_NOSIGNAL))
+        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&pfd, 1, 10_000) > 0 else { return "" }
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        let n = recv(fd, &buffer, buffer.count, 0)
+        return n > 0 ? String(decoding: buffer[0 ..< n], as: UTF8.self) : ""
+    }
+
+    /// A GET on a connection of its own.
+    func get(_ path: String) throws -> String {
+        let fd = try connect()
+        defer { close(fd) }
+        return request(fd, "GET \(path) HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+    }
+}

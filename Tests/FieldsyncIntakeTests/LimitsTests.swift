@@ -1,0 +1,130 @@
+@testable import FieldsyncConfig
+import FieldsyncIntake
+import FieldsyncModel
+import FieldsyncProtocol
+@testable import FieldsyncScoring
+import FieldsyncTesting
+import Foundation
+import Testing
+
+/// Absurd numbers and invisible characters are refused at the door, each with its
+/// field and reason, so that nothing accepted can trap, stall or vanish later.
+@Suite("The table of limits, at intake")
+struct LimitsTests {
+    /// A record that must be refused, the field to blame and a word of the reason.
+    struct Absurd: Sendable, CustomTestStringConvertible {
+        var label: String
+        var source: String
+        var json: String
+        var field: String
+        var says: String
+        var testDescription: String { label }
+    }
+
+    static func report(_ members: String) -> String {
+        #"{"id": "sn-1", "kind": "report", "period": "2026", "unit": "shouning", "indicator": "siren.fixed", "observed_at": "2026-11-20", "# + members + "}"
+    }
+
+    static let million = "1" + String(repeating: "0", count: 1_000_000)
+
+    static let cases: [Absurd] = [
+        Absurd(label: "a value of a million digits", source: "shouning", json: report(#""value": \#(million)"#),
+               field: "value", says: "out of range"),
+        Absurd(label: "a value of 61 significant digits", source: "shouning",
+               json: report(#""value": "1.\#(String(repeating: "3", count: 60))""#), field: "value", says: "out of range"),
+        Absurd(label: "a value with 7 decimals", source: "shouning", json: report(#""value": 1.0000001"#),
+               field: "value", says: "6 after it"),
+        Absurd(label: "a deduction of 10^200", source: "inspectors",
+               json: #"{"id": "f-1", "kind": "finding", "period": "2026", "unit": "shouning", "deduction": 1e200, "observed_at": "2026-11-20"}"#,
+               field: "deduction", says: "out of range"),
+        Absurd(label: "2^63-1 respondents", source: "survey",
+               json: #"{"id": "s-1", "kind": "survey", "period": "2026", "unit": "shouning", "score": 90, "respondents": 9223372036854775807, "observed_at": "2026-11-20"}"#,
+               field: "respondents", says: "from 1 to 10000000"),
+        Absurd(label: "a revision beyond 2^31-1", source: "shouning", json: report(#""value": 1, "revision": 2147483648"#),
+               field: "revision", says: "from 1 to 2147483647"),
+        Absurd(label: "a BOM inside an id", source: "shouning",
+               json: report(#""value": 1"#).replacingOccurrences(of: "\"sn-1\"", with: "\"sn-\u{FEFF}1\""),
+               field: "id", says: "U+FEFF"),
+        Absurd(label: "a zero-width space inside an id", source: "shouning",
+               json: report(#""value": 1"#).replacingOccurrences(of: "\"sn-1\"", with: "\"sn-\u{200B}1\""),
+               field: "id", says: "U+200B"),
+    ]
+
+    @Test("Refused with its field and reason, nothing stored", arguments: cases)
+    func refused(_ c: Absurd) throws {
+        let site = try TestSite()
+        let problems = try site.ingest(c.source, "absurd.json", c.json).problems
+        let problem = try #require(problems.first { $0.field == c.field }, "\(problems)")
+        #expect(problem.en.contains(c.says), "\(problem)")
+        #expect(!problem.zh.isEmpty)
+        #expect(try site.count("SELECT count(*) FROM revision") == 0)
+    }
+
+    @Test("Scoring what a store from before the limits may hold does not trap")
+    func oldStoreRespondents() {
+        let surveys = [SurveyResult(id: "a", score: Exact(90), respondents: Int.max),
+                       SurveyResult(id: "b", score: Exact(80), respondents: Int.max)]
+        let (score, respondents) = Scorer.publicMean(surveys)
+        #expect(score == Exact(85))
+        #expect(respondents == Int.max)
+    }
+}
+
+/// Codes and URLs in the operator's files: what would be refused later is refused
+/// when the file is loaded.
+@Suite("The table of limits, in configuration")
+struct ConfigLimitsTests {
+    @Test("A scheme's codes are safe characters", arguments: [
+        ("period = \"2026\"", "period = \"20 26\"", "period"),
+        ("code = \"shouning\"", "code = \"shou ning\"", "code"),
+        ("code = \"siren.fixed\"", "code = \"siren/fixed\"", "code"),
+    ])
+    func schemeCodes(replace: String, with: String, key: String) throws {
+        let text = TestSite.scheme.replacingOccurrences(of: replace, with: with)
+        let error = #expect(throws: ConfigError.self) {
+            try Scheme.parse(file: "s.toml", text: text, sha256: String(repeating: "0", count: 64))
+        }
+        #expect(error?.keyPath?.hasSuffix(key) == true && error?.message.contains("letters, digits") == true, "\(String(describing: error))")
+    }
+
+    @Test("A scheme's numbers are within the limits")
+    func schemeNumbers() throws {
+        let text = TestSite.scheme.replacingOccurrences(of: "points = 60", with: "points = \"1e200\"")
+        let error = #expect(throws: ConfigError.self) {
+            try Scheme.parse(file: "s.toml", text: text, sha256: String(repeating: "0", count: 64))
+        }
+        #expect(error?.message.contains("at most 12 digits") == true, "\(String(describing: error))")
+    }
+
+    /// A config with `[push]` to `url`, a token file, and `extra` in the table.
+    func config(url: String, extra: String = "") throws -> String {
+        let site = try TestSite(extraConfig: "\n[push]\nurl = \"\(url)\"\ntoken_file = \"token\"\n\(extra)")
+        try writeFile(site.root + "/token", Array("a-token-0123456789\n".utf8))
+        do {
+            _ = try Setup.load(config: site.configPath)
+            return "ok"
+        } catch {
+            return "\(error)"
+        }
+    }
+
+    @Test("A token is not sent in clear text to another host, unless the config says so")
+    func clearTextToken() throws {
+        #expect(try config(url: "http://central.example.gov.cn/api/fieldsync/v1/scores").contains("clear text"))
+        #expect(try config(url: "http://10.1.2.3:8080/x").contains("clear text"))
+        #expect(try config(url: "https://central.example.gov.cn/api/fieldsync/v1/scores") == "ok")
+        #expect(try config(url: "http://127.0.0.1:8787/api/fieldsync/v1/scores") == "ok")
+        #expect(try config(url: "http://localhost/x") == "ok")
+        #expect(try config(url: "http://central.example.gov.cn/x", extra: "allow_insecure_http = true") == "ok")
+    }
+
+    @Test("An office that is not a code is an error naming the key", arguments: ["宁德人防", "ningde rfb", "ningde/rfb"])
+    func officeCode(office: String) throws {
+        let site = try TestSite()
+        let text = try String(contentsOfFile: site.configPath, encoding: .utf8)
+            .replacingOccurrences(of: "office = \"test-office\"", with: "office = \"\(office)\"")
+        try writeFile(site.configPath, Array(text.utf8))
+        let error = #expect(throws: ConfigError.self) { try Setup.load(config: site.configPath) }
+        #expect(error?.keyPath == "office", "\(String(describing: error))")
+    }
+}
