@@ -9,8 +9,10 @@
 #    otherwise stub executables in a temporary directory.  Any output fails.
 # 2. systemd-analyze security --offline=true: fails if the "Overall exposure level"
 #    of fieldsync.service (or fieldsync-central.service) is above MAX_EXPOSURE
-#    (default 2.0).
+#    (default 1.1: no worse than it is).
 # 3. sysusers.d / tmpfiles.d syntax: applied to a throw-away --root.
+# 4. resource bounds: MemoryMax=, TasksMax=, LimitNOFILE= on both units;
+#    SocketBindDeny=any on the daemon (it never listens), SocketBindAllow= on central.
 #
 # Exits 0 with a "skip" message when systemd-analyze is missing (or too old for
 # --offline), 1 when a check fails.
@@ -18,7 +20,7 @@
 set -eu
 
 here=$(cd "$(dirname "$0")" && pwd)
-MAX_EXPOSURE=${MAX_EXPOSURE:-2.0}
+MAX_EXPOSURE=${MAX_EXPOSURE:-1.1}
 BIN_DIR=${BIN_DIR:-}
 
 if ! command -v systemd-analyze >/dev/null 2>&1; then
@@ -97,5 +99,15 @@ if command -v systemd-sysusers >/dev/null 2>&1 && command -v systemd-tmpfiles >/
 else
     echo "check.sh: skip sysusers/tmpfiles: systemd-sysusers or systemd-tmpfiles not found"
 fi
+
+# --- 4. resource bounds ------------------------------------------------------------
+has() { grep -Eq "^$2" "$here/$1" || fail "$1: no $2"; }
+for u in fieldsync.service fieldsync-central.service; do
+    for d in 'MemoryMax=[0-9]' 'TasksMax=[0-9]' 'LimitNOFILE=[0-9]'; do has "$u" "$d"; done
+done
+has fieldsync.service 'SocketBindDeny=any$'
+has fieldsync-central.service 'SocketBindAllow=tcp:[0-9]'
+has fieldsync-central.service 'SocketBindDeny=any$'
+[ "$failed" -eq 0 ] && echo "bounds: memory, tasks, descriptors and socket binding set on both units"
 
 exit "$failed"
