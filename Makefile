@@ -3,11 +3,15 @@
 #   make demo     run the daemon on the bundled Ningde demo, end to end
 #   make test     run every test (what CI runs)
 #   make bench    the ingest benchmark against sqlite3 .import
+#   make fuzz     every parser under libFuzzer, FUZZ_SECONDS (600) each
 #   make install  see systemd/README.md
 
 SWIFT ?= swift
 
-.PHONY: all setup build test demo check-units clean
+.PHONY: all setup build test demo check-units clean fuzz
+
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS ?=
 
 all: build
 
@@ -26,11 +30,17 @@ demo: setup
 	$(SWIFT) build
 	KEEP=$(KEEP) scripts/demo.sh "$$($(SWIFT) build --show-bin-path)"
 
+# libFuzzer with coverage on every Swift module of the parsers (Fuzz/ is a package of
+# its own, so the main build stays uninstrumented). Crashes go to Fuzz/crashes/.
+fuzz: setup
+	$(SWIFT) build --package-path Fuzz -c debug -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+	scripts/fuzz.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
 check-units:
 	systemd/check.sh
 
 clean:
-	rm -rf .build demo
+	rm -rf .build demo Fuzz/.build
 
 include systemd/install.mk
 -include bench/bench.mk

@@ -12,6 +12,8 @@ let package = Package(
         .executable(name: "fieldsync", targets: ["fieldsync"]),
         .executable(name: "fieldsync-central", targets: ["fieldsync-central"]),
         .executable(name: "fieldsync-bench", targets: ["fieldsync-bench"]),
+        // The parsers as fuzzing targets, for Fuzz/ (libFuzzer) and the tests' smoke runs.
+        .library(name: "FieldsyncFuzzing", targets: ["FieldsyncFuzzing"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -124,6 +126,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // Every parser as a fuzzing target: any bytes in, no crash, invariants checked.
+        .target(
+            name: "FieldsyncFuzzing",
+            dependencies: ["FieldsyncConfig", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncRecords"]
+        ),
         .executableTarget(
             name: "fieldsync",
             dependencies: [
@@ -179,6 +186,7 @@ let package = Package(
         .testTarget(name: "FieldsyncProtocolTests", dependencies: ["FieldsyncProtocol", "FieldsyncTesting"]),
         .testTarget(name: "FieldsyncConfigTests", dependencies: ["FieldsyncConfig", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncTesting"]),
         .testTarget(name: "FieldsyncRecordsTests", dependencies: ["FieldsyncRecords", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncTesting"]),
+        .testTarget(name: "FieldsyncFuzzingTests", dependencies: ["FieldsyncFuzzing", "FieldsyncTesting"]),
         .testTarget(name: "FieldsyncScoringTests", dependencies: ["FieldsyncScoring", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncTesting"]),
         .testTarget(
             name: "FieldsyncStoreTests",

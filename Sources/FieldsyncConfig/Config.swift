@@ -37,7 +37,12 @@ public struct Config: Sendable {
     /// Reads and checks a config file. Every mistake names the file and the key.
     public static func load(_ path: String) throws(ConfigError) -> Config {
         let file = Paths.absolute(path)
-        let text = try read(file).text
+        return try parse(file: file, text: try read(file).text)
+    }
+
+    /// Checks config text as if read from `file` (relative paths resolve against its
+    /// directory).
+    public static func parse(file: String, text: String) throws(ConfigError) -> Config {
         let base = (file as NSString).deletingLastPathComponent
         let toml = try TOMLReader(file: file, text: text)
 

@@ -18,6 +18,9 @@ final class TOMLReader {
 
     /// Parses `text` (the contents of `file`).
     convenience init(file: String, text: String) throws(ConfigError) {
+        if let line = TOMLHeaderGuard.badHeaderLine(in: text) {
+            throw ConfigError(file: file, line: line, message: "not valid TOML: a table header must start with a key, like [source] or [[unit]]")
+        }
         let table: TOMLTable
         do {
             table = try TOMLTable(string: text)

@@ -2,14 +2,14 @@ import Glibc
 
 /// Converts GB18030 text to UTF-8 chunk by chunk with glibc's iconv, carrying a
 /// character split across chunks over to the next one.
-final class GB18030Decoder {
+public final class GB18030Decoder {
     private let cd: iconv_t
     private var carry: [UInt8] = []
     private var consumed: Int64 = 0
 
     struct InvalidByte: Error { var offset: Int64 }
 
-    init?() {
+    public init?() {
         let cd = iconv_open("UTF-8", "GB18030")
         guard let cd, Int(bitPattern: cd) != -1 else { return nil }
         self.cd = cd
@@ -18,7 +18,7 @@ final class GB18030Decoder {
     deinit { iconv_close(cd) }
 
     /// Decodes `input` (after any carried bytes) and passes the UTF-8 on.
-    func decode(_ input: UnsafeRawBufferPointer, final: Bool, output: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
+    public func decode(_ input: UnsafeRawBufferPointer, final: Bool, output: (UnsafeBufferPointer<UInt8>) throws -> Void) throws {
         guard !carry.isEmpty else { return try convert(input, final: final, output: output) }
         var data = carry
         carry.removeAll(keepingCapacity: true)

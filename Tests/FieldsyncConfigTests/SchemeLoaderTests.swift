@@ -1,4 +1,4 @@
-import FieldsyncConfig
+@testable import FieldsyncConfig
 import FieldsyncModel
 import FieldsyncTesting
 import Foundation
@@ -70,5 +70,28 @@ struct SchemeLoaderTests {
         }
         #expect(error?.keyPath == "close_at", "\(String(describing: error))")
         #expect(error?.line == 3, "\(String(describing: error))")
+    }
+}
+
+/// What `make fuzz` found: table headers that made TOMLKit's parser assert and abort
+/// the process. Each is now an error with its line; arrays and strings that merely
+/// look like them are not.
+@Suite("TOML the parser would crash on")
+struct TOMLHeaderGuardTests {
+    @Test("A header that starts with no key is an error naming its line",
+          arguments: ["[#]", "[[#]]", "[ #]", "[.a]", "[\t=x]"])
+    func refused(header: String) {
+        let text = TestSite.scheme + "\n" + header + "\n"
+        let error = #expect(throws: ConfigError.self) {
+            try Scheme.parse(file: "s.toml", text: text, sha256: String(repeating: "0", count: 64))
+        }
+        #expect(error?.line == text.split(separator: "\n", omittingEmptySubsequences: false).count - 1, "\(String(describing: error))")
+        #expect(error?.message.contains("table header must start with a key") == true)
+    }
+
+    @Test("Arrays of tables and strings holding brackets are not headers",
+          arguments: ["x = [\n  [1],\n  [ {b = 1} ]\n]", "x = \"\"\"\n[#]\n\"\"\"", "x = '[#]'", "# [#]"])
+    func notHeaders(text: String) {
+        #expect(TOMLHeaderGuard.badHeaderLine(in: text) == nil)
     }
 }
