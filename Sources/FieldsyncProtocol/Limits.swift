@@ -17,6 +17,10 @@ public enum Limits {
     public static let respondents: ClosedRange<Int> = 1 ... 10_000_000
     /// A record's `revision`.
     public static let revision: ClosedRange<Int> = 1 ... Int(Int32.max)
+    /// A scores document's `sequence`: one more per change of a period's scores, so
+    /// this is beyond any real office — and a document cannot make itself the latest
+    /// for ever with a sequence of 2⁶³−1.
+    public static let sequence: ClosedRange<Int64> = 1 ... Int64(Int32.max)
     /// A record `id`, in bytes.
     public static let idBytes = 200
     /// A `note` or `by`, in characters.

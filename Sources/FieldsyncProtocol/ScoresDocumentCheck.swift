@@ -171,8 +171,8 @@ public enum ScoresDocumentCheck {
     private static func sequenceNumber(_ document: JSONValue) throws(DocumentProblem) -> Int64 {
         let value = try value(document, "sequence", at: "")
         guard case .number(let text) = value else { throw wrongType("sequence", expected: "number", got: value) }
-        guard let sequence = Int64(text), sequence >= 1, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
-            throw DocumentProblem(field: "sequence", message: "must be an integer ≥ 1, got \(text)")
+        guard let sequence = Int64(text), Limits.sequence.contains(sequence), text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
+            throw DocumentProblem(field: "sequence", message: "must be an integer from 1 to \(Limits.sequence.upperBound), got \(text)")
         }
         return sequence
     }

@@ -47,6 +47,17 @@ struct CentralLimitsTests {
         #expect(try await server.store.documentCount() == 1)
     }
 
+    @Test("A sequence no office could reach cannot make a document the latest for ever")
+    func absurdSequence() async throws {
+        let server = try CentralServer(configuration: configuration())
+        try await server.makeApplication().test(.router) { client in
+            let response = try await push(client, SampleDocument(sequence: "9223372036854775807"), token: Self.ningdeToken)
+            #expect(response.status == .unprocessableContent)
+            #expect(String(buffer: response.body).contains("\"field\":\"sequence\""))
+        }
+        #expect(try await server.store.documentCount() == 0)
+    }
+
     @Test("A document with more units than central takes gets 413")
     func tooManyUnits() async throws {
         let server = try CentralServer(configuration: configuration(maxUnits: 1))
