@@ -28,6 +28,10 @@ struct Fieldsync: AsyncParsableCommand {
             }
         } catch let exit as ExitCode {
             Foundation.exit(exit.rawValue)
+        } catch where exitCode(for: error) == .success || error is ValidationError {
+            // `--help` arrives here as an error thrown by the help command's run(), and a
+            // usage mistake found in validate(): ArgumentParser prints both as it should.
+            exit(withError: error)
         } catch {
             // Whatever a library threw, the operator reads one sentence, never a dump.
             fail(describe(error))

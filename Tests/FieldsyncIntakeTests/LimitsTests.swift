@@ -16,10 +16,18 @@ struct LimitsTests {
         var label: String
         var source: String
         var json: String
-        var field: String
+        /// `nil` for a problem of the whole line (a syntax error).
+        var field: String?
         var says: String
+        var file = "absurd.json"
         var testDescription: String { label }
     }
+
+    /// Two CSV exports pasted one after the other: the second one's BOM lands at the
+    /// start of a line, inside its first record's id.
+    static let pastedCSV = "\u{FEFF}id,kind,period,unit,indicator,value,observed_at\n"
+        + "sn-1,report,2026,shouning,siren.fixed,1,2026-11-20\n"
+        + "\u{FEFF}sn-2,report,2026,shouning,siren.fixed,2,2026-11-21\n"
 
     static func report(_ members: String) -> String {
         #"{"id": "sn-1", "kind": "report", "period": "2026", "unit": "shouning", "indicator": "siren.fixed", "observed_at": "2026-11-20", "# + members + "}"
@@ -48,12 +56,19 @@ struct LimitsTests {
         Absurd(label: "a zero-width space inside an id", source: "shouning",
                json: report(#""value": 1"#).replacingOccurrences(of: "\"sn-1\"", with: "\"sn-\u{200B}1\""),
                field: "id", says: "U+200B"),
+        Absurd(label: "a BOM in the middle of a CSV", source: "shouning", json: pastedCSV,
+               field: "id", says: "U+FEFF", file: "pasted.csv"),
+        Absurd(label: "a period central would refuse", source: "shouning",
+               json: report(#""value": 1"#).replacingOccurrences(of: "\"2026\"", with: "\"20 26\""),
+               field: "period", says: "no scheme for this period"),
+        Absurd(label: "a key given twice", source: "shouning", json: report(#""value": 1, "value": 99"#),
+               field: nil, says: "\"value\" appears twice"),
     ]
 
     @Test("Refused with its field and reason, nothing stored", arguments: cases)
     func refused(_ c: Absurd) throws {
         let site = try TestSite()
-        let problems = try site.ingest(c.source, "absurd.json", c.json).problems
+        let problems = try site.ingest(c.source, c.file, c.json).problems
         let problem = try #require(problems.first { $0.field == c.field }, "\(problems)")
         #expect(problem.en.contains(c.says), "\(problem)")
         #expect(!problem.zh.isEmpty)
