@@ -33,6 +33,9 @@ seed() {  # seed TARGET DIR
     esac
 }
 
+# Library leaks known by name (Fuzz/lsan.supp); any other leak is a finding.
+export LSAN_OPTIONS="suppressions=$PWD/Fuzz/lsan.supp${LSAN_OPTIONS:+:$LSAN_OPTIONS}"
+
 failed=0
 printf '| target | seconds | executions | exec/s | corpus | crashes |\n| --- | --: | --: | --: | --: | --: |\n'
 for t in "${targets[@]}"; do

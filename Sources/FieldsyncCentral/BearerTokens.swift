@@ -48,7 +48,7 @@ public struct BearerTokens: Sendable, Equatable {
             throw CentralConfigurationError("cannot read the token file \(path): \(error.localizedDescription)")
         }
         var offices: [String: String] = [:]
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (index, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let line = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !line.isEmpty, !line.hasPrefix("#") else { continue }
             let fields = line.split(whereSeparator: \.isWhitespace)

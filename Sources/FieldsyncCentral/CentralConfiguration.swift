@@ -20,6 +20,8 @@ public struct CentralConfiguration: Sendable {
     public var requestDeadline: Duration
     /// Connections held at once; more are closed as they come.
     public var maxConnections: Int
+    /// Periods one office may have documents for; a document for one more answers 422.
+    public var maxPeriods: Int
     /// Where the server logs (requests refused, documents stored).
     public var logger: Logger
 
@@ -28,6 +30,8 @@ public struct CentralConfiguration: Sendable {
     public static let defaultMaxUnits = Limits.units
     public static let defaultRequestDeadline: Duration = .seconds(10)
     public static let defaultMaxConnections = 512
+    /// An office scores one period a year: a century of them.
+    public static let defaultMaxPeriods = 100
 
     public init(
         host: String = "127.0.0.1",
@@ -38,6 +42,7 @@ public struct CentralConfiguration: Sendable {
         maxUnits: Int = CentralConfiguration.defaultMaxUnits,
         requestDeadline: Duration = CentralConfiguration.defaultRequestDeadline,
         maxConnections: Int = CentralConfiguration.defaultMaxConnections,
+        maxPeriods: Int = CentralConfiguration.defaultMaxPeriods,
         logger: Logger = Logger(label: "fieldsync-central")
     ) {
         self.host = host
@@ -48,6 +53,7 @@ public struct CentralConfiguration: Sendable {
         self.maxUnits = maxUnits
         self.requestDeadline = requestDeadline
         self.maxConnections = maxConnections
+        self.maxPeriods = maxPeriods
         self.logger = logger
     }
 }

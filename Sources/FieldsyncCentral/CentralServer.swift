@@ -20,6 +20,8 @@ public struct CentralServer: Sendable {
     public let store: DocumentStore
     /// The scoreboard page, rendered once per document stored, not per request.
     let page = PageCache()
+    /// Pushes handled one at a time (see ``PushGate``).
+    let gate = PushGate(turns: 1)
 
     /// Opens (or creates) the database named in `configuration`.
     public init(configuration: CentralConfiguration) throws {
@@ -38,7 +40,7 @@ public struct CentralServer: Sendable {
         let store = self.store
         let push = ScoresPushHandler(
             store: store, tokens: configuration.tokens, maxBodySize: configuration.maxBodySize,
-            maxUnits: configuration.maxUnits)
+            maxUnits: configuration.maxUnits, maxPeriods: configuration.maxPeriods, gate: gate)
         let page = self.page
 
         router.post(RouterPath(Self.scoresPath)) { request, context in

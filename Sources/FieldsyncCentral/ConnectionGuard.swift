@@ -41,6 +41,12 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
     private let connections: Count
     private var counted = false
     private var timer: Scheduled<Void>?
+    /// The current request has been received whole / answered whole. The clock runs
+    /// whenever central waits on the client — for a request, or idle between requests,
+    /// or for the rest of a body a handler answered early — and stops only while a
+    /// request received whole is being answered.
+    private var received = true
+    private var answered = true
 
     init(deadline: TimeAmount, connections: Count) {
         self.deadline = deadline
@@ -67,15 +73,26 @@ final class ConnectionGuard: ChannelDuplexHandler, RemovableChannelHandler {
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
-        case .head: if timer == nil { arm(context) }
-        case .end: disarm()
-        case .body: break
+        case .head:
+            (received, answered) = (false, false)
+            if timer == nil { arm(context) }
+        case .end:
+            received = true
+            // Answered already (before its body was in): waiting on the client again.
+            if answered { arm(context) } else { disarm() }
+        case .body:
+            break
         }
         context.fireChannelRead(data)
     }
 
     func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-        if case .end = unwrapOutboundIn(data) { arm(context) }
+        if case .end = unwrapOutboundIn(data) {
+            answered = true
+            // Idle until the next request, on a fresh clock; a request still arriving
+            // keeps the clock it started with.
+            if received { arm(context) }
+        }
         context.write(data, promise: promise)
     }
 

@@ -121,6 +121,13 @@ public final class DocumentStore: Sendable {
         }
     }
 
+    /// How many periods an office has documents for.
+    public func periodCount(office: String) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT period) FROM document WHERE office = ?", arguments: [office]) ?? 0
+        }
+    }
+
     /// Whether the database answers a trivial query, for `/healthz`.
     public func isHealthy() async -> Bool {
         (try? await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }) == 1

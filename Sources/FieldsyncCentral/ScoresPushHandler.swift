@@ -1,6 +1,7 @@
 import FieldsyncProtocol
 import Foundation
 import Hummingbird
+import Logging
 
 /// Answers `POST /api/fieldsync/v1/scores`, the push protocol of SPEC §7.
 ///
@@ -15,6 +16,8 @@ struct ScoresPushHandler: Sendable {
     let tokens: BearerTokens
     let maxBodySize: Int
     let maxUnits: Int
+    let maxPeriods: Int
+    let gate: PushGate
 
     func handle(_ request: Request, context: some RequestContext) async throws -> Response {
         let logger = context.logger
@@ -42,6 +45,14 @@ struct ScoresPushHandler: Sendable {
         if let length = request.headers[.contentLength].flatMap(Int.init), length > maxBodySize {
             return tooLarge()
         }
+        return try await gate.withTurn {
+            try await receive(request, key: key, tokenOffice: tokenOffice, authorization: authorization, logger: logger)
+        }
+    }
+
+    /// The rest of a push, in its turn: read, parse, check, store.
+    private func receive(_ request: Request, key: String, tokenOffice: String?, authorization: String?,
+                         logger: Logger) async throws -> Response {
         let buffer: ByteBuffer
         do {
             buffer = try await request.body.collect(upTo: maxBodySize)
@@ -84,6 +95,14 @@ struct ScoresPushHandler: Sendable {
             return PushReply.refused(
                 "forbidden", "this token pushes for office \(tokenOffice), not for \(identity.office)", field: "office"
             ).response(.forbidden)
+        }
+        if try await store.documentCount(office: identity.office, period: identity.period) == 0,
+           try await store.periodCount(office: identity.office) >= maxPeriods {
+            logger.warning("push refused: an office with too many periods", metadata: ["key": "\(identity.description)"])
+            return PushReply.refused(
+                "invalid", "office \(identity.office) has documents for \(maxPeriods) periods already; this central keeps at most \(maxPeriods) per office",
+                field: "period"
+            ).response(.unprocessableContent)
         }
         switch try await store.store(identity, body: body) {
         case .stored(let becameLatest):

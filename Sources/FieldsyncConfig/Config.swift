@@ -154,17 +154,22 @@ public struct Config: Sendable {
         return (data, text)
     }
 
-    /// The host of an `http://` URL (nil for any other scheme).
+    /// The host of an `http://` URL (nil for any other scheme), as RFC 3986 and
+    /// libcurl read it: the authority ends at the first `/`, `?` or `#`, and a user
+    /// name and password end at its last `@` (`http://central.example?@127.0.0.1` goes
+    /// to central.example).
     static func plainHTTPHost(_ url: String) -> String? {
         guard url.lowercased().hasPrefix("http://") else { return nil }
-        var rest = url.dropFirst("http://".count)
-        if let at = rest.firstIndex(of: "@"), rest.firstIndex(of: "/").map({ at < $0 }) ?? true {
-            rest = rest[rest.index(after: at)...]  // user:password@host
+        let afterScheme = url.dropFirst("http://".count)
+        var authority = afterScheme.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        if let at = authority.lastIndex(of: "@") {
+            authority = authority[authority.index(after: at)...]
         }
-        if rest.hasPrefix("[") {
-            return rest.firstIndex(of: "]").map { String(rest[rest.index(after: rest.startIndex) ..< $0]) } ?? String(rest)
+        if authority.hasPrefix("[") {
+            return authority.firstIndex(of: "]").map { String(authority[authority.index(after: authority.startIndex) ..< $0]) }
+                ?? String(authority)
         }
-        return String(rest.prefix { $0 != ":" && $0 != "/" && $0 != "?" && $0 != "#" })
+        return String(authority.prefix { $0 != ":" })
     }
 
     /// Whether `host` is this machine's loopback: `localhost`, 127.0.0.0/8, `::1`.

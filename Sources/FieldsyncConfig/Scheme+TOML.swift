@@ -17,7 +17,7 @@ extension Scheme {
         let toml = try TOMLReader(file: file, text: text)
         let period = try toml.requiredString("period")
         guard Limits.isCode(period) else { throw toml.error("period", "must be 1 to \(Limits.codeBytes) letters, digits, '.', '_' or '-' (ASCII), starting with a letter or digit: it goes into idempotency keys, URLs and file names, got \"\(period)\"") }
-        let name = try toml.requiredString("name")
+        let name = try toml.requiredName("name")
         let zoneName = try toml.string("timezone") ?? "Asia/Shanghai"
         guard let zone = TimeZone(identifier: zoneName) else {
             throw toml.error("timezone", "unknown time zone \"\(zoneName)\" (e.g. Asia/Shanghai)")
@@ -69,7 +69,7 @@ extension Scheme {
         for t in try toml.tables("unit") {
             let code = try t.requiredString("code")
             guard Limits.isCode(code) else { throw t.error("code", "must be 1 to \(Limits.codeBytes) letters, digits, '.', '_' or '-' (ASCII), starting with a letter or digit: it goes into idempotency keys, URLs and file names, got \"\(code)\"") }
-            let unitName = try t.requiredString("name")
+            let unitName = try t.requiredName("name")
             try t.rejectUnknownKeys()
             guard units.count < Limits.units else { throw t.error("code", "a scheme has at most \(Limits.units) units") }
             guard !units.contains(where: { $0.code == code }) else { throw t.error("code", "unit \"\(code)\" is listed twice") }
@@ -86,7 +86,7 @@ extension Scheme {
             guard !indicators.contains(where: { $0.code == code }) else {
                 throw t.error("code", "indicator \"\(code)\" is listed twice")
             }
-            let indicatorName = try t.requiredString("name")
+            let indicatorName = try t.requiredName("name")
             guard let aspect = Aspect(rawValue: try t.requiredString("aspect")) else {
                 throw t.error("aspect", "must be business (部门业务工作实绩) or capacity (行政能力建设)")
             }

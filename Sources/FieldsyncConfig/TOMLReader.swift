@@ -81,6 +81,14 @@ final class TOMLReader {
         return out
     }
 
+    /// A name shown to people (a scheme's, a unit's, an indicator's): at most
+    /// ``Limits/textCharacters`` characters, as central takes.
+    func requiredName(_ key: String) throws(ConfigError) -> String {
+        let name = try requiredString(key)
+        guard name.count <= Limits.textCharacters else { throw error(key, "must be at most \(Limits.textCharacters) characters") }
+        return name
+    }
+
     /// A number, exactly as written: integers, or decimals written as TOML floats
     /// (`0.70`, read back through their shortest decimal form) or as strings (`"0.70"`).
     /// A number within ``Limits`` (at most 12 digits before the point, 6 after).
@@ -88,12 +96,23 @@ final class TOMLReader {
         guard let v = value(key) else { return nil }
         let tooLarge = (v.type == .double && v.double?.isFinite == true)
             || (v.string.map { DecimalText.looksNumeric($0.trimmingCharacters(in: .whitespaces)) } ?? false)
-        guard let n = TOMLReader.exact(of: v), Limits.fits(canonical: n.plainString(maxPlaces: Limits.decimalPlaces + 1)) else {
+        guard let n = TOMLReader.exact(of: v), TOMLReader.withinLimits(n) else {
             guard tooLarge || TOMLReader.exact(of: v) != nil else { throw error(key, "must be a number") }
             throw error(key, "must have at most \(Limits.integerDigits) digits before the point and \(Limits.decimalPlaces) after it")
         }
         return n
     }
+
+    /// Whether `n` is written exactly with at most ``Limits/decimalPlaces`` decimals
+    /// and ``Limits/integerDigits`` digits before the point (0.00000001 is not 0).
+    static func withinLimits(_ n: Exact) -> Bool {
+        let text = n.plainString(maxPlaces: Limits.decimalPlaces)
+        return Exact(decimal: text) == n && Limits.fits(canonical: text)
+    }
+
+    /// The longest duration a setting may have: beyond a year nothing waits on purpose,
+    /// and every sleep and deadline computed from it stays far from overflowing.
+    static let longestDuration: Duration = .seconds(366 * 86_400)
 
     static func exact(of v: TOMLValueConvertible) -> Exact? {
         if v.type == .int, let i = v.int { return Exact(i) }
@@ -105,11 +124,17 @@ final class TOMLReader {
     /// A duration: `500ms`, `5s`, `10m`, `1h`, or a bare number of seconds.
     func duration(_ key: String) throws(ConfigError) -> Duration? {
         guard let v = value(key) else { return nil }
-        if v.type == .int, let i = v.int, i >= 0 { return .seconds(i) }
-        guard let s = v.string, let d = Units.duration(s) else {
+        let duration: Duration
+        if v.type == .int, let i = v.int, i >= 0 {
+            guard i <= TOMLReader.longestDuration.components.seconds else { throw error(key, "must be at most 366 days") }
+            duration = .seconds(i)
+        } else if let s = v.string, let d = Units.duration(s) {
+            duration = d
+        } else {
             throw error(key, "must be a duration like \"500ms\", \"5s\", \"10m\" or \"1h\"")
         }
-        return d
+        guard duration <= TOMLReader.longestDuration else { throw error(key, "must be at most 366 days") }
+        return duration
     }
 
     /// A size: `64MiB`, `512KiB`, `1GiB`, or a bare number of bytes.
@@ -148,6 +173,9 @@ final class TOMLReader {
         for k in t.keys {
             guard let item = t[k], let n = TOMLReader.exact(of: item) else {
                 throw error("\(key).\(k)", "must be a number")
+            }
+            guard TOMLReader.withinLimits(n) else {
+                throw error("\(key).\(k)", "must have at most \(Limits.integerDigits) digits before the point and \(Limits.decimalPlaces) after it")
             }
             out[k] = n
         }

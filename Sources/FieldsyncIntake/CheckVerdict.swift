@@ -11,5 +11,5 @@ public enum CheckVerdict: Sendable {
     /// them again is a no-op.
     case duplicate(of: String, source: String, acceptedAt: Timestamp)
     /// It would be rejected for these problems.
-    case wouldReject([Problem])
+    case wouldReject(Problems)
 }

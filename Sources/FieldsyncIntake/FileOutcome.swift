@@ -3,7 +3,7 @@ import FieldsyncModel
 /// What became of one file in a drop directory.
 public enum FileOutcome: Sendable {
     case accepted(Receipt)
-    case rejected([Problem])
+    case rejected(Problems)
     /// Not answered: its source's answer channel is broken (``DropDirectoryFault``).
     /// The file stays where it is until the operator repairs the channel.
     case unanswered(DropDirectoryFault)

@@ -14,14 +14,14 @@ extension Intake {
     func apply(source: Source, staged: StagedFile, text: String, format: RecordFormat, receivedAt: Timestamp,
                dryRun: Bool) throws -> Result<(Int64, ReceiptCounts, String), Problems> {
         let validator = RecordValidator(source: source, schemes: setup.schemes, receivedAt: receivedAt)
-        var outcome: Result<(Int64, ReceiptCounts, String), Problems> = .failure(Problems([]))
+        var outcome: Result<(Int64, ReceiptCounts, String), Problems> = .failure(Problems())
         try store.writer.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
                 let fileID = try Ledger.insert(db, sha256: staged.sha256, source: source.name, name: text,
                                                size: staged.size, receivedAt: receivedAt, outcome: .accepted)
                 let archive = archivePath(source: source, file: fileID, name: staged.name, receivedAt: receivedAt)
                 var reconciler = try Reconciler(db: db, fileID: fileID)
-                var problems: [Problem] = []
+                var problems = Problems()
                 var counts = ReceiptCounts()
                 var periods = Set<String>()
                 var lastPeriod = ""
@@ -46,16 +46,12 @@ extension Intake {
                     pipeline.cancel()
                     throw error
                 }
-                problems += try pipeline.finish()
-                // File order, validation and reconciliation problems merged (stable).
-                problems = problems.enumerated()
-                    .sorted { ($0.element.location.order, $0.offset) < ($1.element.location.order, $1.offset) }
-                    .map(\.element)
+                problems.append(contentsOf: try pipeline.finish())
                 if problems.isEmpty && counts.records == 0 {
                     problems.append(Problem(.file, zh: "文件中没有记录", en: "the file holds no records"))
                 }
                 if !problems.isEmpty || dryRun {
-                    outcome = problems.isEmpty ? .success((fileID, counts, archive)) : .failure(Problems(problems))
+                    outcome = problems.isEmpty ? .success((fileID, counts, archive)) : .failure(problems)
                     return .rollback
                 }
                 try Ledger.record(db, file: fileID, counts: counts, archive: archive, finished: false)
@@ -149,7 +145,7 @@ extension Intake {
     /// meanwhile is put back for the next scan (``DropDirectory/Handles/takeAway(_:into:as:expecting:)``).
     /// It is set aside under its escaped name (``DropName/setAside(_:)``), shortened
     /// when too long, and so is its errors file's name.
-    func reject(_ dropped: Dropped, staged: StagedFile?, problems: [Problem]) -> FileOutcome {
+    func reject(_ dropped: Dropped, staged: StagedFile?, problems: Problems) -> FileOutcome {
         let source = dropped.source
         let handles = dropped.handles
         let expected = staged?.status ?? dropped.status
@@ -159,16 +155,16 @@ extension Intake {
         let changedAt = Timestamp(now.changed)
         let display = DropName.escaped(dropped.name)
         let setAside = DropName.setAside(dropped.name)
-        var lines = problems.prefix(Intake.maxProblems).map(\.description)
-        if problems.count > Intake.maxProblems {
-            let more = problems.count - Intake.maxProblems
+        var lines = problems.listed.map(\.description)
+        if problems.unlisted > 0 {
+            let more = problems.unlisted
             lines.append("文件 file · 另有 \(more) 个问题未列出 / \(more) more problems not listed")
         }
         do {
             let id = try store.writer.write { db in
                 try Ledger.rejected(db, sha256: staged?.sha256 ?? "", source: source.name, name: display,
                                     size: staged?.size ?? 0, receivedAt: dropped.receivedAt, changedAt: changedAt,
-                                    problems: problems)
+                                    problems: problems.count, firstProblem: problems.listed.first?.description)
             }
             FaultPoint.hit("after-reject-ledger")
             try handles.rejected.writeFile(DropName.derived(setAside, suffix: ".errors.txt"),
@@ -192,7 +188,7 @@ extension Intake {
         }
         logger.warning("rejected", metadata: [
             "source": "\(source.name)", "file": "\(display)", "problems": "\(problems.count)",
-            "first": "\(problems.first?.en ?? "")",
+            "first": "\(problems.listed.first?.en ?? "")",
         ])
         return .rejected(problems)
     }

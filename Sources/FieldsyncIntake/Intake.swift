@@ -29,8 +29,6 @@ public final class Intake: Sendable {
     let clock: @Sendable () -> Timestamp
     let drops: [String: DropDirectory]
     let state = Mutex<StateDirectory?>(nil)
-    /// Most problems written to one errors file.
-    static let maxProblems = 1000
 
     public init(setup: Setup, store: Store, logger: Logger, onChange: ChangeHook? = nil,
                 clock: @escaping @Sendable () -> Timestamp = Timestamp.now) {
@@ -134,16 +132,16 @@ public final class Intake: Sendable {
         guard let status = try? handles.drop.status(of: name), status.kind != .directory else { return .skipped }
         let dropped = Dropped(source: source, handles: handles, name: name, status: status, receivedAt: receivedAt)
         guard let text = DropName.text(name) else {
-            return reject(dropped, staged: nil, problems: [Intake.unfitName(name)])
+            return reject(dropped, staged: nil, problems: Problems([Intake.unfitName(name)]))
         }
         guard status.kind == .regular else {
-            return reject(dropped, staged: nil, problems: [Refusal.notRegular(status.kind).problem])
+            return reject(dropped, staged: nil, problems: Problems([Refusal.notRegular(status.kind).problem]))
         }
         guard status.linkCount == 1 else {
-            return reject(dropped, staged: nil, problems: [Refusal.hardLink(count: status.linkCount).problem])
+            return reject(dropped, staged: nil, problems: Problems([Refusal.hardLink(count: status.linkCount).problem]))
         }
         guard let format = RecordFormat(fileName: text) else {
-            return reject(dropped, staged: nil, problems: [RecordFormat.unsupported])
+            return reject(dropped, staged: nil, problems: Problems([RecordFormat.unsupported]))
         }
         guard let incoming = state.withLock({ $0?.incoming }) else {
             logger.error("intake used before recover(); the file stays for the next scan", metadata: ["source": "\(source.name)"])
@@ -160,7 +158,7 @@ public final class Intake: Sendable {
             }
             return .skipped
         } catch {
-            return reject(dropped, staged: nil, problems: [error.problem])
+            return reject(dropped, staged: nil, problems: Problems([error.problem]))
         }
         defer { try? incoming.removeFile(staged.copyName) }
         do {
@@ -171,7 +169,7 @@ public final class Intake: Sendable {
             let result = try apply(source: source, staged: staged, text: text, format: format, receivedAt: receivedAt, dryRun: false)
             switch result {
             case .failure(let problems):
-                return reject(dropped, staged: staged, problems: problems.all)
+                return reject(dropped, staged: staged, problems: problems)
             case .success(let (fileID, counts, archive)):
                 FaultPoint.hit("after-commit")
                 let receipt = Receipt(file: text, sha256: staged.sha256, acceptedAt: receivedAt, counts: counts)
@@ -197,9 +195,9 @@ public final class Intake: Sendable {
     public func check(path: String, source: Source) throws -> CheckVerdict {
         let parent = (path as NSString).deletingLastPathComponent
         guard let name = FileName((path as NSString).lastPathComponent), let text = DropName.text(name) else {
-            return .wouldReject([Problem(.file, zh: "不是一个文件名", en: "not a file name")])
+            return .wouldReject(Problems([Problem(.file, zh: "不是一个文件名", en: "not a file name")]))
         }
-        guard let format = RecordFormat(fileName: text) else { return .wouldReject([RecordFormat.unsupported]) }
+        guard let format = RecordFormat(fileName: text) else { return .wouldReject(Problems([RecordFormat.unsupported])) }
         let directory = try DirectoryHandle.open(path: parent.isEmpty ? "." : parent, followingLinks: true)
         let scratchPath = NSTemporaryDirectory() + "fieldsync-check-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: scratchPath, withIntermediateDirectories: true,
@@ -207,20 +205,20 @@ public final class Intake: Sendable {
         defer { try? FileManager.default.removeItem(atPath: scratchPath) }
         let scratch = try DirectoryHandle.open(path: scratchPath)
         if let status = try directory.status(of: name), status.kind != .regular {
-            return .wouldReject([Refusal.notRegular(status.kind).problem])
+            return .wouldReject(Problems([Refusal.notRegular(status.kind).problem]))
         }
         let staged: StagedFile
         do {
             staged = try StagedFile.stage(name, from: directory, into: scratch, maxSize: setup.config.intake.maxFileSize)
         } catch {
-            return .wouldReject([error.problem])
+            return .wouldReject(Problems([error.problem]))
         }
         if let entry = try store.writer.read({ try Ledger.accepted($0, sha256: staged.sha256, source: source.name) }) {
             return .duplicate(of: entry.name, source: entry.source, acceptedAt: entry.receivedAt)
         }
         switch try apply(source: source, staged: staged, text: text, format: format, receivedAt: clock(), dryRun: true) {
         case .success(let (_, counts, _)): return .wouldAccept(counts)
-        case .failure(let problems): return .wouldReject(problems.all)
+        case .failure(let problems): return .wouldReject(problems)
         }
     }
 

@@ -12,7 +12,7 @@ final class RecordPipeline: @unchecked Sendable {
     private var batches: [[Record]] = []
     private var finished = false
     private var cancelled = false
-    private var problems: [Problem] = []
+    private var problems = Problems()
     private var failure: (any Error)?
 
     static let batchSize = 512
@@ -24,10 +24,17 @@ final class RecordPipeline: @unchecked Sendable {
             var validator = validator
             var batch: [Record] = []
             batch.reserveCapacity(Self.batchSize)
-            var local: [Problem] = []
+            var local = Problems()
+            // One record's problems, then kept or counted: memory stays flat however
+            // many lines are wrong.
+            var found: [Problem] = []
             do {
                 try RecordReader.read(staged.copy, format: format, encoding: staged.encoding, record: { raw in
-                    if let record = validator.validate(raw, problems: &local) {
+                    defer {
+                        for problem in found { local.append(problem) }
+                        found.removeAll(keepingCapacity: true)
+                    }
+                    if let record = validator.validate(raw, problems: &found) {
                         batch.append(record)
                         if batch.count == Self.batchSize {
                             guard self.send(batch) else { throw CancellationError() }
@@ -75,7 +82,7 @@ final class RecordPipeline: @unchecked Sendable {
 
     /// Waits for the reader to end and returns the problems it found; rethrows an
     /// I/O failure (not the file's fault).
-    func finish() throws -> [Problem] {
+    func finish() throws -> Problems {
         try condition.withLock {
             while !finished { condition.wait() }
             if let failure { throw failure }

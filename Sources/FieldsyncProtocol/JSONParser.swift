@@ -40,57 +40,149 @@ public struct JSONParser {
     }
 
     /// Parses a `.json` drop file: one record object, an array of them, or
-    /// `{"records": [...]}`; returns each record's value with its array index (nil for
-    /// a single object) and starting line.
-    public mutating func parseRecords() throws(JSONSyntaxError) -> [(value: JSONValue, index: Int?, line: Int)] {
+    /// `{"records": [...]}`; hands over each record's value with its array index (nil
+    /// for a single object) and starting line, one at a time, as it is read.
+    ///
+    /// Records are read as records (``parseRecord()``), so what a record cannot hold
+    /// costs nothing: a hostile file of 64 MiB holds one record at a time in memory,
+    /// not a tree of millions of values.
+    public mutating func parseRecords(_ each: (_ value: JSONValue, _ index: Int?, _ line: Int) throws -> Void) throws {
         skipWhitespace()
         guard i < bytes.count else { throw error("the file is empty") }
-        var out: [(JSONValue, Int?, Int)] = []
         if bytes[i] == UInt8(ascii: "[") {
-            for (n, (v, l)) in try array(depth: 0, lines: true).enumerated() { out.append((v, n, l)) }
+            try records(depth: 0, each)
         } else if bytes[i] == UInt8(ascii: "{") {
             let startLine = line
             let save = (i, line, lineStart)
-            if let records = try wrappedRecords() {
-                for (n, (v, l)) in records.enumerated() { out.append((v, n, l)) }
-            } else {
+            if try !wrappedRecords(each) {
                 // Not the wrapper: read it again from its `{` as one record.
                 (i, line, lineStart) = save
-                out.append((try value(depth: 0), nil, startLine))
+                try each(try recordValue(depth: 0), nil, startLine)
             }
         } else {
             throw error("a .json file must hold a record object, an array of records, or {\"records\": [...]}")
         }
         skipWhitespace()
         guard i == bytes.count else { throw error("unexpected text after the JSON value") }
+    }
+
+    /// Every record of a `.json` drop file at once (see ``parseRecords(_:)``).
+    public mutating func parseRecords() throws(JSONSyntaxError) -> [(value: JSONValue, index: Int?, line: Int)] {
+        var out: [(value: JSONValue, index: Int?, line: Int)] = []
+        do {
+            try parseRecords { out.append(($0, $1, $2)) }
+        } catch let e as JSONSyntaxError {
+            throw e
+        } catch {
+            preconditionFailure("appending cannot throw")
+        }
         return out
     }
 
-    /// At a `{`: the records of `{"records": [...]}`, read once; nil (position left
-    /// anywhere) when the object is something else — another first key, or more
-    /// members after the array.
-    private mutating func wrappedRecords() throws(JSONSyntaxError) -> [(JSONValue, Int)]? {
+    /// Parses one record, a JSONL line: a value of which an object keeps its members
+    /// (at most ``Limits/recordFields``) but only their single values — a nested array
+    /// or object is checked and skipped, standing as an empty one, since a record
+    /// field may not be one. Nothing else may follow.
+    public mutating func parseRecord() throws(JSONSyntaxError) -> JSONValue {
+        skipWhitespace()
+        let v = try recordValue(depth: 0)
+        skipWhitespace()
+        guard i == bytes.count else { throw error("unexpected text after the JSON value") }
+        return v
+    }
+
+    /// At a `{`: hands over the records of `{"records": [...]}` and returns true;
+    /// false (position left anywhere, nothing handed over) when the object is
+    /// something else — another first key, or not an array. Members after the array
+    /// are an error: its records were handed over already.
+    private mutating func wrappedRecords(_ each: (JSONValue, Int?, Int) throws -> Void) throws -> Bool {
         i += 1
         skipWhitespace()
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "\""), try string() == "records" else { return nil }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\""), try string() == "records" else { return false }
         skipWhitespace()
-        guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return nil }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { return false }
         i += 1
         skipWhitespace()
         guard i < bytes.count, bytes[i] == UInt8(ascii: "[") else {
             // `{"records": x}` with nothing else is a wrapper gone wrong, said at x.
             let at = (i, line, lineStart)
-            _ = try value(depth: 1)
+            try skip(depth: 1)
             skipWhitespace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: "}") else { return nil }
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "}") else { return false }
             (i, line, lineStart) = at
             throw error("\"records\" must be an array of record objects")
         }
-        let records = try array(depth: 1, lines: true)
+        try records(depth: 1, each)
         skipWhitespace()
-        guard i < bytes.count, bytes[i] == UInt8(ascii: "}") else { return nil }
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "}") else {
+            throw error("{\"records\": [...]} must hold nothing but the array of records")
+        }
         i += 1
-        return records
+        return true
+    }
+
+    /// At a `[`: each element as a record, handed over with its index and line.
+    private mutating func records(depth: Int, _ each: (JSONValue, Int?, Int) throws -> Void) throws {
+        i += 1
+        skipWhitespace()
+        if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return }
+        var index = 0
+        while true {
+            skipWhitespace()
+            let l = line
+            try each(try recordValue(depth: depth + 1), index, l)
+            index += 1
+            skipWhitespace()
+            guard i < bytes.count else { throw error("unexpected end of the text inside an array") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == UInt8(ascii: "]") { i += 1; return }
+            throw error("expected ',' or ']'")
+        }
+    }
+
+    /// A value where a record stands: an object keeps its members' single values
+    /// (nested containers skipped, standing as empty ones); an array is skipped.
+    private mutating func recordValue(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+        guard depth < JSONParser.maxDepth else { throw error("nested too deeply") }
+        guard i < bytes.count else { throw error("unexpected end of the text") }
+        switch bytes[i] {
+        case UInt8(ascii: "{"): return try object(depth: depth, shallow: true)
+        case UInt8(ascii: "["): try skip(depth: depth); return .array([])
+        default: return try value(depth: depth)
+        }
+    }
+
+    /// Checks a value's syntax without keeping it: what a record cannot hold is read
+    /// past at the cost of its largest string. (Names in a skipped object are not
+    /// checked for repeats; the record holding it is refused anyway.)
+    private mutating func skip(depth: Int) throws(JSONSyntaxError) {
+        guard depth < JSONParser.maxDepth else { throw error("nested too deeply") }
+        guard i < bytes.count else { throw error("unexpected end of the text") }
+        let isObject = bytes[i] == UInt8(ascii: "{")
+        guard isObject || bytes[i] == UInt8(ascii: "[") else {
+            _ = try value(depth: depth)
+            return
+        }
+        let close = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
+        i += 1
+        skipWhitespace()
+        if i < bytes.count, bytes[i] == close { i += 1; return }
+        while true {
+            skipWhitespace()
+            if isObject {
+                guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw error("expected a field name in double quotes") }
+                _ = try string()
+                skipWhitespace()
+                try expect(":")
+                skipWhitespace()
+            }
+            try skip(depth: depth + 1)
+            skipWhitespace()
+            guard i < bytes.count else { throw error("unexpected end of the text inside \(isObject ? "an object" : "an array")") }
+            if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
+            if bytes[i] == close { i += 1; return }
+            throw error(isObject ? "expected ',' or '}'" : "expected ',' or ']'")
+        }
     }
 
     private func error(_ message: String) -> JSONSyntaxError {
@@ -117,7 +209,7 @@ public struct JSONParser {
         guard i < bytes.count else { throw error("unexpected end of the text") }
         switch bytes[i] {
         case UInt8(ascii: "{"): return try object(depth: depth)
-        case UInt8(ascii: "["): return .array(try array(depth: depth, lines: false).map(\.0))
+        case UInt8(ascii: "["): return .array(try array(depth: depth))
         case UInt8(ascii: "\""): return .string(try string())
         case UInt8(ascii: "t"): try literal("true"); return .bool(true)
         case UInt8(ascii: "f"): try literal("false"); return .bool(false)
@@ -138,7 +230,9 @@ public struct JSONParser {
         }
     }
 
-    private mutating func object(depth: Int) throws(JSONSyntaxError) -> JSONValue {
+    /// An object; `shallow` (a record): at most ``Limits/recordFields`` members, and
+    /// a member that is an array or an object is skipped, standing as an empty one.
+    private mutating func object(depth: Int, shallow: Bool = false) throws(JSONSyntaxError) -> JSONValue {
         i += 1
         var members: [(key: String, value: JSONValue)] = []
         var names = Set<String>()
@@ -156,7 +250,21 @@ public struct JSONParser {
             skipWhitespace()
             try expect(":")
             skipWhitespace()
-            members.append((key, try value(depth: depth + 1)))
+            if shallow {
+                guard members.count < Limits.recordFields else {
+                    (i, line, lineStart) = at
+                    throw error("a record may have at most \(Limits.recordFields) fields")
+                }
+                if i < bytes.count, bytes[i] == UInt8(ascii: "{") || bytes[i] == UInt8(ascii: "[") {
+                    let empty: JSONValue = bytes[i] == UInt8(ascii: "{") ? .object([]) : .array([])
+                    try skip(depth: depth + 1)
+                    members.append((key, empty))
+                } else {
+                    members.append((key, try value(depth: depth + 1)))
+                }
+            } else {
+                members.append((key, try value(depth: depth + 1)))
+            }
             skipWhitespace()
             guard i < bytes.count else { throw error("unexpected end of the text inside an object") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }
@@ -165,15 +273,14 @@ public struct JSONParser {
         }
     }
 
-    private mutating func array(depth: Int, lines: Bool) throws(JSONSyntaxError) -> [(JSONValue, Int)] {
+    private mutating func array(depth: Int) throws(JSONSyntaxError) -> [JSONValue] {
         i += 1
-        var items: [(JSONValue, Int)] = []
+        var items: [JSONValue] = []
         skipWhitespace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "]") { i += 1; return items }
         while true {
             skipWhitespace()
-            let l = line
-            items.append((try value(depth: depth + 1), l))
+            items.append(try value(depth: depth + 1))
             skipWhitespace()
             guard i < bytes.count else { throw error("unexpected end of the text inside an array") }
             if bytes[i] == UInt8(ascii: ",") { i += 1; continue }

@@ -32,9 +32,19 @@ public enum Limits {
     /// Indicators in one scheme.
     public static let indicators = 1000
 
+    /// Fields of one record: a JSON record's members, a CSV file's columns. A record
+    /// has thirteen; a file of a million columns is refused before it costs memory.
+    public static let recordFields = 64
+
+    /// Digits before the point of a number in a scores document: an overall `sum`
+    /// adds up to ``units`` values of ``integerDigits`` each, and deductions add up
+    /// per indicator, so a document needs more than a record; 18 + 6 digits still read
+    /// exactly as a `Decimal` (38 digits).
+    public static let documentIntegerDigits = 18
+
     /// Whether `digits × 10^exponent` (``DecimalText``'s form) fits: at most
-    /// ``integerDigits`` before the point and ``decimalPlaces`` after it.
-    public static func fits(_ number: DecimalText) -> Bool {
+    /// `integerDigits` before the point and ``decimalPlaces`` after it.
+    public static func fits(_ number: DecimalText, integerDigits: Int = Limits.integerDigits) -> Bool {
         number.isZero || (number.exponent >= -decimalPlaces && number.digits.count + number.exponent <= integerDigits)
     }
 
@@ -58,19 +68,32 @@ public enum Limits {
     }
 
     /// Why `text` is not an acceptable record id, or nil when it is: 1 to ``idBytes``
-    /// bytes, and no control character, no invisible format character (a BOM, a zero
-    /// width space, a direction mark) and no line or paragraph separator — an id must
-    /// look like what it is, or two ids that look the same would be two records.
+    /// bytes of characters that show. An id must look like what it is, or two ids that
+    /// look the same would be two records — the same finding deducted twice. Refused:
+    /// control and format characters (a BOM, a zero-width space, a direction mark),
+    /// line and paragraph separators, whitespace other than the ordinary space (a
+    /// no-break space), combining marks (`e` + U+0301 beside `é`, variation selectors),
+    /// characters Unicode says to show as nothing (default ignorable: the Hangul
+    /// fillers, U+034F) and the blank braille pattern U+2800.
     public static func idProblem(_ text: String) -> String? {
         if text.isEmpty || text.utf8.count > idBytes { return "must be 1 to \(idBytes) bytes" }
-        for scalar in text.unicodeScalars {
-            switch scalar.properties.generalCategory {
-            case .control, .format, .lineSeparator, .paragraphSeparator, .surrogate, .privateUse, .unassigned:
-                return "must not contain an invisible or control character (U+\(String(scalar.value, radix: 16, uppercase: true)))"
-            default: continue
-            }
+        for scalar in text.unicodeScalars where !showsAsItself(scalar) {
+            return "must not contain an invisible, blank, combining or control character (U+\(String(scalar.value, radix: 16, uppercase: true)))"
         }
         return nil
+    }
+
+    /// Whether a character of an id shows as itself (see ``idProblem(_:)``).
+    static func showsAsItself(_ scalar: Unicode.Scalar) -> Bool {
+        if scalar == " " { return true }
+        let properties = scalar.properties
+        switch properties.generalCategory {
+        case .control, .format, .lineSeparator, .paragraphSeparator, .spaceSeparator, .surrogate, .privateUse,
+             .unassigned, .nonspacingMark, .enclosingMark:
+            return false
+        default:
+            return !properties.isDefaultIgnorableCodePoint && !properties.isWhitespace && scalar.value != 0x2800
+        }
     }
 
     private static func isAlphanumeric(_ b: UInt8) -> Bool {

@@ -24,7 +24,7 @@ public enum ScoresDocumentCheck {
         let sequence = try sequenceNumber(document)
 
         let scheme = try object(document, "scheme", at: "")
-        _ = try string(scheme, "name", at: "scheme")
+        _ = try text(scheme, "name", at: "scheme")
         let sha256 = try string(scheme, "sha256", at: "scheme")
         guard sha256.utf8.count == 64, sha256.utf8.allSatisfy(isLowerHex) else {
             throw DocumentProblem(field: "scheme.sha256", message: "must be 64 lowercase hexadecimal digits")
@@ -40,6 +40,9 @@ public enum ScoresDocumentCheck {
 
         guard let units = document["units"] else { throw missing("units") }
         guard case .array(let list) = units else { throw wrongType("units", expected: "array", got: units) }
+        guard list.count <= Limits.units else {
+            throw DocumentProblem(field: "units", message: "holds \(list.count) units; at most \(Limits.units)")
+        }
         var codes = Set<String>()
         for (index, unit) in list.enumerated() {
             let path = "units[\(index)]"
@@ -56,10 +59,8 @@ public enum ScoresDocumentCheck {
     /// A unit's score (or the overall score, which has no `unit` and `name`).
     private static func checkScore(_ score: JSONValue, at path: String, named: Bool) throws(DocumentProblem) {
         if named {
-            guard !(try string(score, "unit", at: path)).isEmpty else {
-                throw DocumentProblem(field: "\(path).unit", message: "must not be empty")
-            }
-            _ = try string(score, "name", at: path)
+            _ = try code(score, "unit", at: path)
+            _ = try text(score, "name", at: path)
         }
         try number(score, "indicator_score", at: path, in: 0...100)
         try number(score, "public_score", at: path, in: 0...100)
@@ -80,15 +81,31 @@ public enum ScoresDocumentCheck {
         guard case .array(let list) = indicators else {
             throw wrongType(join(path, "indicators"), expected: "array", got: indicators)
         }
+        guard list.count <= Limits.indicators else {
+            throw DocumentProblem(field: join(path, "indicators"), message: "holds \(list.count) indicators; at most \(Limits.indicators)")
+        }
         for (index, indicator) in list.enumerated() {
             let at = "\(join(path, "indicators"))[\(index)]"
             guard case .object = indicator else { throw wrongType(at, expected: "object", got: indicator) }
-            _ = try string(indicator, "code", at: at)
+            _ = try code(indicator, "code", at: at)
+            if indicator["name"] != nil { _ = try text(indicator, "name", at: at) }
             try number(indicator, "score", at: at, in: 0...)
             try optionalNumber(indicator, "points", at: at)
             try optionalNumber(indicator, "target", at: at)
+            try optionalNumber(indicator, "value", at: at)
             if let met = indicator["met"] {
                 guard case .bool = met else { throw wrongType("\(at).met", expected: "boolean", got: met) }
+            }
+        }
+        if let findings = score["findings"] {
+            guard case .array(let list) = findings else { throw wrongType(join(path, "findings"), expected: "array", got: findings) }
+            for (index, finding) in list.enumerated() {
+                let at = "\(join(path, "findings"))[\(index)]"
+                guard case .object = finding else { throw wrongType(at, expected: "object", got: finding) }
+                let id = try string(finding, "id", at: at)
+                if let why = Limits.idProblem(id) { throw DocumentProblem(field: "\(at).id", message: why) }
+                try number(finding, "deduction", at: at, in: 0...)
+                if let note = finding["note"], note != .null { _ = try text(finding, "note", at: at) }
             }
         }
     }
@@ -133,8 +150,19 @@ public enum ScoresDocumentCheck {
     ) throws(DocumentProblem) {
         let value = try value(container, key, at: path)
         guard case .number(let text) = value else { throw wrongType(join(path, key), expected: "number", got: value) }
+        try withinLimits(text, at: join(path, key))
         guard let decimal = decimal(text), range.contains(decimal) else {
             throw DocumentProblem(field: join(path, key), message: "\(text) is out of range")
+        }
+    }
+
+    /// Every number of a document is one the daemon could have sent: at most
+    /// ``Limits/documentIntegerDigits`` before the point and ``Limits/decimalPlaces``
+    /// after it — so `Decimal`'s 38 digits read it exactly, and 100.000…0001 is not
+    /// taken for 100.
+    private static func withinLimits(_ text: String, at field: String) throws(DocumentProblem) {
+        guard let number = DecimalText(text), Limits.fits(number, integerDigits: Limits.documentIntegerDigits) else {
+            throw DocumentProblem(field: field, message: "\(text) has more than \(Limits.documentIntegerDigits) digits before the point or \(Limits.decimalPlaces) after it")
         }
     }
 
@@ -149,22 +177,34 @@ public enum ScoresDocumentCheck {
     private static func optionalNumber(_ container: JSONValue, _ key: String, at path: String) throws(DocumentProblem) {
         guard let value = container[key] else { return }
         switch value {
-        case .number, .null: return
+        case .number(let text): try withinLimits(text, at: join(path, key))
+        case .null: return
         default: throw wrongType(join(path, key), expected: "number", got: value)
         }
     }
 
-    /// `office` and `period` go into the idempotency key and the GET path, so they must
-    /// be non-empty and free of `/`, whitespace and control characters.
-    private static func identifier(_ document: JSONValue, _ key: String) throws(DocumentProblem) -> String {
-        let text = try string(document, key, at: "")
-        guard !text.isEmpty, text.utf8.count <= 128 else {
-            throw DocumentProblem(field: key, message: "must be 1 to 128 bytes long")
-        }
-        guard !text.unicodeScalars.contains(where: { $0 == "/" || $0.properties.isWhitespace || $0.value < 0x20 || $0.value == 0x7F }) else {
-            throw DocumentProblem(field: key, message: "must not contain '/', spaces or control characters")
+    /// A code (a unit's, an indicator's): ``Limits/isCode(_:)``.
+    private static func code(_ container: JSONValue, _ key: String, at path: String) throws(DocumentProblem) -> String {
+        let text = try string(container, key, at: path)
+        guard Limits.isCode(text) else {
+            throw DocumentProblem(field: join(path, key), message: "must be 1 to \(Limits.codeBytes) ASCII letters, digits, '.', '_' or '-', starting with a letter or digit")
         }
         return text
+    }
+
+    /// Text shown to people (a name, a note): at most ``Limits/textCharacters``.
+    private static func text(_ container: JSONValue, _ key: String, at path: String) throws(DocumentProblem) -> String {
+        let text = try string(container, key, at: path)
+        guard text.utf8.count <= Limits.textCharacters || text.count <= Limits.textCharacters else {
+            throw DocumentProblem(field: join(path, key), message: "must be at most \(Limits.textCharacters) characters")
+        }
+        return text
+    }
+
+    /// `office` and `period` go into the idempotency key, the GET path and the page:
+    /// codes (``Limits/isCode(_:)``), as the daemon's config and schemes have them.
+    private static func identifier(_ document: JSONValue, _ key: String) throws(DocumentProblem) -> String {
+        try code(document, key, at: "")
     }
 
     /// `sequence` is an integer ≥ 1 written without fraction or exponent.

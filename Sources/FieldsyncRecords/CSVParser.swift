@@ -15,8 +15,15 @@ public struct CSVParser {
     private var line = 1
     private var rowLine = 1
     private var rowHasContent = false
+    /// Fields kept per row; non-empty ones beyond are only counted.
+    private let maxFields: Int
+    private var dropped = 0
 
-    public init() {
+    /// `maxFields`: fields kept of one row. Beyond it, fields are not kept and those
+    /// with content are counted (``CSVRow/droppedFields``): a line of a million
+    /// commas costs no memory, and Excel's trailing empty columns cost nothing.
+    public init(maxFields: Int = .max) {
+        self.maxFields = maxFields
         field.reserveCapacity(256)
     }
 
@@ -96,7 +103,11 @@ public struct CSVParser {
     }
 
     private mutating func endField() {
-        fields.append(String(decoding: field, as: UTF8.self))
+        if fields.count < maxFields {
+            fields.append(String(decoding: field, as: UTF8.self))
+        } else if !field.isEmpty {
+            dropped += 1
+        }
         field.removeAll(keepingCapacity: true)
     }
 
@@ -108,7 +119,10 @@ public struct CSVParser {
         rowHasContent = false
         // Emptied after the row is handled, not before: the array is then ours alone
         // again and keeps its storage, instead of one allocation per row.
-        defer { fields.removeAll(keepingCapacity: true) }
-        try emit(CSVRow(fields: fields, line: rowLine))
+        defer {
+            fields.removeAll(keepingCapacity: true)
+            dropped = 0
+        }
+        try emit(CSVRow(fields: fields, line: rowLine, droppedFields: dropped))
     }
 }

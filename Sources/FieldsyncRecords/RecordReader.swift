@@ -55,12 +55,16 @@ public enum RecordReader {
 
     static func readCSV(_ file: any ByteSource, encoding: TextEncoding, record: (RawRecord) throws -> Void,
                         problem: (Problem) -> Void) throws {
-        var parser = CSVParser()
+        var parser = CSVParser(maxFields: Limits.recordFields)
         var header: [String]?
         var headerBroken = false
         var columns: [RecordField?] = []
         var raw = RawRecord(location: .file)
         func handleRow(_ row: CSVRow) throws {
+            if row.droppedFields > 0 {
+                throw Problem(.line(row.line), zh: "本行超过 \(Limits.recordFields) 列;一条记录最多 \(Limits.recordFields) 列",
+                              en: "this line has more than \(Limits.recordFields) fields; a record has at most \(Limits.recordFields)")
+            }
             guard let names = header else {
                 let names = row.fields.map { $0.trimmingCharacters(in: .whitespaces) }
                 var seen = Set<String>()
@@ -123,7 +127,7 @@ public enum RecordReader {
             if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
             var parser = JSONParser(bytes, firstLine: lineNumber)
             do {
-                let value = try parser.parseValue()
+                let value = try parser.parseRecord()
                 sawRecord = true
                 if let raw = rawRecord(value, location: .line(lineNumber), problem: problem) { try record(raw) }
             } catch let e as JSONSyntaxError {
@@ -154,16 +158,14 @@ public enum RecordReader {
         var bytes: [UInt8] = []
         try utf8Chunks(file, encoding: encoding) { bytes.append(contentsOf: $0) }
         var parser = JSONParser(bytes)
-        let items: [(value: JSONValue, index: Int?, line: Int)]
         do {
-            items = try parser.parseRecords()
-        } catch {
+            try parser.parseRecords { value, index, line in
+                let location: RecordLocation = index.map { .index($0, line: line) } ?? .line(line)
+                if let raw = rawRecord(value, location: location, problem: problem) { try record(raw) }
+            }
+        } catch let error as JSONSyntaxError {
             throw Problem(.line(error.line), zh: "JSON 语法错误(第 \(error.column) 列):\(error.message)",
                           en: "JSON syntax error at column \(error.column): \(error.message)")
-        }
-        for item in items {
-            let location: RecordLocation = item.index.map { .index($0, line: item.line) } ?? .line(item.line)
-            if let raw = rawRecord(item.value, location: location, problem: problem) { try record(raw) }
         }
     }
 

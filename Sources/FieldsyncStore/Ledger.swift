@@ -86,7 +86,7 @@ public enum Ledger {
     /// and bytes, begun after the file last changed (`changedAt`, its ctime). A file
     /// that was moved aside and dropped again has changed since: a new rejection.
     public static func rejected(_ db: Database, sha256: String, source: String, name: String, size: Int64,
-                         receivedAt: Timestamp, changedAt: Timestamp, problems: [Problem]) throws -> Int64 {
+                         receivedAt: Timestamp, changedAt: Timestamp, problems: Int, firstProblem: String?) throws -> Int64 {
         if let id = try Int64.fetchOne(db, sql: """
             SELECT id FROM file WHERE outcome = \(LedgerOutcome.rejected.sql) AND finished = 0 AND source = ? AND name = ? AND sha256 = ?
               AND received_at >= ?
@@ -98,7 +98,7 @@ public enum Ledger {
             INSERT INTO file (sha256, source, name, size, received_at, outcome, finished, problems, first_problem)
             VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
             """, arguments: [sha256, source, name, size, receivedAt.microseconds, LedgerOutcome.rejected.rawValue,
-                             problems.count, problems.first?.description])
+                             problems, firstProblem])
         return db.lastInsertedRowID
     }
 

@@ -129,14 +129,22 @@ public struct Reconciler {
         }
     }
 
+    /// Whether the stored revision has the record's content, byte for byte: Swift's
+    /// `==` on strings would call `é` and `e` + U+0301 the same, and SQLite would not.
     private func stored(_ stmt: OpaquePointer, equals r: FieldsyncModel.Record) -> Bool {
-        columnText(stmt, 0) == r.kind.rawValue && columnText(stmt, 1) == r.action.rawValue
-            && columnText(stmt, 2) == r.period && columnText(stmt, 3) == r.unit
-            && columnText(stmt, 4) == r.indicator && columnText(stmt, 5) == r.value
-            && columnText(stmt, 6) == r.deduction && columnText(stmt, 7) == r.score
+        sameText(stmt, 0, r.kind.rawValue) && sameText(stmt, 1, r.action.rawValue)
+            && sameText(stmt, 2, r.period) && sameText(stmt, 3, r.unit)
+            && sameText(stmt, 4, r.indicator) && sameText(stmt, 5, r.value)
+            && sameText(stmt, 6, r.deduction) && sameText(stmt, 7, r.score)
             && columnInt(stmt, 8) == r.respondents.map(Int64.init)
             && columnInt(stmt, 9) == r.observedAt.microseconds
-            && columnText(stmt, 10) == r.note && columnText(stmt, 11) == r.by
+            && sameText(stmt, 10, r.note) && sameText(stmt, 11, r.by)
+    }
+
+    private func sameText(_ stmt: OpaquePointer, _ index: Int32, _ text: String?) -> Bool {
+        let stored = columnText(stmt, index)
+        guard let stored, let text else { return stored == nil && text == nil }
+        return stored.utf8.elementsEqual(text.utf8)
     }
 
     // MARK: SQLite C API on GRDB's prepared statements

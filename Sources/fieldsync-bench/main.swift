@@ -278,7 +278,7 @@ func childIngest(dir: String) -> Never {
         switch outcome {
         case .accepted(let r): accepted = r.counts
         case .rejected(let problems):
-            die("\(name) was rejected: \(problems.prefix(3).map(\.description).joined(separator: "; "))")
+            die("\(name) was rejected: \(problems.listed.prefix(3).map(\.description).joined(separator: "; "))")
         case .skipped, .tooRecent, .unanswered: die("\(name) was not processed: \(outcome)")
         }
     }

@@ -26,8 +26,10 @@ struct FieldsyncCentralCommand: AsyncParsableCommand {
             fingerprint (16 hex digits of their SHA-256) stands for them.
 
             Limits: a request must be wholly received within --request-deadline seconds
-            of its start; at most --max-connections connections are held; a document of
-            more than --max-units units or --max-body-size bytes gets 413.
+            of its start; at most --max-connections connections are held; pushes are
+            handled one at a time; a document of more than --max-units units or
+            --max-body-size bytes gets 413; an office may have documents for at most
+            --max-periods periods (one more gets 422).
 
             When ready it prints one line, "listening on http://HOST:PORT", to stdout;
             logs go to stderr. SIGTERM or Ctrl-C stops it cleanly (exit status 0).
@@ -62,6 +64,9 @@ struct FieldsyncCentralCommand: AsyncParsableCommand {
     @Option(help: "Connections held at once; more are closed as they come.")
     var maxConnections = CentralConfiguration.defaultMaxConnections
 
+    @Option(help: "Periods one office may have documents for; a document for one more gets 422.")
+    var maxPeriods = CentralConfiguration.defaultMaxPeriods
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -71,6 +76,7 @@ struct FieldsyncCentralCommand: AsyncParsableCommand {
         guard maxUnits > 0 else { throw ValidationError("--max-units must be positive.") }
         guard (1...3600).contains(requestDeadline) else { throw ValidationError("--request-deadline must be 1 to 3600 seconds.") }
         guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive.") }
+        guard maxPeriods > 0 else { throw ValidationError("--max-periods must be positive.") }
     }
 
     func run() async throws {
@@ -93,7 +99,7 @@ struct FieldsyncCentralCommand: AsyncParsableCommand {
                 configuration: CentralConfiguration(
                     host: host, port: port, databasePath: database, tokens: tokens, maxBodySize: maxBodySize,
                     maxUnits: maxUnits, requestDeadline: .seconds(requestDeadline), maxConnections: maxConnections,
-                    logger: logger))
+                    maxPeriods: maxPeriods, logger: logger))
         } catch {
             throw CentralConfigurationError("cannot open the database \(database): \(error)")
         }

@@ -63,7 +63,8 @@ struct Check: AsyncParsableCommand {
             case .wouldReject(let problems):
                 bad += 1
                 printOut("\(file): rejected 不予接收 — \(problems.count) problems:\n")
-                for p in problems { printOut("  \(p)\n") }
+                for p in problems.listed { printOut("  \(p)\n") }
+                if problems.unlisted > 0 { printOut("  … \(problems.unlisted) more 另有 \(problems.unlisted) 个问题未列出\n") }
             }
         }
         if bad > 0 { throw ExitCode(1) }

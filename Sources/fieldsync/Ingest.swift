@@ -30,7 +30,7 @@ struct Ingest: AsyncParsableCommand {
             case .rejected(let problems):
                 rejected += 1
                 printOut("rejected 已退回  \(source)/\(name): \(problems.count) problems, see \(source)/rejected/\(Intake.errorsFileName(for: fileName))\n")
-                for p in problems.prefix(5) { printOut("    \(p)\n") }
+                for p in problems.listed.prefix(5) { printOut("    \(p)\n") }
                 if problems.count > 5 { printOut("    …\n") }
             case .unanswered(let fault):
                 left += 1

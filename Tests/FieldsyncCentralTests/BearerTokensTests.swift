@@ -22,6 +22,13 @@ struct BearerTokensTests {
             == BearerTokens(["tok-one-0123456789": "ningde-rfb", "tok-two-0123456789": "fuzhou"]))
     }
 
+    @Test("A file saved on Windows (CRLF) reads line by line")
+    func windowsLineEnds() throws {
+        let path = try file("ningde-rfb tok-one-0123456789\r\nfuzhou tok-two-0123456789\r\n")
+        #expect(try BearerTokens.read(fromFile: path)
+            == BearerTokens(["tok-one-0123456789": "ningde-rfb", "tok-two-0123456789": "fuzhou"]))
+    }
+
     @Test("A file that says less than it seems is an error naming the line",
           arguments: [("\n# nothing\n", "holds no token"), ("tok-without-office-012345\n", ":1: each line is OFFICE TOKEN"),
                       ("ningde-rfb short\n", "shorter than 16"), ("宁德 tok-one-0123456789\n", "not an office code"),

@@ -18,13 +18,15 @@ struct CentralLimitsTests {
     static let fuanToken = "fuan-token-0123456789"
 
     func configuration(maxUnits: Int = CentralConfiguration.defaultMaxUnits, deadline: Duration = .seconds(10),
-                       maxConnections: Int = CentralConfiguration.defaultMaxConnections) throws -> CentralConfiguration {
+                       maxConnections: Int = CentralConfiguration.defaultMaxConnections,
+                       maxPeriods: Int = CentralConfiguration.defaultMaxPeriods) throws -> CentralConfiguration {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var logger = Logger(label: "central-limits")
         logger.logLevel = .critical
         return CentralConfiguration(host: "127.0.0.1", port: 0, databasePath: directory + "/central.sqlite",
                                     tokens: BearerTokens([Self.ningdeToken: "ningde-rfb", Self.fuanToken: "fuan-rfb"]),
-                                    maxUnits: maxUnits, requestDeadline: deadline, maxConnections: maxConnections, logger: logger)
+                                    maxUnits: maxUnits, requestDeadline: deadline, maxConnections: maxConnections,
+                                    maxPeriods: maxPeriods, logger: logger)
     }
 
     func push(_ client: some TestClientProtocol, _ document: SampleDocument, token: String) async throws -> TestResponse {
@@ -56,6 +58,41 @@ struct CentralLimitsTests {
             #expect(String(buffer: response.body).contains("\"field\":\"sequence\""))
         }
         #expect(try await server.store.documentCount() == 0)
+    }
+
+    /// Documents the daemon could never have sent, each refused with the field to blame.
+    static let beyondTheTable: [(label: String, document: SampleDocument, field: String)] = [
+        ("a period with a zero-width space", SampleDocument(period: "2026\u{200B}"), "period"),
+        ("an office with a space", SampleDocument(office: "ningde rfb"), "office"),
+        ("a total of 43 digits Decimal would round to 100",
+         SampleDocument(overallTotal: "100.0000000000000000000000000000000000000000001"), "overall.total"),
+        ("a unit name of 2,001 characters", SampleDocument(unitName: String(repeating: "<", count: 2001)), "units[0].name"),
+    ]
+
+    @Test("A document beyond the table of limits gets 422 naming the field", arguments: beyondTheTable)
+    func beyondLimits(label: String, document: SampleDocument, field: String) async throws {
+        let server = try CentralServer(configuration: configuration())
+        try await server.makeApplication().test(.router) { client in
+            let response = try await push(client, document, token: Self.ningdeToken)
+            #expect(response.status == .unprocessableContent, "\(label)")
+            #expect(String(buffer: response.body).contains("\"field\":\"\(field)\""), "\(String(buffer: response.body))")
+        }
+        #expect(try await server.store.documentCount() == 0)
+    }
+
+    @Test("An office may have documents for so many periods; another period gets 422")
+    func tooManyPeriods() async throws {
+        let server = try CentralServer(configuration: configuration(maxPeriods: 2))
+        try await server.makeApplication().test(.router) { client in
+            #expect(try await push(client, SampleDocument(period: "2025"), token: Self.ningdeToken).status == .created)
+            #expect(try await push(client, SampleDocument(period: "2026"), token: Self.ningdeToken).status == .created)
+            let third = try await push(client, SampleDocument(period: "2027"), token: Self.ningdeToken)
+            #expect(third.status == .unprocessableContent)
+            #expect(String(buffer: third.body).contains("at most 2 per office"))
+            // A known period takes new sequences as before; another office is not affected.
+            #expect(try await push(client, SampleDocument(period: "2026", sequence: "8"), token: Self.ningdeToken).status == .created)
+            #expect(try await push(client, SampleDocument(office: "fuan-rfb", period: "2027"), token: Self.fuanToken).status == .created)
+        }
     }
 
     @Test("A document with more units than central takes gets 413")
@@ -110,6 +147,19 @@ struct CentralLimitsTests {
         }
         #expect(closed, "a head dripped over \(head.count / 4) s was still being read")
         #expect(try await offPool { try running.get("/healthz") }.hasPrefix("HTTP/1.1 200"))
+    }
+
+    @Test("A request answered before its body arrived is still held to the deadline")
+    func earlyAnswerIsHeldToDeadline() async throws {
+        let running = try await RunningServer(configuration(deadline: .seconds(1)))
+        defer { running.stop() }
+        let fd = try running.connect()
+        defer { close(fd) }
+        // /healthz reads no body: it answers at once, and the body's byte comes after.
+        let answer = try await offPool { running.request(fd, "GET /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\n\r\n") }
+        #expect(answer.hasPrefix("HTTP/1.1 200"))
+        _ = send(fd, "x", 1, Int32(MSG_NOSIGNAL))
+        #expect(try await offPool { running.waitForClose(fd, milliseconds: 10_000) }, "the connection was held past the deadline")
     }
 
     @Test("Connections beyond the limit are closed as they come")

@@ -111,9 +111,12 @@ final class FormatTests: XCTestCase {
         XCTAssertEqual(try shapes("{\"records\": [\n{\"id\": 1},\n {\"id\": 2}]}"), ["0@2", "1@3"])
         XCTAssertEqual(try shapes("[{\"id\": 1}, {\"id\": 2}]"), ["0@1", "1@1"])
         XCTAssertEqual(try shapes("\n{\"id\": 1}"), ["-@2"])
-        // Another member beside "records", or "records" not first: one record (whose
-        // unknown fields validation then reports).
-        XCTAssertEqual(try shapes("{\"records\": [{\"id\": 1}], \"by\": \"x\"}"), ["-@1"])
+        // "records" not first, or not an array: one record (whose unknown fields
+        // validation then reports). An array of records and more beside it: an error,
+        // for the records are read one at a time as they come.
+        XCTAssertThrowsError(try shapes("{\"records\": [{\"id\": 1}], \"by\": \"x\"}")) { error in
+            XCTAssertEqual((error as? JSONSyntaxError)?.message, "{\"records\": [...]} must hold nothing but the array of records")
+        }
         XCTAssertEqual(try shapes("{\"records\": 5, \"by\": \"x\"}"), ["-@1"])
         XCTAssertEqual(try shapes("{\"by\": \"x\", \"records\": []}"), ["-@1"])
         XCTAssertThrowsError(try shapes("{\"records\": 5}")) { error in

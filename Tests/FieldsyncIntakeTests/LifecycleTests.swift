@@ -160,7 +160,7 @@ final class LifecycleTests: XCTestCase {
         try site.drop("shouning", "x.json", good)  // a new file (inode) under the same name
         let dropped = Dropped(source: site.source("shouning"), handles: handles, name: "x.json", status: status,
                               receivedAt: .now())
-        let replaced = site.intake.reject(dropped, staged: staged, problems: [Problem(.file, zh: "坏", en: "bad")])
+        let replaced = site.intake.reject(dropped, staged: staged, problems: Problems([Problem(.file, zh: "坏", en: "bad")]))
         XCTAssertEqual(replaced.problems.count, 0, "skipped, not rejected")
         XCTAssertTrue(site.exists(site.dir("shouning") + "/x.json"))
         XCTAssertEqual(try site.count("SELECT count(*) FROM file"), 0)

@@ -56,6 +56,24 @@ struct LimitsTests {
         Absurd(label: "a zero-width space inside an id", source: "shouning",
                json: report(#""value": 1"#).replacingOccurrences(of: "\"sn-1\"", with: "\"sn-\u{200B}1\""),
                field: "id", says: "U+200B"),
+        Absurd(label: "a Hangul filler inside an id", source: "shouning",
+               json: report(#""value": 1"#).replacingOccurrences(of: "\"sn-1\"", with: "\"sn-1\u{3164}\""),
+               field: "id", says: "U+3164"),
+        Absurd(label: "a variation selector inside an id", source: "shouning",
+               json: report(#""value": 1"#).replacingOccurrences(of: "\"sn-1\"", with: "\"sn-1\u{FE0F}\""),
+               field: "id", says: "U+FE0F"),
+        Absurd(label: "a combining grapheme joiner inside an id", source: "shouning",
+               json: report(#""value": 1"#).replacingOccurrences(of: "\"sn-1\"", with: "\"sn-\u{034F}1\""),
+               field: "id", says: "U+34F"),
+        Absurd(label: "a no-break space inside an id", source: "shouning",
+               json: report(#""value": 1"#).replacingOccurrences(of: "\"sn-1\"", with: "\"sn\u{00A0}1\""),
+               field: "id", says: "U+A0"),
+        Absurd(label: "an accent written as a combining mark", source: "shouning",
+               json: report(#""value": 1"#).replacingOccurrences(of: "\"sn-1\"", with: "\"cafe\u{0301}\""),
+               field: "id", says: "U+301"),
+        Absurd(label: "a blank braille pattern inside an id", source: "shouning",
+               json: report(#""value": 1"#).replacingOccurrences(of: "\"sn-1\"", with: "\"sn-1\u{2800}\""),
+               field: "id", says: "U+2800"),
         Absurd(label: "a BOM in the middle of a CSV", source: "shouning", json: pastedCSV,
                field: "id", says: "U+FEFF", file: "pasted.csv"),
         Absurd(label: "a period central would refuse", source: "shouning",
@@ -73,6 +91,16 @@ struct LimitsTests {
         #expect(problem.en.contains(c.says), "\(problem)")
         #expect(!problem.zh.isEmpty)
         #expect(try site.count("SELECT count(*) FROM revision") == 0)
+    }
+
+    @Test("A revision sent again is the same only byte for byte (é is not e + U+0301)")
+    func sameRevisionBytes() throws {
+        let site = try TestSite()
+        let first = Self.report(#""value": 1, "note": "caf\#u{00E9}""#)
+        #expect(try site.ingest("shouning", "a.json", first).receipt?.counts.imported == 1)
+        let again = Self.report(#""value": 1, "note": "cafe\#u{0301}""#)
+        let problems = try site.ingest("shouning", "b.json", again).problems
+        #expect(problems.contains { $0.field == "revision" && $0.en.contains("other content") }, "\(problems)")
     }
 
     @Test("Scoring what a store from before the limits may hold does not trap")
@@ -102,13 +130,24 @@ struct ConfigLimitsTests {
         #expect(error?.keyPath?.hasSuffix(key) == true && error?.message.contains("letters, digits") == true, "\(String(describing: error))")
     }
 
-    @Test("A scheme's numbers are within the limits")
-    func schemeNumbers() throws {
-        let text = TestSite.scheme.replacingOccurrences(of: "points = 60", with: "points = \"1e200\"")
+    @Test("A scheme's numbers are within the limits", arguments: [
+        ("points = 60", "points = \"1e200\""),
+        ("points = 60", "points = \"0.00000001\""),
+        ("targets = { shouning = 2 }", "targets = { shouning = \"1e40\" }"),
+    ])
+    func schemeNumbers(replace: String, with: String) throws {
+        let text = TestSite.scheme.replacingOccurrences(of: replace, with: with)
         let error = #expect(throws: ConfigError.self) {
             try Scheme.parse(file: "s.toml", text: text, sha256: String(repeating: "0", count: 64))
         }
         #expect(error?.message.contains("at most 12 digits") == true, "\(String(describing: error))")
+    }
+
+    @Test("A duration is at most a year", arguments: ["poll_interval = 9223372036854775807", "poll_interval = \"10000000000s\""])
+    func longDuration(setting: String) throws {
+        let site = try TestSite(extraConfig: "\n[intake]\n\(setting)\n")
+        let error = #expect(throws: ConfigError.self) { try Setup.load(config: site.configPath) }
+        #expect(error?.message.contains("at most 366 days") == true, "\(String(describing: error))")
     }
 
     /// A config with `[push]` to `url`, a token file, and `extra` in the table.
@@ -123,14 +162,28 @@ struct ConfigLimitsTests {
         }
     }
 
-    @Test("A token is not sent in clear text to another host, unless the config says so")
-    func clearTextToken() throws {
-        #expect(try config(url: "http://central.example.gov.cn/api/fieldsync/v1/scores").contains("clear text"))
-        #expect(try config(url: "http://10.1.2.3:8080/x").contains("clear text"))
-        #expect(try config(url: "https://central.example.gov.cn/api/fieldsync/v1/scores") == "ok")
-        #expect(try config(url: "http://127.0.0.1:8787/api/fieldsync/v1/scores") == "ok")
-        #expect(try config(url: "http://localhost/x") == "ok")
-        #expect(try config(url: "http://central.example.gov.cn/x", extra: "allow_insecure_http = true") == "ok")
+    @Test("A token is not sent in clear text to another host", arguments: [
+        "http://central.example.gov.cn/api/fieldsync/v1/scores",
+        "http://10.1.2.3:8080/x",
+        "http://127.0.0.1@central.example/x",
+        "http://central.example?@127.0.0.1/api/fieldsync/v1/scores",
+        "http://central.example#@localhost",
+        "http://127.0.0.1.central.example/x",
+        "http://localhost.central.example/x",
+    ])
+    func clearTextToken(url: String) throws {
+        #expect(try config(url: url).contains("clear text"))
+    }
+
+    @Test("A token may go to loopback, over https, or where the config says so", arguments: [
+        ("https://central.example.gov.cn/api/fieldsync/v1/scores", ""),
+        ("http://127.0.0.1:8787/api/fieldsync/v1/scores", ""),
+        ("http://localhost/x", ""),
+        ("http://[::1]:8080/x", ""),
+        ("http://central.example.gov.cn/x", "allow_insecure_http = true"),
+    ])
+    func tokenAllowed(url: String, extra: String) throws {
+        #expect(try config(url: url, extra: extra) == "ok")
     }
 
     @Test("An office that is not a code is an error naming the key", arguments: ["宁德人防", "ningde rfb", "ningde/rfb"])

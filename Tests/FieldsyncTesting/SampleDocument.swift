@@ -1,6 +1,6 @@
 /// Builds scores documents (SPEC §6) as JSON text for the tests, with the parts a test
 /// varies as parameters. Numbers are inserted as text so their exact spelling is kept.
-package struct SampleDocument {
+package struct SampleDocument: Sendable {
     package init(office: String = "ningde-rfb", period: String = "2026", sequence: String = "7", schema: String = "fieldsync.scores/1", unitName: String = "寿宁县", unitTotal: String = "86.615", unitGrade: String = "good", unitGradeZh: String = "良", unitsMember: String? = nil, overallTotal: String = "79.99") {
         self.office = office
         self.period = period
