@@ -49,7 +49,7 @@ public enum Outbox {
     /// The period's scoreboard now, and the sha256 of its content (the document without
     /// `sequence` and `generated_at`), which decides whether a new sequence is due.
     static func score(_ db: Database, office: String, scheme: Scheme) throws -> (board: Scoreboard, hash: String) {
-        let values = try Revisions.currentValues(db, period: scheme.period, scheme: scheme)
+        let values = try InForce.values(db, period: scheme.period, scheme: scheme)
         let board = Scorer.score(scheme: scheme, values: values)
         let content = ScoresDocument.contentText(board, office: office)
         let hash = Hex.encode(SHA256.hash(data: Data(content.utf8)))

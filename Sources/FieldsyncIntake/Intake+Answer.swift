@@ -54,6 +54,7 @@ extension Intake {
                     outcome = problems.isEmpty ? .success((fileID, counts, archive)) : .failure(problems)
                     return .rollback
                 }
+                try reconciler.finish()
                 try Ledger.record(db, file: fileID, counts: counts, archive: archive, finished: false)
                 if !periods.isEmpty, let onChange { try onChange(db, periods) }
                 outcome = .success((fileID, counts, archive))

@@ -139,6 +139,21 @@ public struct Exact: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     public var description: String { plainString() }
 
+    /// The fraction as text, `N` or `N/D` in lowest terms: how a store keeps an exact
+    /// value that need not be a short decimal (a sum of surveys from before the limits).
+    public var rationalText: String {
+        denominator == 1 ? String(numerator) : "\(numerator)/\(denominator)"
+    }
+
+    /// Reads ``rationalText`` back; nil for anything else.
+    public init?(rationalText text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard (1 ... 2).contains(parts.count), let n = BigInt(String(parts[0]), radix: 10) else { return nil }
+        let d = parts.count == 2 ? BigInt(String(parts[1]), radix: 10) : BigInt(1)
+        guard let d, d.signum() > 0 else { return nil }
+        self.init(numerator: n, denominator: d)
+    }
+
     public static func min(_ a: Exact, _ b: Exact) -> Exact { a < b ? a : b }
     public static func max(_ a: Exact, _ b: Exact) -> Exact { a < b ? b : a }
 }

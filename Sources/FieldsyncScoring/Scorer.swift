@@ -89,8 +89,7 @@ public enum Scorer {
                                        met: score == indicator.points, discrepancy: discrepancy))
         }
         let indicatorScore = indicatorPercent(rows)
-        let surveys = values.surveys[unit.code] ?? []
-        let (publicScore, respondents) = publicMean(surveys)
+        let (publicScore, respondents) = publicMean(values.publicTotals[unit.code] ?? .none)
         if publicScore == nil { complete = false }
 
         let findings = (values.findings[unit.code] ?? []).sorted { utf8Less($0.id, $1.id) }
@@ -122,19 +121,13 @@ public enum Scorer {
 
     /// The respondent-weighted mean of the surveys, rounded, and Σ respondents; the
     /// score is nil when there is no survey (or, which validation forbids, no respondent).
-    public static func publicMean(_ surveys: [SurveyResult]) -> (score: Exact?, respondents: Int) {
+    public static func publicMean(_ total: PublicTotal) -> (score: Exact?, respondents: Int) {
         // Exact throughout: intake bounds respondents (Limits.respondents), but a store
         // written before the bound may hold anything, and no sum may trap.
-        var weighted = Exact.zero
-        var respondents = Exact.zero
-        for survey in surveys {
-            let n = Exact(survey.respondents)
-            weighted += survey.score * n
-            respondents += n
-        }
+        let respondents = total.respondents
         let count = respondents.numerator <= BigInt(Int.max) ? Int(respondents.numerator) : Int.max
-        guard respondents > .zero else { return (nil, count) }
-        return (round2(weighted / respondents), count)
+        guard total.surveys > 0, respondents > .zero else { return (nil, max(0, count)) }
+        return (round2(total.weightedScore / respondents), count)
     }
 
     /// round2(max(0, min(100, indicator × w_ind + public × w_pub − deductions))), from
@@ -172,8 +165,8 @@ public enum Scorer {
                                        discrepancy: applying.contains { $0.discrepancy }))
         }
         let indicatorScore = indicatorPercent(rows)
-        let allSurveys = scheme.units.flatMap { values.surveys[$0.code] ?? [] }
-        let (publicScore, respondents) = publicMean(allSurveys)
+        let all = scheme.units.reduce(PublicTotal.none) { $0 + (values.publicTotals[$1.code] ?? .none) }
+        let (publicScore, respondents) = publicMean(all)
         var deducted = Exact.zero
         for u in units { deducted += u.deductions }
         let deductions = round2(deducted)

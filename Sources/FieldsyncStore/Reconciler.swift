@@ -30,6 +30,8 @@ public struct Reconciler {
     private let head: Statement
     private let exact: Statement
     private let demote: Statement
+    /// What this file changes of what is in force, written by ``finish()``.
+    private var inForce = InForceChanges()
 
     public init(db: Database, fileID: Int64) throws {
         self.db = db
@@ -41,25 +43,28 @@ public struct Reconciler {
         demote = try db.cachedStatement(sql: Revisions.demote)
     }
 
-    /// The revision in force of an id, and what it may never change.
+    /// The revision in force of an id: what it may never change, and what it holds.
     struct Head {
         var revision: Int
         var kind: String
         var period: String
         var unit: String
+        var entry: InForceChanges.Entry?
     }
 
     /// Applies one record (in file order); a problem means the file must be rejected.
     public mutating func apply(_ r: FieldsyncModel.Record) throws -> Result<Change, Problem> {
         if !lastWasKnown, try store(r, inForce: true, unlessKnown: true) {
+            if r.action == .upsert { inForce.add(InForceChanges.Entry(r)) }
             return .success(r.action == .retract ? .retracted : .imported)
         }
-        guard let head = try fetchHead(r.id) else {
+        guard let head = try fetchHead(r.id, contentBelow: r.revision) else {
             // A new id after a known one; or, after a refused insert, a refusal for
             // another reason (a constraint): a plain insert then lets SQLite's own
             // error reach the caller.
             lastWasKnown = false
             try store(r, inForce: true)
+            if r.action == .upsert { inForce.add(InForceChanges.Entry(r)) }
             return .success(r.action == .retract ? .retracted : .imported)
         }
         lastWasKnown = true
@@ -74,6 +79,12 @@ public struct Reconciler {
                 _ = try step(stmt, demote)
             }
             try store(r, inForce: true)
+            switch (head.entry, r.action) {
+            case (let old?, .upsert): inForce.replace(old, with: InForceChanges.Entry(r))
+            case (let old?, .retract): inForce.remove(old)
+            case (nil, .upsert): inForce.add(InForceChanges.Entry(r))
+            case (nil, .retract): break
+            }
             return .success(r.action == .retract ? .retracted : .updated)
         }
         let same = try withStatement(exact) { stmt -> Bool? in
@@ -93,12 +104,33 @@ public struct Reconciler {
         return .success(.ignored)
     }
 
-    private func fetchHead(_ id: String) throws -> Head? {
+    /// Writes what the file changed of what is in force (``InForce``). Call once, after
+    /// the last record, before the file's transaction commits.
+    public mutating func finish() throws {
+        guard !inForce.isEmpty else { return }
+        try InForce.apply(inForce, db)
+        inForce = InForceChanges()
+    }
+
+    /// The head of `id`; with its content (``Head/entry``) only when its revision is
+    /// below `newRevision`, the one case that needs it: a known id sent again, the
+    /// usual re-sent spreadsheet, costs no more than before.
+    private func fetchHead(_ id: String, contentBelow newRevision: Int) throws -> Head? {
         try withStatement(head) { stmt in
             bindText(stmt, 1, id)
             guard try step(stmt, head) else { return nil }
-            return Head(revision: Int(sqlite3_column_int64(stmt, 0)), kind: columnText(stmt, 1) ?? "",
-                        period: columnText(stmt, 2) ?? "", unit: columnText(stmt, 3) ?? "")
+            let revision = Int(sqlite3_column_int64(stmt, 0))
+            let kind = columnText(stmt, 1) ?? "", period = columnText(stmt, 2) ?? "", unit = columnText(stmt, 3) ?? ""
+            let action = columnText(stmt, 4) ?? ""
+            var entry: InForceChanges.Entry?
+            if revision < newRevision, action == RecordAction.upsert.rawValue, let parsed = RecordKind(rawValue: kind) {
+                entry = InForceChanges.Entry(id: id, revision: revision, kind: parsed, period: period, unit: unit,
+                                             indicator: columnText(stmt, 5), value: columnText(stmt, 6),
+                                             deduction: columnText(stmt, 7), score: columnText(stmt, 8),
+                                             respondents: columnInt(stmt, 9).map { Int(truncatingIfNeeded: $0) },
+                                             observedAt: columnInt(stmt, 10) ?? 0, note: columnText(stmt, 11))
+            }
+            return Head(revision: revision, kind: kind, period: period, unit: unit, entry: entry)
         }
     }
 

@@ -56,8 +56,12 @@ public enum Revisions {
     /// A new revision, unless the head index refuses it (the id is known).
     static let insertIfNew = "INSERT OR IGNORE INTO revision " + columns
     static let insert = "INSERT INTO revision " + columns
-    /// The revision in force of an id, and what it may never change.
-    static let head = "SELECT revision, kind, period, unit FROM revision WHERE record_id = ? AND in_force = 1"
+    /// The revision in force of an id: what it may never change, and what it holds
+    /// (which leaves force if a new revision comes).
+    static let head = """
+        SELECT revision, kind, period, unit, action, indicator, value, deduction, score, respondents, observed_at, note
+        FROM revision WHERE record_id = ? AND in_force = 1
+        """
     /// One revision of an id, to compare a re-sent one with.
     static let exact = """
         SELECT kind, action, period, unit, indicator, value, deduction, score, respondents, observed_at, note, by
@@ -73,47 +77,5 @@ public enum Revisions {
             SELECT count(*) FROM revision JOIN file ON file.id = revision.file_id
             WHERE file.source = ? AND revision.in_force = 1 AND revision.action = ?
             """, arguments: [source, RecordAction.upsert.rawValue]) ?? 0
-    }
-
-    /// The current values of a period (SPEC §4.1), inside an open transaction or snapshot.
-    public static func currentValues(_ db: Database, period: String, scheme: Scheme) throws -> CurrentValues {
-        let units = Set(scheme.units.map(\.code))
-        let indicators = Set(scheme.indicators.map(\.code))
-        var values = CurrentValues()
-        // Latest of each kind per unit × indicator: by observed_at, then revision, then id.
-        struct Key: Hashable { var unit: String, indicator: String, kind: RecordKind }
-        var best: [Key: (observed: Int64, revision: Int, id: String, value: String)] = [:]
-        let rows = try Row.fetchCursor(db, sql: """
-            SELECT record_id, revision, kind, unit, indicator, value, deduction, score, respondents, observed_at, note
-            FROM revision WHERE in_force = 1 AND period = ? AND action = ?
-            """, arguments: [period, RecordAction.upsert.rawValue])
-        while let row = try rows.next() {
-            let id: String = row[0], revision: Int = row[1], unit: String = row[3]
-            guard units.contains(unit), let kind = RecordKind(rawValue: row[2]) else { continue }
-            switch kind {
-            case .report, .spotcheck:
-                guard let indicator: String = row[4], indicators.contains(indicator), let value: String = row[5] else { continue }
-                let key = Key(unit: unit, indicator: indicator, kind: kind)
-                let candidate = (observed: row[9] as Int64, revision: revision, id: id, value: value)
-                if let current = best[key],
-                   (current.observed, current.revision, current.id) > (candidate.observed, candidate.revision, candidate.id) {
-                    continue
-                }
-                best[key] = candidate
-            case .survey:
-                guard let s: String = row[7], let score = Exact(decimal: s) else { continue }
-                values.surveys[unit, default: []].append(SurveyResult(id: id, score: score, respondents: row[8] ?? 1))
-            case .finding:
-                guard let d: String = row[6], let deduction = Exact(decimal: d) else { continue }
-                values.findings[unit, default: []].append(Finding(id: id, deduction: deduction, note: row[10]))
-            }
-        }
-        for (key, v) in best {
-            guard let value = Exact(decimal: v.value) else { continue }
-            var e = values.evidence[key.unit]?[key.indicator] ?? Evidence()
-            if key.kind == .spotcheck { e.spotcheck = value } else { e.report = value }
-            values.evidence[key.unit, default: [:]][key.indicator] = e
-        }
-        return values
     }
 }

@@ -86,6 +86,10 @@ public final class Store: Sendable {
         }
         m.registerMigration("v3: one head per id") { db in try Revisions.indexHeads(db) }
         m.registerMigration("v4: accepted bytes per source") { db in try Ledger.indexAcceptedPerSource(db) }
+        m.registerMigration("v5: what is in force") { db in
+            try InForce.createTables(db)
+            try InForce.rebuild(db)
+        }
         for step in extra { m.registerMigration(step.identifier, migrate: step.migrate) }
         return m
     }

@@ -134,7 +134,7 @@ final class OverallScoreTests: XCTestCase {
         var values = CurrentValues()
         for u in units {
             values.evidence[u.code] = ["x": Evidence(report: d("10"))]
-            values.surveys[u.code] = [Fx.survey("s-\(u.code)", "95")]
+            values.publicTotals[u.code] = PublicTotal([Fx.survey("s-\(u.code)", "95")])
         }
         XCTAssertTrue(Scorer.score(scheme: s, values: values).overall.complete)
         values.evidence["b"] = [:]

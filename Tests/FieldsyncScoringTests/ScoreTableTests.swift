@@ -17,8 +17,8 @@ final class ScoreTableTests: XCTestCase {
         var values = CurrentValues()
         values.evidence["city"] = ["m": Evidence(report: d("10"))]
         values.evidence["shouning"] = ["m": Evidence(report: d("7.5"))]
-        values.surveys["city"] = [Fx.survey("s1", "66.65")]
-        values.surveys["shouning"] = [Fx.survey("s2", "91.2", 120)]
+        values.publicTotals["city"] = PublicTotal([Fx.survey("s1", "66.65")])
+        values.publicTotals["shouning"] = PublicTotal([Fx.survey("s2", "91.2", 120)])
         values.findings["shouning"] = [Finding(id: "f", deduction: d("2"))]
         return Scorer.score(scheme: s, values: values)
     }

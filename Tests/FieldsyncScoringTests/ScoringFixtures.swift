@@ -46,7 +46,7 @@ enum Fx {
                                   weights: (String, String) = ("0.70", "0.30")) -> UnitScore {
         let s = scheme(indicators: [indicator("m", rule: .manual, points: "10")], weights: weights)
         var values = CurrentValues(evidence: ["shouning": ["m": Evidence(report: d("10"))]])
-        if let publicScore { values.surveys["shouning"] = [survey("s1", publicScore)] }
+        if let publicScore { values.publicTotals["shouning"] = PublicTotal([survey("s1", publicScore)]) }
         values.findings["shouning"] = findings.enumerated().map {
             Finding(id: "f\($0.offset)", deduction: d($0.element))
         }

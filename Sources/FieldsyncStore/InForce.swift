@@ -1,0 +1,199 @@
+import FieldsyncModel
+import FieldsyncScoring
+import GRDB
+
+/// What is in force for scoring (SPEC §4.1), kept by the ``Reconciler`` as records
+/// arrive: for each period, unit and indicator the latest report and the latest
+/// spot-check; for each unit the sums of its surveys; the findings. Scoring a period
+/// reads these — at most units × indicators × 2 values, a row per unit and the
+/// findings — never the revision history, so it costs the same in a store of a
+/// thousand records and of a million.
+///
+/// Owns the tables `in_force_value`, `in_force_public` and `in_force_finding`. They
+/// hold nothing the `revision` table does not: ``rebuild(_:)`` makes them again from it
+/// (the migration that brought them does), and the tests check that what the reconciler
+/// keeps equals what a rebuild gives.
+public enum InForce {
+    static func createTables(_ db: Database) throws {
+        try db.execute(sql: """
+            -- The latest report and the latest spot-check in force of each indicator of
+            -- each unit: by observed_at, then revision, then id.
+            CREATE TABLE in_force_value (
+                period TEXT NOT NULL,
+                unit TEXT NOT NULL,
+                indicator TEXT NOT NULL,
+                kind TEXT NOT NULL CHECK (kind IN ('report', 'spotcheck')),
+                record_id TEXT NOT NULL,
+                revision INTEGER NOT NULL,
+                observed_at INTEGER NOT NULL,
+                value TEXT NOT NULL,
+                PRIMARY KEY (period, unit, indicator, kind)
+            ) WITHOUT ROWID;
+            -- Each unit's surveys in force, summed: Σ score × respondents and Σ
+            -- respondents, exact (Exact.rationalText), and how many.
+            CREATE TABLE in_force_public (
+                period TEXT NOT NULL,
+                unit TEXT NOT NULL,
+                weighted_score TEXT NOT NULL,
+                respondents TEXT NOT NULL,
+                surveys INTEGER NOT NULL,
+                PRIMARY KEY (period, unit)
+            ) WITHOUT ROWID;
+            -- The findings in force.
+            CREATE TABLE in_force_finding (
+                period TEXT NOT NULL,
+                unit TEXT NOT NULL,
+                record_id TEXT NOT NULL,
+                deduction TEXT NOT NULL,
+                note TEXT,
+                PRIMARY KEY (period, unit, record_id)
+            ) WITHOUT ROWID;
+            """)
+    }
+
+    // MARK: Reading
+
+    /// The current values of a period for `scheme` (its units and indicators only).
+    public static func values(_ db: Database, period: String, scheme: Scheme) throws -> CurrentValues {
+        let units = Set(scheme.units.map(\.code))
+        let indicators = Set(scheme.indicators.map(\.code))
+        var values = CurrentValues()
+        for row in try Row.fetchAll(db, sql: """
+            SELECT unit, indicator, kind, value FROM in_force_value WHERE period = ?
+            """, arguments: [period]) {
+            let unit: String = row[0], indicator: String = row[1]
+            guard units.contains(unit), indicators.contains(indicator), let value = Exact(decimal: row[3] as String) else { continue }
+            var evidence = values.evidence[unit]?[indicator] ?? Evidence()
+            if (row[2] as String) == RecordKind.spotcheck.rawValue { evidence.spotcheck = value } else { evidence.report = value }
+            values.evidence[unit, default: [:]][indicator] = evidence
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT unit, weighted_score, respondents, surveys FROM in_force_public WHERE period = ?
+            """, arguments: [period]) {
+            let unit: String = row[0]
+            guard units.contains(unit), let weighted = Exact(rationalText: row[1]), let respondents = Exact(rationalText: row[2]) else { continue }
+            values.publicTotals[unit] = PublicTotal(weightedScore: weighted, respondents: respondents, surveys: row[3])
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT unit, record_id, deduction, note FROM in_force_finding WHERE period = ?
+            """, arguments: [period]) {
+            let unit: String = row[0]
+            guard units.contains(unit), let deduction = Exact(decimal: row[2] as String) else { continue }
+            values.findings[unit, default: []].append(Finding(id: row[1], deduction: deduction, note: row[3]))
+        }
+        return values
+    }
+
+    // MARK: Keeping them
+
+    /// Applies one file's changes (``InForceChanges``), inside the file's transaction.
+    static func apply(_ changes: InForceChanges, _ db: Database) throws {
+        var recompute = Set<InForceChanges.Cell>()
+        let read = try db.cachedStatement(sql: """
+            SELECT record_id, revision, observed_at FROM in_force_value
+            WHERE period = ? AND unit = ? AND indicator = ? AND kind = ?
+            """)
+        for (cell, change) in changes.cells {
+            let stored = try Row.fetchOne(read, arguments: [cell.period, cell.unit, cell.indicator, cell.kind.rawValue])
+            let storedID: String? = stored?[0]
+            if change.lostBest || storedID.map(change.removed.contains) == true {
+                recompute.insert(cell)
+                continue
+            }
+            guard let best = change.best else { continue }
+            if let stored, (stored[2] as Int64, stored[1] as Int, stored[0] as String) >= (best.observedAt, best.revision, best.id) {
+                continue
+            }
+            try write(cell, best, db)
+        }
+        try self.recompute(recompute, db)
+
+        for (key, delta) in changes.publicTotals {
+            let current = try Row.fetchOne(db, sql: """
+                SELECT weighted_score, respondents, surveys FROM in_force_public WHERE period = ? AND unit = ?
+                """, arguments: [key.period, key.unit]).flatMap { row -> PublicTotal? in
+                guard let w = Exact(rationalText: row[0]), let r = Exact(rationalText: row[1]) else { return nil }
+                return PublicTotal(weightedScore: w, respondents: r, surveys: row[2])
+            } ?? .none
+            let total = current + delta
+            if total.surveys <= 0 {
+                try db.execute(sql: "DELETE FROM in_force_public WHERE period = ? AND unit = ?", arguments: [key.period, key.unit])
+            } else {
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO in_force_public (period, unit, weighted_score, respondents, surveys) VALUES (?, ?, ?, ?, ?)
+                    """, arguments: [key.period, key.unit, total.weightedScore.rationalText, total.respondents.rationalText, total.surveys])
+            }
+        }
+
+        for (key, finding) in changes.findings {
+            if let finding {
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO in_force_finding (period, unit, record_id, deduction, note) VALUES (?, ?, ?, ?, ?)
+                    """, arguments: [key.period, key.unit, key.id, finding.deduction, finding.note])
+            } else {
+                try db.execute(sql: "DELETE FROM in_force_finding WHERE period = ? AND unit = ? AND record_id = ?",
+                               arguments: [key.period, key.unit, key.id])
+            }
+        }
+    }
+
+    private static func write(_ cell: InForceChanges.Cell, _ value: InForceChanges.Candidate, _ db: Database) throws {
+        try db.execute(sql: """
+            INSERT OR REPLACE INTO in_force_value (period, unit, indicator, kind, record_id, revision, observed_at, value)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [cell.period, cell.unit, cell.indicator, cell.kind.rawValue, value.id, value.revision,
+                             value.observedAt, value.value])
+    }
+
+    /// Finds the latest value of each cell again from the revisions in force: for the
+    /// cells whose value was withdrawn or corrected backwards in time. One scan of the
+    /// heads per period (a retraction or a correction of `observed_at` is rare; a file
+    /// of new revisions moving forward never comes here).
+    private static func recompute(_ cells: Set<InForceChanges.Cell>, _ db: Database) throws {
+        for period in Set(cells.map(\.period)) {
+            var best: [InForceChanges.Cell: InForceChanges.Candidate] = [:]
+            let wanted = cells.filter { $0.period == period }
+            let heads = try Row.fetchCursor(db, sql: """
+                SELECT record_id, revision, kind, unit, indicator, value, observed_at FROM revision
+                WHERE in_force = 1 AND period = ? AND action = ? AND kind IN (?, ?)
+                """, arguments: [period, RecordAction.upsert.rawValue, RecordKind.report.rawValue, RecordKind.spotcheck.rawValue])
+            while let row = try heads.next() {
+                guard let kind = RecordKind(rawValue: row[2]), let indicator: String = row[4], let value: String = row[5] else { continue }
+                let cell = InForceChanges.Cell(period: period, unit: row[3], indicator: indicator, kind: kind)
+                guard wanted.contains(cell) else { continue }
+                let candidate = InForceChanges.Candidate(id: row[0], revision: row[1], observedAt: row[6], value: value)
+                if let current = best[cell], current.beats(candidate) { continue }
+                best[cell] = candidate
+            }
+            for cell in wanted {
+                if let value = best[cell] {
+                    try write(cell, value, db)
+                } else {
+                    try db.execute(sql: """
+                        DELETE FROM in_force_value WHERE period = ? AND unit = ? AND indicator = ? AND kind = ?
+                        """, arguments: [cell.period, cell.unit, cell.indicator, cell.kind.rawValue])
+                }
+            }
+        }
+    }
+
+    // MARK: Rebuilding
+
+    /// Makes the tables again from the revisions in force: what the migration that
+    /// brought them does, and what the tests compare the kept tables with.
+    public static func rebuild(_ db: Database) throws {
+        try db.execute(sql: "DELETE FROM in_force_value; DELETE FROM in_force_public; DELETE FROM in_force_finding")
+        var changes = InForceChanges()
+        let heads = try Row.fetchCursor(db, sql: """
+            SELECT record_id, revision, kind, period, unit, indicator, value, deduction, score, respondents, observed_at, note
+            FROM revision WHERE in_force = 1 AND action = ?
+            """, arguments: [RecordAction.upsert.rawValue])
+        while let row = try heads.next() {
+            guard let kind = RecordKind(rawValue: row[2]) else { continue }
+            changes.add(InForceChanges.Entry(id: row[0], revision: row[1], kind: kind, period: row[3], unit: row[4],
+                                             indicator: row[5], value: row[6], deduction: row[7], score: row[8],
+                                             respondents: row[9], observedAt: row[10], note: row[11]))
+        }
+        try apply(changes, db)
+    }
+}

@@ -1,0 +1,149 @@
+@testable import FieldsyncModel
+@testable import FieldsyncScoring
+@testable import FieldsyncStore
+import FieldsyncTesting
+import Foundation
+import GRDB
+import Testing
+
+/// What is in force, kept file by file by the reconciler, is what the revisions say:
+/// after every file of a long random history — new ids, corrections forward and back
+/// in time, retractions, an indicator changed, surveys and findings replaced — the
+/// kept values equal those worked out from scratch, and so do the kept tables after a
+/// rebuild.
+@Suite("What is in force")
+struct InForceTests {
+    /// The current values of 2026 worked out from the revision table alone, the way
+    /// scoring read them before they were kept: an independent reference.
+    static func fromRevisions(_ db: Database, scheme: Scheme) throws -> CurrentValues {
+        var values = CurrentValues()
+        struct Key: Hashable { var unit: String, indicator: String, kind: String }
+        var best: [Key: (observed: Int64, revision: Int, id: String, value: String)] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT record_id, revision, kind, unit, indicator, value, deduction, score, respondents, observed_at, note
+            FROM revision WHERE in_force = 1 AND period = '2026' AND action = 'upsert'
+            """) {
+            let id: String = row[0], revision: Int = row[1], kind: String = row[2], unit: String = row[3]
+            switch kind {
+            case "report", "spotcheck":
+                let key = Key(unit: unit, indicator: row[4], kind: kind)
+                let candidate = (observed: row[9] as Int64, revision: revision, id: id, value: row[5] as String)
+                if let current = best[key], (current.observed, current.revision, current.id) > (candidate.observed, candidate.revision, candidate.id) {
+                    continue
+                }
+                best[key] = candidate
+            case "survey":
+                values.publicTotals[unit, default: .none].add(SurveyResult(id: id, score: Exact(decimal: row[7] as String)!, respondents: row[8] ?? 1))
+            default:
+                values.findings[unit, default: []].append(Finding(id: id, deduction: Exact(decimal: row[6] as String)!, note: row[10]))
+            }
+        }
+        for (key, v) in best {
+            var e = values.evidence[key.unit]?[key.indicator] ?? Evidence()
+            if key.kind == "spotcheck" { e.spotcheck = Exact(decimal: v.value) } else { e.report = Exact(decimal: v.value) }
+            values.evidence[key.unit, default: [:]][key.indicator] = e
+        }
+        return normalized(values)
+    }
+
+    /// Findings in id order: scoring lists them so, whatever order the store gives.
+    static func normalized(_ values: CurrentValues) -> CurrentValues {
+        var out = values
+        out.findings = values.findings.mapValues { $0.sorted { $0.id < $1.id } }
+        return out
+    }
+
+    /// The rows of the kept tables, for comparing with a rebuild.
+    static func tables(_ db: Database) throws -> [String] {
+        try ["in_force_value", "in_force_public", "in_force_finding"].flatMap { table in
+            try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1, 2, 3, 4").map { "\(table) \($0)" }
+        }
+    }
+
+    /// A record of the random history.
+    struct Step {
+        var source: String
+        var json: String
+    }
+
+    /// A deterministic random history of `files` files of a few records each.
+    static func history(seed: UInt64, files: Int) -> [[Step]] {
+        var rng = SplitMix(seed: seed)
+        var revisions: [String: Int] = [:]
+        let days = ["2026-03-01", "2026-06-01", "2026-09-01", "2026-11-20"]
+        var out: [[Step]] = []
+        for _ in 0 ..< files {
+            let kind = ["report", "spotcheck", "survey", "finding"][Int(rng.next() % 4)]
+            var steps: [Step] = []
+            for _ in 0 ..< 1 + Int(rng.next() % 4) {
+                let unit = rng.next() % 2 == 0 ? "shouning" : "fuan"
+                let source = kind == "report" ? unit : kind == "survey" ? "survey" : "inspectors"
+                // Ids belong to a kind and a unit (a revision may not change them).
+                let id = "\(kind)-\(unit)-\(rng.next() % 4)"
+                let last = revisions[id] ?? 0
+                // Mostly a new revision; now and then the same one or an older one.
+                let revision = max(1, last + [1, 1, 1, 2, 0, -1][Int(rng.next() % 6)])
+                revisions[id] = max(last, revision)
+                let action = rng.next() % 8 == 0 ? "retract" : "upsert"
+                let at = days[Int(rng.next() % UInt64(days.count))]
+                var fields = #""id": "\#(id)", "kind": "\#(kind)", "period": "2026", "unit": "\#(unit)", "observed_at": "\#(at)", "revision": \#(revision), "action": "\#(action)""#
+                if action == "upsert" {
+                    switch kind {
+                    case "report", "spotcheck":
+                        let indicator = rng.next() % 3 == 0 ? "duty.24h" : "siren.fixed"
+                        let value = indicator == "duty.24h" ? "\(rng.next() % 2)" : "\(rng.next() % 4).\(rng.next() % 10)"
+                        fields += #", "indicator": "\#(indicator)", "value": \#(value)"#
+                    case "survey":
+                        fields += #", "score": \#(60 + rng.next() % 40).\#(rng.next() % 100), "respondents": \#(1 + rng.next() % 500)"#
+                    default:
+                        fields += #", "deduction": 0.\#(1 + rng.next() % 9), "note": "第\#(rng.next() % 100)号""#
+                    }
+                }
+                steps.append(Step(source: source, json: "{\(fields)}"))
+            }
+            out.append(steps)
+        }
+        return out
+    }
+
+    @Test("Kept file by file, equal to the revisions' own account", arguments: [1, 2, 3] as [UInt64])
+    func keptEqualsRevisions(seed: UInt64) throws {
+        let site = try TestSite()
+        let scheme = try #require(site.setup.schemes["2026"])
+        var accepted = 0
+        for (n, file) in Self.history(seed: seed, files: 120).enumerated() {
+            // One source per file: the records of a file come from one directory.
+            let source = file[0].source
+            let lines = file.filter { $0.source == source }.map(\.json).joined(separator: "\n")
+            if try site.ingest(source, "f\(n).jsonl", lines + "\n").receipt != nil { accepted += 1 }
+            let (kept, reference) = try site.store.writer.read { db in
+                (Self.normalized(try InForce.values(db, period: "2026", scheme: scheme)), try Self.fromRevisions(db, scheme: scheme))
+            }
+            #expect(kept == reference, "after file \(n): \(lines)")
+            if kept != reference { return }
+        }
+        #expect(accepted > 60, "the history should mostly be accepted, not \(accepted) of 120")
+        // A rebuild from the revisions gives the very rows that were kept.
+        try site.store.writer.writeWithoutTransaction { db in
+            try db.inTransaction {
+                let kept = try Self.tables(db)
+                try InForce.rebuild(db)
+                #expect(try Self.tables(db) == kept)
+                return .rollback
+            }
+        }
+    }
+}
+
+/// SplitMix64: a small deterministic generator for reproducible histories.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
