@@ -49,7 +49,7 @@ public final class Daemon: Sendable {
         current = Mutex(service)
         notifier = SystemdNotifier(environment: environment)
         watcher = setup.config.intake.watch == .inotify ? try DirectoryWatcher() : nil
-        courier = Mutex(setup.config.push.map { Courier(store: service.store, office: setup.config.office, settings: $0, logger: logger) })
+        courier = Mutex(setup.config.push.map { Courier(store: service.store, office: setup.config.office, settings: $0, schemes: setup.schemes, logger: logger) })
     }
 
     var service: Service { current.withLock { $0 } }
@@ -325,7 +325,7 @@ public final class Daemon: Sendable {
         watchSources(setup.config.sources.filter { s in !old.setup.config.sources.contains(where: { $0.path == s.path }) })
         courier.withLock { c in
             c?.stop()
-            c = setup.config.push.map { Courier(store: service.store, office: setup.config.office, settings: $0, logger: logger) }
+            c = setup.config.push.map { Courier(store: service.store, office: setup.config.office, settings: $0, schemes: setup.schemes, logger: logger) }
             if let c { Task { await c.run() } }
         }
         logger.notice("configuration reloaded", metadata: ["sources": "\(setup.config.sources.count)", "periods": "\(setup.schemes.keys.sorted())"])

@@ -7,52 +7,45 @@ import Foundation
 import Logging
 
 /// The parts of fieldsync wired together for one setup: intake feeding the store, and,
-/// when `[push]` is configured, every change staging the next scores document in the
-/// outbox within the same transaction.
+/// when `[push]` is configured, every change marking its period changed in the same
+/// transaction, for the courier to score and stage.
 public final class Service: Sendable {
     public let setup: Setup
     public let store: Store
     public let intake: Intake
     let logger: Logger
 
-    /// - Parameter clock: the time a file is taken to arrive at (tests fix it, so that
-    ///   nothing depends on the day they run).
-    /// The store in `directory` with every table fieldsync keeps: the ledger and the
-    /// revisions, and delivery's outbox (its schema step is delivery's own).
+    /// The store in `directory` with every table fieldsync keeps: the ledger, the
+    /// revisions and what is in force, and delivery's outbox (its schema steps are
+    /// delivery's own).
     public static func openStore(directory: String) throws -> Store {
-        try Store.open(directory: directory, migrations: [Outbox.migration])
+        try Store.open(directory: directory, migrations: Outbox.migrations)
     }
 
     /// The same tables in memory, for a dry run without a store on disk.
     public static func inMemoryStore() throws -> Store {
-        try Store.inMemory(migrations: [Outbox.migration])
+        try Store.inMemory(migrations: Outbox.migrations)
     }
 
+    /// - Parameter clock: the time a file is taken to arrive at (tests fix it, so that
+    ///   nothing depends on the day they run).
     public init(setup: Setup, store: Store, logger: Logger, clock: @escaping @Sendable () -> Timestamp = Timestamp.now) {
         self.setup = setup
         self.store = store
         self.logger = logger
         var hook: ChangeHook?
-        if let push = setup.config.push {
-            let office = setup.config.office
-            let maxSize = push.maxDocumentSize
-            let schemes = setup.schemes
-            hook = { db, periods in
-                for period in periods.sorted() {
-                    guard let scheme = schemes[period] else { continue }
-                    try Outbox.stage(db, office: office, scheme: scheme, now: .now(), maxSize: maxSize)
-                }
-            }
+        if setup.config.push != nil {
+            hook = { db, periods in try Outbox.noteChanges(db, periods: periods.sorted(), at: .now()) }
         }
         self.intake = Intake(setup: setup, store: store, logger: logger, onChange: hook, clock: clock)
     }
 
     /// What the daemon does with a configuration before it works with it, at start
     /// and at every reload: clear half-staged copies and make the drop directories,
-    /// stage the documents the (new) schemes call for, revive dead documents.
+    /// mark every period of the (new) schemes changed, revive dead documents.
     public func prepare() throws {
         try intake.recover()
-        try restage()
+        try markSchemesChanged()
         try reviveDead()
     }
 
@@ -63,15 +56,20 @@ public final class Service: Sendable {
         try store.writer.write { try Outbox.revive($0, now: .now()) }
     }
 
-    /// Stages a document for every period whose scores differ from the last staged one
-    /// (at start and after a reload: a new scheme changes scores without any new record).
-    public func restage() throws {
+    /// Marks changed every period whose scheme is not the one its last document was
+    /// scored with: at start and after a reload (a new scheme changes scores without
+    /// any new record), and before `fieldsync push`.
+    public func markSchemesChanged() throws {
         guard setup.config.push != nil else { return }
-        try store.writer.write { db in
-            for scheme in setup.schemes.values.sorted(by: { $0.period < $1.period }) {
-                try Outbox.stage(db, office: setup.config.office, scheme: scheme, now: .now(),
-                                 maxSize: setup.config.push?.maxDocumentSize ?? .max)
-            }
-        }
+        try store.writer.write { try Outbox.noteSchemeChanges($0, schemes: setup.schemes, at: .now()) }
+    }
+
+    /// Scores the changed periods and stages their documents now (what the courier
+    /// does after `debounce`): `fieldsync ingest` and `fieldsync push` call it.
+    @discardableResult
+    public func stageChanged() throws -> [(period: String, sequence: Int)] {
+        guard let push = setup.config.push else { return [] }
+        return try Outbox.stageChanged(store: store, office: setup.config.office, schemes: setup.schemes,
+                                       maxSize: push.maxDocumentSize)
     }
 }

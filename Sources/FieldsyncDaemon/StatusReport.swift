@@ -106,6 +106,7 @@ public struct StatusReport: Sendable {
                         ("dead", .number(p.dead)), ("latest_sequence", .number(p.latestSequence)),
                         ("last_attempt_at", ts(p.lastAttemptAt)), ("last_success_at", ts(p.lastSuccessAt)),
                         ("last_error", str(p.lastError)), ("oldest_undelivered_seconds", age(p.oldestUndeliveredAge)),
+                        ("changed_not_staged_since", ts(p.changedAt)),
                     ])
                 })),
             ])),
@@ -137,6 +138,7 @@ public struct StatusReport: Sendable {
             if let age = p.oldestUndeliveredAge { out += ", oldest undelivered change \(age.components.seconds)s ago" }
             out += "\n"
             if let e = p.lastError { out += "    最近错误 last error: \(e)\n" }
+            if let at = p.changedAt { out += "    记录已变更,评分待生成 records changed at \(at.iso8601); scores not staged yet (debounce)\n" }
         }
         return out
     }

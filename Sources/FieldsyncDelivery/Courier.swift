@@ -1,5 +1,6 @@
 import Curl
 import FieldsyncConfig
+import FieldsyncModel
 import FieldsyncProtocol
 import FieldsyncStore
 import Foundation
@@ -7,14 +8,17 @@ import Logging
 import Synchronization
 
 /// Delivers the outbox to central over libcurl (SPEC §7): waits `debounce` after the
-/// last change, posts the newest pending document of each period with its
-/// idempotency key, and records every attempt. Runs apart from intake, so a hung or
-/// slow central never delays a file.
+/// last change, scores the changed periods and stages their documents, posts the
+/// newest pending document of each period with its idempotency key, and records every
+/// attempt. Runs apart from intake, so neither scoring nor a hung or slow central ever
+/// delays a file.
 public final class Courier: Sendable {
     let store: Store
     /// This office's id, the first part of every idempotency key.
     let office: String
     let settings: PushSettings
+    /// The schemes the changed periods are scored with.
+    let schemes: [String: Scheme]
     let logger: Logger
     let policy: RetryPolicy
     private let state = Mutex(State())
@@ -27,10 +31,15 @@ public final class Courier: Sendable {
         var running: Task<Void, Never>?
     }
 
-    public init(store: Store, office: String, settings: PushSettings, logger: Logger) {
+    /// How soon the courier looks again after the store failed it (a full disk, a
+    /// locked database): soon, not after `interval`.
+    static let storeRetry: Duration = .seconds(2)
+
+    public init(store: Store, office: String, settings: PushSettings, schemes: [String: Scheme], logger: Logger) {
         self.store = store
         self.office = office
         self.settings = settings
+        self.schemes = schemes
         self.logger = logger
         policy = RetryPolicy(maxBackoff: settings.maxBackoff, interval: settings.interval)
         let (stream, continuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
@@ -70,15 +79,30 @@ public final class Courier: Sendable {
         }
     }
 
-    /// Delivers what is due now; returns how long to wait before looking again.
+    /// Stages what changed and delivers what is due now; returns how long to wait
+    /// before looking again.
     func deliverDue() async -> Duration {
         let debounceLeft: Duration = state.withLock { s in
             guard let last = s.lastChange else { return .zero }
             return settings.debounce - (ContinuousClock.now - last)
         }
         if debounceLeft > .zero { return debounceLeft }
+        do {
+            return try await stageAndDeliver()
+        } catch {
+            logger.error("delivery could not read or write the store; trying again shortly", metadata: [
+                "error": "\(error)", "retry_in": "\(Courier.storeRetry)",
+            ])
+            return Courier.storeRetry
+        }
+    }
+
+    /// Scores and stages the changed periods, then posts each period's newest pending
+    /// document that is due.
+    private func stageAndDeliver() async throws -> Duration {
+        try stageChanged()
         let now = Timestamp.now()
-        let due = (try? await store.writer.read { try Outbox.due($0, now: now) }) ?? []
+        let due = try await store.writer.read { try Outbox.due($0, now: now) }
         for item in due {
             let task = Task { _ = await attempt(item) }
             // A stop() that came before the task was recorded must still cancel it.
@@ -91,7 +115,7 @@ public final class Courier: Sendable {
             state.withLock { $0.running = nil }
             if state.withLock({ $0.stopped }) { return .zero }
         }
-        let next = (try? await store.writer.read { try Outbox.nextDue($0) }) ?? nil
+        let next = try await store.writer.read { try Outbox.nextDue($0) }
         guard let next else { return settings.interval }
         let micros = max(0, next.microseconds - Timestamp.now().microseconds)
         return min(.microseconds(micros), settings.interval)
@@ -179,8 +203,18 @@ public final class Courier: Sendable {
         return .success(token)
     }
 
-    /// `fieldsync push`: revives dead documents and tries every pending one once, now.
+    /// Scores the changed periods and stages their documents.
+    func stageChanged() throws {
+        for (period, sequence) in try Outbox.stageChanged(store: store, office: office, schemes: schemes,
+                                                          maxSize: settings.maxDocumentSize) {
+            logger.info("staged scores document", metadata: ["period": "\(period)", "sequence": "\(sequence)"])
+        }
+    }
+
+    /// `fieldsync push`: stages what changed, revives dead documents and tries every
+    /// pending one once, now.
     public func pushNow() async throws -> [DeliveryReport] {
+        try stageChanged()
         let now = Timestamp.now()
         try await store.writer.write { try Outbox.revive($0, now: now) }
         let due = try await store.writer.read { try Outbox.due($0, now: now, includeDead: true) }

@@ -6,12 +6,18 @@ import FieldsyncStore
 import Foundation
 import GRDB
 
-/// The outbox table: the scores documents due for delivery (SPEC §6–§7).
+/// The outbox: the periods whose scores changed, and the scores documents due for
+/// delivery (SPEC §6–§7).
 ///
-/// A document is written in the same transaction as the record change that caused it,
-/// so a crash can never leave a change without its document or a document without its
-/// change. `sequence` grows by one only when the content (all but `sequence` and
-/// `generated_at`) changes; an undelivered older sequence is superseded by a newer one.
+/// Intake only marks a period changed (`changed_period`), in the same transaction as
+/// the records, so a crash can never leave a change unmarked; scoring is not on its
+/// path. The courier, after `debounce`, scores each changed period and stages its
+/// document in a transaction of its own, which also clears the mark — so a kill at any
+/// instant leaves either the mark or the document, and a burst of files costs one
+/// scoring. `sequence` grows by one only when the content (all but `sequence` and
+/// `generated_at`) changes, in the transaction that stores the document, so a key is
+/// never used for other content; an undelivered older sequence is superseded by a
+/// newer one.
 public enum Outbox {
     /// The outbox and its attempts, as the store's second migration made them: a step
     /// delivery brings to the store (``StoreMigration``).
@@ -46,6 +52,85 @@ public enum Outbox {
             """)
     }
 
+    /// The changed periods, as the step after the outbox brought them.
+    public static let changesMigration = StoreMigration("v6: changed periods") { db in
+        try db.execute(sql: """
+            -- Periods whose records changed since their scores were last staged. `changes`
+            -- grows with every change: staging clears the row only if it did not grow
+            -- while the period was being scored.
+            CREATE TABLE changed_period (
+                period TEXT PRIMARY KEY,
+                changes INTEGER NOT NULL,
+                changed_at INTEGER NOT NULL
+            ) WITHOUT ROWID;
+            -- The scheme a document was scored with: a scheme that changed since (a
+            -- reload, or a restart with a new file) marks its period changed.
+            ALTER TABLE outbox ADD COLUMN scheme_sha256 TEXT;
+            """)
+    }
+
+    /// Marks changed the periods of `schemes` whose last document was scored with
+    /// another scheme (or that have none): a new scheme changes scores without any new
+    /// record.
+    public static func noteSchemeChanges(_ db: Database, schemes: [String: Scheme], at now: Timestamp) throws {
+        var periods: [String] = []
+        for (period, scheme) in schemes.sorted(by: { $0.key < $1.key }) {
+            let last = try Row.fetchOne(db, sql: """
+                SELECT scheme_sha256 FROM outbox WHERE period = ? ORDER BY sequence DESC LIMIT 1
+                """, arguments: [period])
+            if (last?[0] as String?) != scheme.sha256 { periods.append(period) }
+        }
+        try noteChanges(db, periods: periods, at: now)
+    }
+
+    /// Every step delivery brings to the store, in order.
+    public static let migrations = [migration, changesMigration]
+
+    /// Marks `periods` changed: inside the transaction that changed their records.
+    public static func noteChanges(_ db: Database, periods: some Sequence<String>, at now: Timestamp) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO changed_period (period, changes, changed_at) VALUES (?, 1, ?)
+            ON CONFLICT (period) DO UPDATE SET changes = changes + 1, changed_at = excluded.changed_at
+            """)
+        for period in periods { try statement.execute(arguments: [period, now.microseconds]) }
+    }
+
+    /// The periods marked changed and not staged since, with when they last changed.
+    public static func changed(_ db: Database) throws -> [(period: String, changes: Int64, at: Timestamp)] {
+        try Row.fetchAll(db, sql: "SELECT period, changes, changed_at FROM changed_period ORDER BY period").map {
+            ($0[0], $0[1], Timestamp(microseconds: $0[2]))
+        }
+    }
+
+    /// Scores every changed period and stages its document if the content changed,
+    /// each in a transaction of its own that also clears the period's mark. Scoring
+    /// reads a snapshot, outside the writer; a change committed meanwhile leaves the
+    /// mark for the next round. Returns the sequences staged.
+    ///
+    /// - Parameter afterScoring: called between scoring a period and staging it (the
+    ///   tests commit a change there).
+    @discardableResult
+    public static func stageChanged(store: Store, office: String, schemes: [String: Scheme], maxSize: Int64 = .max,
+                                    now: @Sendable () -> Timestamp = Timestamp.now,
+                                    afterScoring: (String) throws -> Void = { _ in }) throws -> [(period: String, sequence: Int)] {
+        var staged: [(period: String, sequence: Int)] = []
+        for (period, changes, _) in try store.writer.read(changed) {
+            let scored = try schemes[period].map { scheme in try store.writer.read { try score($0, office: office, scheme: scheme) } }
+            try afterScoring(period)
+            let sequence = try store.writer.write { db -> Int? in
+                let current = try Int64.fetchOne(db, sql: "SELECT changes FROM changed_period WHERE period = ?", arguments: [period])
+                guard current == changes else { return nil }  // changed again: the next round
+                try db.execute(sql: "DELETE FROM changed_period WHERE period = ?", arguments: [period])
+                // A period without a scheme (it was removed by a reload) has nothing to stage.
+                guard let scored else { return nil }
+                return try stage(db, office: office, period: period, board: scored.board, hash: scored.hash,
+                                 scheme: schemes[period]?.sha256, now: now(), maxSize: maxSize)
+            }
+            if let sequence { staged.append((period, sequence)) }
+        }
+        return staged
+    }
+
     /// The period's scoreboard now, and the sha256 of its content (the document without
     /// `sequence` and `generated_at`), which decides whether a new sequence is due.
     static func score(_ db: Database, office: String, scheme: Scheme) throws -> (board: Scoreboard, hash: String) {
@@ -56,36 +141,39 @@ public enum Outbox {
         return (board, hash)
     }
 
-    /// Scores the period now and stages a new document if its content changed. Call
-    /// inside the transaction that changed the records. Returns the new sequence, if any.
+    /// Stages the next document of a period if its content (`hash`) differs from the
+    /// last one staged. Returns the new sequence, if any.
     ///
     /// A document larger than `maxSize` (what central takes) is not staged: it would be
     /// refused for ever. The refusal is recorded as an attempt, so `status` shows it.
-    @discardableResult
-    public static func stage(_ db: Database, office: String, scheme: Scheme, now: Timestamp,
-                             maxSize: Int64 = .max) throws -> Int? {
-        let (board, hash) = try score(db, office: office, scheme: scheme)
+    static func stage(_ db: Database, office: String, period: String, board: Scoreboard, hash: String, scheme: String?,
+                      now: Timestamp, maxSize: Int64) throws -> Int? {
         let last = try Row.fetchOne(db, sql: """
             SELECT sequence, content_sha256 FROM outbox WHERE period = ? ORDER BY sequence DESC LIMIT 1
-            """, arguments: [scheme.period])
-        if let last, (last[1] as String) == hash { return nil }
+            """, arguments: [period])
+        if let last, (last[1] as String) == hash {
+            // The same content (under a scheme that changed nothing): remember the scheme.
+            try db.execute(sql: "UPDATE outbox SET scheme_sha256 = ? WHERE period = ? AND sequence = ?",
+                           arguments: [scheme, period, last[0] as Int])
+            return nil
+        }
         let sequence = (last.map { $0[0] as Int } ?? 0) + 1
-        let document = ScoresDocument.document(board, office: office, sequence: sequence, generatedAt: now)
-        let size = Int64(document.rendered().utf8.count)
+        let document = Array(ScoresDocument.document(board, office: office, sequence: sequence, generatedAt: now).rendered().utf8)
+        let size = Int64(document.count)
         guard size <= maxSize else {
             try db.execute(sql: "INSERT INTO attempt (period, sequence, at, status, error) VALUES (?, 0, ?, NULL, ?)", arguments: [
-                scheme.period, now.microseconds,
+                period, now.microseconds,
                 "not staged: the scores document is \(size) bytes, more than central takes (\(maxSize) bytes, push.max_document_size)",
             ])
             return nil
         }
         try db.execute(sql: "UPDATE outbox SET state = ?, next_attempt_at = NULL WHERE period = ? AND state IN (?, ?)",
-                       arguments: [OutboxState.superseded.rawValue, scheme.period, OutboxState.pending.rawValue, OutboxState.dead.rawValue])
+                       arguments: [OutboxState.superseded.rawValue, period, OutboxState.pending.rawValue, OutboxState.dead.rawValue])
         try db.execute(sql: """
-            INSERT INTO outbox (period, sequence, content_sha256, document, created_at, state, next_attempt_at)
-            VALUES (?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [scheme.period, sequence, hash, Data(document.rendered().utf8), now.microseconds,
-                             OutboxState.pending.rawValue, now.microseconds])
+            INSERT INTO outbox (period, sequence, content_sha256, document, created_at, state, next_attempt_at, scheme_sha256)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [period, sequence, hash, Data(document), now.microseconds,
+                             OutboxState.pending.rawValue, now.microseconds, scheme])
         return sequence
     }
 
@@ -158,7 +246,7 @@ public enum Outbox {
         for row in try Row.fetchAll(db, sql: """
             SELECT p.period, coalesce(sum(o.state = ?), 0), coalesce(sum(o.state = ?), 0), coalesce(sum(o.state = ?), 0),
                    coalesce(max(o.sequence), 0), min(CASE WHEN o.state IN (?, ?) THEN o.created_at END), max(o.delivered_at)
-            FROM (SELECT period FROM outbox UNION SELECT period FROM attempt) AS p
+            FROM (SELECT period FROM outbox UNION SELECT period FROM attempt UNION SELECT period FROM changed_period) AS p
             LEFT JOIN outbox AS o ON o.period = p.period
             GROUP BY p.period ORDER BY p.period
             """, arguments: [pending, delivered, dead, pending, dead]) {
@@ -168,12 +256,14 @@ public enum Outbox {
             let lastError = try String.fetchOne(db, sql: """
                 SELECT error FROM attempt WHERE period = ? AND error IS NOT NULL ORDER BY id DESC LIMIT 1
                 """, arguments: [period])
+            let changedAt = try Int64.fetchOne(db, sql: "SELECT changed_at FROM changed_period WHERE period = ?", arguments: [period])
             periods.append(OutboxPeriodStatus(
                 period: period, pending: row[1], delivered: row[2], dead: row[3], latestSequence: row[4],
                 lastAttemptAt: lastAttempt.map(Timestamp.init(microseconds:)),
                 lastSuccessAt: (row[6] as Int64?).map(Timestamp.init(microseconds:)),
                 lastError: lastError,
-                oldestUndeliveredAge: (row[5] as Int64?).map { .microseconds(max(0, now.microseconds - $0)) }))
+                oldestUndeliveredAge: (row[5] as Int64?).map { .microseconds(max(0, now.microseconds - $0)) },
+                changedAt: changedAt.map(Timestamp.init(microseconds:))))
         }
         return periods
     }

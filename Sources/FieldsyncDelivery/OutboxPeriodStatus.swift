@@ -13,4 +13,7 @@ public struct OutboxPeriodStatus: Sendable {
     public var lastError: String?
     /// How long the oldest document not yet delivered has waited.
     public var oldestUndeliveredAge: Duration?
+    /// The records changed at this time, and the scores are not staged yet (the
+    /// courier stages them `debounce` after the last change).
+    public var changedAt: Timestamp?
 }

@@ -43,6 +43,15 @@ struct Ingest: AsyncParsableCommand {
             }
         }
         printOut("\(accepted) accepted, \(rejected) rejected" + (left > 0 ? ", \(left) left for later" : "") + "\n")
+        // With [push]: score what changed and stage its documents for `fieldsync push`
+        // (or the daemon's courier), once for the whole run.
+        do {
+            for (period, sequence) in try service.stageChanged() {
+                printOut("staged 已生成  scores of \(period), sequence \(sequence) (deliver with fieldsync push)\n")
+            }
+        } catch {
+            fail("the files are stored, but their scores could not be staged for delivery (the daemon or fieldsync push will): \(describe(error))")
+        }
         try? service.store.close()
     }
 }

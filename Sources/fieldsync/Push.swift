@@ -16,8 +16,9 @@ struct Push: AsyncParsableCommand {
         let service = openService(setup)
         let reports: [DeliveryReport]
         do {
-            try service.restage()
-            reports = try await Courier(store: service.store, office: setup.config.office, settings: push, logger: makeLogger()).pushNow()
+            try service.markSchemesChanged()
+            reports = try await Courier(store: service.store, office: setup.config.office, settings: push,
+                                        schemes: setup.schemes, logger: makeLogger()).pushNow()
         } catch {
             fail("cannot push: \(error)")
         }

@@ -93,13 +93,19 @@ final class DeliverySequenceTests: XCTestCase {
         let server = try LoopbackHTTPServer(whenExhausted: .respond(status: 201))
         defer { server.stop() }
         let site = try TestSite.delivering(to: server.url())
-        try site.report(1, name: "a.json")
+        try site.report(1, name: "a.json", staging: false)
         let courier = site.courier { $0.debounce = .seconds(60) }
         courier.changed()
         let wait = await courier.deliverDue()
         XCTAssertGreaterThan(wait, .seconds(59))
         XCTAssertLessThanOrEqual(wait, .seconds(60))
         XCTAssertEqual(server.requests.count, 0, "nothing is sent within the debounce")
-        XCTAssertEqual(try site.outbox(1)?.state, .pending)
+        XCTAssertNil(try site.outbox(1), "nor scored: more files may follow")
+        XCTAssertEqual(try site.changedPeriods(), ["2026"])
+        // After the debounce: scored once, staged, sent.
+        _ = await site.courier { $0.debounce = .zero }.deliverDue()
+        XCTAssertEqual(try site.outbox(1)?.state, .delivered)
+        XCTAssertEqual(try site.changedPeriods(), [])
+        XCTAssertEqual(server.requests.count, 1)
     }
 }

@@ -61,12 +61,21 @@ extension TestSite {
         return "{" + fields.joined(separator: ", ") + "}"
     }
 
-    /// Drops and ingests a sirens report; fails the test unless it was accepted.
+    /// Drops and ingests a sirens report, then — unless `staging` is false — scores and
+    /// stages what changed, as the courier does after `debounce`; fails the test
+    /// unless the file was accepted.
     @discardableResult
     func report(_ value: Int, name: String, id: String = "s-1", revision: Int = 1, note: String? = nil,
-                file: StaticString = #filePath, line: UInt = #line) throws -> Receipt {
+                staging: Bool = true, file: StaticString = #filePath, line: UInt = #line) throws -> Receipt {
         let outcome = try ingest("shouning", name, TestSite.sirens(value, id: id, revision: revision, note: note))
-        return try XCTUnwrap(outcome.receipt, "\(name) not accepted: \(outcome.problems)", file: file, line: line)
+        let receipt = try XCTUnwrap(outcome.receipt, "\(name) not accepted: \(outcome.problems)", file: file, line: line)
+        if staging { try service.stageChanged() }
+        return receipt
+    }
+
+    /// The periods marked changed and not staged yet.
+    func changedPeriods() throws -> [String] {
+        try store.writer.read { try Outbox.changed($0).map(\.period) }
     }
 
     func outbox() throws -> [OutboxRow] {
@@ -117,7 +126,7 @@ extension TestSite {
         adjust(&settings)
         var logger = Logger(label: "delivery-test")
         logger.logLevel = .critical
-        return Courier(store: store, office: setup.config.office, settings: settings, logger: logger)
+        return Courier(store: store, office: setup.config.office, settings: settings, schemes: setup.schemes, logger: logger)
     }
 
     func key(_ sequence: Int) -> String { "\(office)/2026/\(sequence)" }
