@@ -21,6 +21,10 @@ public enum Limits {
     /// this is beyond any real office — and a document cannot make itself the latest
     /// for ever with a sequence of 2⁶³−1.
     public static let sequence: ClosedRange<Int64> = 1 ... Int64(Int32.max)
+    /// The years an `observed_at` may fall in (in the scheme's zone). A fixed range,
+    /// not one around today, so nothing accepted now is refused later; an
+    /// observation in the year 9999 cannot make itself "the latest" for ever.
+    public static let observedYears: ClosedRange<Int> = 1900 ... 2199
     /// A record `id`, in bytes.
     public static let idBytes = 200
     /// A `note` or `by`, in characters.

@@ -23,10 +23,28 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
 
     /// Parses `2026-11-20`, `2026-11-20T09:30:00+08:00`, `2026-11-20 09:30:00+0800`,
     /// `2026-11-20T01:30:00.250Z`. A bare date is midnight in `zone`; a date-time needs
-    /// an offset (a clock time without a zone is ambiguous and is refused).
+    /// an offset (a clock time without a zone is ambiguous and is refused). An instant
+    /// that ``iso8601`` could not write with four digits of year (before 0000 or after
+    /// 9999 in UTC, e.g. `0000-01-01` east of Greenwich) is refused, so every parsed
+    /// instant reads back.
     public static func parse(_ text: String, zone: TimeZone) -> Timestamp? {
         var text = text
-        return text.withUTF8 { parse(utf8: $0, zone: zone) }
+        guard let t = text.withUTF8({ parse(utf8: $0, zone: zone) }), representable.contains(t.microseconds)
+        else { return nil }
+        return t
+    }
+
+    /// 0000-01-01T00:00:00Z up to 9999-12-31T23:59:59.999999Z.
+    private static let representable: ClosedRange<Int64> =
+        Int64(daysFromCivil(year: 0, month: 1, day: 1)) * 86_400_000_000
+        ... Int64(daysFromCivil(year: 10_000, month: 1, day: 1)) * 86_400_000_000 - 1
+
+    /// The year of this instant as people in `zone` read it.
+    public func year(in zone: TimeZone) -> Int {
+        let local = microseconds + Int64(zone.secondsFromGMT(for: date)) * 1_000_000
+        let seconds = local >= 0 ? local / 1_000_000 : (local - 999_999) / 1_000_000
+        let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
+        return Self.civilFromDays(days).0
     }
 
     private static func parse(utf8: UnsafeBufferPointer<UInt8>, zone: TimeZone) -> Timestamp? {

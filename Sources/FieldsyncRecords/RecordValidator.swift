@@ -246,10 +246,15 @@ public struct RecordValidator: Sendable {
         // observed_at
         var observedAt: Timestamp?
         if let o = require(.observedAt) {
-            observedAt = Timestamp.parse(o, zone: period?.scheme.timeZone ?? .current)
+            let zone = period?.scheme.timeZone ?? .current
+            observedAt = Timestamp.parse(o, zone: zone)
             if observedAt == nil {
                 problems.append(Reason.invalid(at, "observed_at", o, zh: "必须是日期(2026-11-20)或带时区的时间(2026-11-20T09:30:00+08:00)",
                                                en: "must be a date (2026-11-20) or a time with offset (2026-11-20T09:30:00+08:00)"))
+            } else if let t = observedAt, !Limits.observedYears.contains(t.year(in: zone)) {
+                let years = "\(Limits.observedYears.lowerBound)–\(Limits.observedYears.upperBound)"
+                problems.append(Reason.invalid(at, "observed_at", o, zh: "年份须在 \(years) 之间", en: "must be in the years \(years)"))
+                observedAt = nil
             }
         }
         let note = text(.note)

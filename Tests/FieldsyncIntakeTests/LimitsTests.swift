@@ -81,6 +81,12 @@ struct LimitsTests {
                field: "period", says: "no scheme for this period"),
         Absurd(label: "a key given twice", source: "shouning", json: report(#""value": 1, "value": 99"#),
                field: nil, says: "\"value\" appears twice"),
+        Absurd(label: "an observation in the year 9999, to stay the latest for ever", source: "shouning",
+               json: report(#""value": 1"#).replacingOccurrences(of: "2026-11-20", with: "9999-12-31"),
+               field: "observed_at", says: "must be in the years 1900–2199"),
+        Absurd(label: "an observation before 1900", source: "shouning",
+               json: report(#""value": 1"#).replacingOccurrences(of: "2026-11-20", with: "0000-01-01"),
+               field: "observed_at", says: "must be"),
     ]
 
     @Test("Refused with its field and reason, nothing stored", arguments: cases)

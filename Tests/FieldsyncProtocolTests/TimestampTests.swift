@@ -43,6 +43,26 @@ struct TimestampTests {
         #expect(Timestamp.isRFC3339(text) == valid)
     }
 
+    /// Found by the fuzzer: midnight of 0000-01-01 at Shanghai's local mean time
+    /// (+08:05:43 before 1901) is in the year −1, which four digits cannot write.
+    @Test("Refused where the instant cannot be written back with four digits of year",
+          arguments: ["0000-01-01", "0000-01-01T00:00:00+00:01", "9999-12-31T23:59:00-14:00"])
+    func unrepresentable(text: String) {
+        #expect(Timestamp.parse(text, zone: Self.shanghai) == nil)
+    }
+
+    @Test("The ends of what four digits write are read back",
+          arguments: ["0000-01-01T00:00:00Z", "9999-12-31T23:59:59.999999Z", "0001-01-01"])
+    func ends(text: String) throws {
+        let t = try #require(Timestamp.parse(text, zone: Self.shanghai))
+        #expect(Timestamp.parse(t.iso8601, zone: .gmt) == t)
+    }
+
+    @Test("The year as the office reads it", arguments: [("2026-12-31T20:00:00Z", 2027), ("2026-12-31T15:59:59Z", 2026)])
+    func year(text: String, year: Int) throws {
+        #expect(try #require(Timestamp.parse(text, zone: .gmt)).year(in: Self.shanghai) == year)
+    }
+
     @Test("Round trip through microseconds, before and after 1970")
     func roundTrip() {
         for micros: Int64 in [0, 1, -1, 1_764_475_200_123_456, -86_400_000_001] {
