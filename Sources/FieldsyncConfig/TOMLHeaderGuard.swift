@@ -6,7 +6,7 @@
 /// config or scheme file with a typo must be an error naming its line, not a crash,
 /// so this scan runs first: a small lexer that knows strings, comments and brackets
 /// well enough to tell a table header (a `[` at the start of a line, outside any
-/// value) from an array.
+/// value, after blanks, a BOM or other non-ASCII the parser may skip) from an array.
 enum TOMLHeaderGuard {
     /// The 1-based line of the first such header, or nil when there is none.
     static func badHeaderLine(in text: String) -> Int? {
@@ -65,6 +65,12 @@ enum TOMLHeaderGuard {
             case UInt8(ascii: "]"), UInt8(ascii: "}"):
                 depth = max(0, depth - 1)
                 i += 1
+            case 0x80... where lineStart:
+                // A BOM, or a space toml++ skips (U+3000 …) before a header: still the
+                // start of the line. (No key of ours starts with anything else non-ASCII;
+                // at worst a line that is an error anyway is reported as a bad header.)
+                i += 1
+                continue
             default:
                 i += 1
             }

@@ -89,6 +89,14 @@ struct TOMLHeaderGuardTests {
         #expect(error?.message.contains("table header must start with a key") == true)
     }
 
+    /// Found by the fuzzer: toml++ skips a BOM before the first header, and the guard
+    /// did not, so `BOM[[  \u{FFFD}` reached the assertion.
+    @Test("A header after a BOM or a non-ASCII space is checked too",
+          arguments: ["\u{FEFF}[[  \u{FFFD}\\\\\n", "\u{FEFF}[#]\n", "\u{3000}[#]\n", "x = 1\n\u{00A0}[.a]\n"])
+    func afterBOM(text: String) {
+        #expect(TOMLHeaderGuard.badHeaderLine(in: text) == text.split(separator: "\n").count)
+    }
+
     @Test("Arrays of tables and strings holding brackets are not headers",
           arguments: ["x = [\n  [1],\n  [ {b = 1} ]\n]", "x = \"\"\"\n[#]\n\"\"\"", "x = '[#]'", "# [#]"])
     func notHeaders(text: String) {
