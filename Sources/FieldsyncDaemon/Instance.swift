@@ -9,7 +9,7 @@ import Logging
 /// The parts of fieldsync wired together for one setup: intake feeding the store, and,
 /// when `[push]` is configured, every change marking its period changed in the same
 /// transaction, for the courier to score and stage.
-public final class Service: Sendable {
+public final class Instance: Sendable {
     public let setup: Setup
     public let store: Store
     public let intake: Intake

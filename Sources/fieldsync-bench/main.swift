@@ -267,14 +267,14 @@ func childIngest(dir: String) -> Never {
     let logger = Logger(label: "fieldsync-bench") { _ in SwiftLogNoOpLogHandler() }
     let store: Store
     do {
-        store = try Service.openStore(directory: setup.config.stateDirectory)
+        store = try Instance.openStore(directory: setup.config.stateDirectory)
     } catch {
         die("cannot open the store: \(error)")
     }
-    let service = Service(setup: setup, store: store, logger: logger)
-    do { try service.intake.recover() } catch { die("recover: \(error)") }
+    let instance = Instance(setup: setup, store: store, logger: logger)
+    do { try instance.intake.recover() } catch { die("recover: \(error)") }
     var accepted: ReceiptCounts?
-    for (_, name, outcome) in service.intake.ingestAll() {
+    for (_, name, outcome) in instance.intake.ingestAll() {
         switch outcome {
         case .accepted(let r): accepted = r.counts
         case .rejected(let problems):

@@ -39,7 +39,7 @@ struct Check: AsyncParsableCommand {
         let store: Store
         do {
             let existing = FileManager.default.fileExists(atPath: Store.databasePath(directory: setup.config.stateDirectory))
-            store = existing ? try Service.openStore(directory: setup.config.stateDirectory) : try Service.inMemoryStore()
+            store = existing ? try Instance.openStore(directory: setup.config.stateDirectory) : try Instance.inMemoryStore()
         } catch {
             fail("cannot open the store: \(error)")
         }

@@ -70,15 +70,15 @@ func fail(_ message: String, code: Int32 = 2) -> Never {
 /// Opens the store, or ends the command with one clear sentence.
 func openStore(_ setup: Setup) -> Store {
     do {
-        return try Service.openStore(directory: setup.config.stateDirectory)
+        return try Instance.openStore(directory: setup.config.stateDirectory)
     } catch {
         fail("cannot open the store in \(setup.config.stateDirectory): \(error)")
     }
 }
 
-/// The store and the service over it, or the end of the command with one sentence.
-func openService(_ setup: Setup) -> Service {
-    Service(setup: setup, store: openStore(setup), logger: makeLogger())
+/// The store and the instance of fieldsync over it, or the end of the command with one sentence.
+func openInstance(_ setup: Setup) -> Instance {
+    Instance(setup: setup, store: openStore(setup), logger: makeLogger())
 }
 
 /// A logger at the level `main` gave the log handler (FIELDSYNC_LOG_LEVEL).

@@ -11,15 +11,15 @@ struct Ingest: AsyncParsableCommand {
 
     func run() async throws {
         let setup = try options.loadSetup()
-        let service = openService(setup)
+        let instance = openInstance(setup)
         do {
-            try service.intake.recover()
+            try instance.intake.recover()
         } catch {
             fail("cannot prepare \(setup.config.stateDirectory): \(error)")
         }
         var accepted = 0, rejected = 0, left = 0
         let quiet = Intake.quietPeriod(pollInterval: setup.config.intake.pollInterval)
-        for (source, fileName, outcome) in service.intake.ingestAll(quietPeriod: quiet) {
+        for (source, fileName, outcome) in instance.intake.ingestAll(quietPeriod: quiet) {
             let name = Intake.displayName(fileName)
             switch outcome {
             case .accepted(let r):
@@ -46,12 +46,12 @@ struct Ingest: AsyncParsableCommand {
         // With [push]: score what changed and stage its documents for `fieldsync push`
         // (or the daemon's courier), once for the whole run.
         do {
-            for (period, sequence) in try service.stageChanged() {
+            for (period, sequence) in try instance.stageChanged() {
                 printOut("staged 已生成  scores of \(period), sequence \(sequence) (deliver with fieldsync push)\n")
             }
         } catch {
             fail("the files are stored, but their scores could not be staged for delivery (the daemon or fieldsync push will): \(describe(error))")
         }
-        try? service.store.close()
+        try? instance.store.close()
     }
 }

@@ -13,11 +13,11 @@ struct Push: AsyncParsableCommand {
     func run() async throws {
         let setup = try options.loadSetup()
         guard let push = setup.config.push else { fail("no [push] table in \(setup.config.file): nothing to deliver to") }
-        let service = openService(setup)
+        let instance = openInstance(setup)
         let reports: [DeliveryReport]
         do {
-            try service.markSchemesChanged()
-            reports = try await Courier(store: service.store, office: setup.config.office, settings: push,
+            try instance.markSchemesChanged()
+            reports = try await Courier(store: instance.store, office: setup.config.office, settings: push,
                                         schemes: setup.schemes, logger: makeLogger()).pushNow()
         } catch {
             fail("cannot push: \(error)")

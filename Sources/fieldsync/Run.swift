@@ -8,7 +8,7 @@ struct Run: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the daemon in the foreground: watch the drop directories, take files as they arrive, push scores.",
         discussion: """
-            Meant for systemd (Type=notify; see systemd/fieldsync.service). SIGTERM lets the \
+            Meant for systemd (Type=notify; see systemd/fieldsync.instance). SIGTERM lets the \
             current file finish and exits 0; SIGHUP reloads the config and schemes (an invalid \
             new config is logged and the old one kept). Logs go to stderr, with journald \
             priorities when started by systemd.

@@ -16,10 +16,10 @@ struct Status: AsyncParsableCommand {
 
     func run() async throws {
         let setup = try options.loadSetup()
-        let service = openService(setup)
+        let instance = openInstance(setup)
         let report: StatusReport
         do {
-            report = try StatusReport.gather(config: setup.config, store: service.store)
+            report = try StatusReport.gather(config: setup.config, store: instance.store)
         } catch {
             fail("cannot read the store: \(error)")
         }

@@ -152,12 +152,13 @@ final class DaemonTests: XCTestCase {
         let daemon = try start(site)
         let files = limit + 200
 
-        daemon.signal(SIGSTOP)
+        try daemon.stop()
         var stopped = true
         defer { if stopped { daemon.signal(SIGCONT) } }
         for i in 0 ..< files {
             try site.drop("shouning", "f\(i).json", Records.reportJSON(unit: "shouning", id: "o-\(i)"))
         }
+        XCTAssertEqual(daemon.state, "T", "the daemon was stopped all along")
         let mark = daemon.logLength
         daemon.signal(SIGCONT)
         stopped = false
@@ -408,7 +409,7 @@ final class DaemonTests: XCTestCase {
         }
 
         // Files waiting: the daemon is paused while they arrive.
-        daemon.signal(SIGSTOP)
+        try daemon.stop()
         var stopped = true
         defer { if stopped { daemon.signal(SIGCONT) } }
         for i in 0 ..< 3 {

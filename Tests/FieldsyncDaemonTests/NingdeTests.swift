@@ -35,10 +35,10 @@ final class NingdeTests: XCTestCase {
     func testIngestAndScoresMatchTheHandComputedScoreboard() throws {
         let (root, setup) = try Self.stageNingde()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let store = try Service.openStore(directory: setup.config.stateDirectory)
-        let service = Service(setup: setup, store: store, logger: .init(label: "test"), clock: TestSite.fixedClock)
-        try service.intake.recover()
-        let results = service.intake.ingestAll()
+        let store = try Instance.openStore(directory: setup.config.stateDirectory)
+        let instance = Instance(setup: setup, store: store, logger: .init(label: "test"), clock: TestSite.fixedClock)
+        try instance.intake.recover()
+        let results = instance.intake.ingestAll()
         let rejected = results.filter { if case .rejected = $0.outcome { true } else { false } }.map(\.name).sorted()
         XCTAssertEqual(rejected, ["东侨-2026-疏散防护.json", "公众评议-2026-补充.jsonl", "柘荣县-2026-第四季度补报.csv"])
         XCTAssertEqual(results.count - rejected.count, 20)
@@ -78,10 +78,10 @@ final class NingdeTests: XCTestCase {
     func testShouningByHandAndTheRoundingEdges() throws {
         let (root, setup) = try Self.stageNingde()
         defer { try? FileManager.default.removeItem(atPath: root) }
-        let store = try Service.openStore(directory: setup.config.stateDirectory)
-        let service = Service(setup: setup, store: store, logger: .init(label: "test"), clock: TestSite.fixedClock)
-        try service.intake.recover()
-        service.intake.ingestAll()
+        let store = try Instance.openStore(directory: setup.config.stateDirectory)
+        let instance = Instance(setup: setup, store: store, logger: .init(label: "test"), clock: TestSite.fixedClock)
+        try instance.intake.recover()
+        instance.intake.ingestAll()
         let board = try Outbox.snapshot(store: store, office: "ningde-rfb", scheme: setup.schemes["2026"]!).scoreboard
         let shouning = try XCTUnwrap(board.unit("shouning"))
         XCTAssertEqual(shouning.indicators.reduce(Exact.zero) { $0 + $1.score }, Exact(decimal: "84.15"))

@@ -69,7 +69,7 @@ extension TestSite {
                 staging: Bool = true, file: StaticString = #filePath, line: UInt = #line) throws -> Receipt {
         let outcome = try ingest("shouning", name, TestSite.sirens(value, id: id, revision: revision, note: note))
         let receipt = try XCTUnwrap(outcome.receipt, "\(name) not accepted: \(outcome.problems)", file: file, line: line)
-        if staging { try service.stageChanged() }
+        if staging { try instance.stageChanged() }
         return receipt
     }
 
@@ -120,7 +120,7 @@ extension TestSite {
         return Outbox.item(try XCTUnwrap(row, "no outbox item #\(sequence)"))
     }
 
-    /// A courier over this site's service and `[push]` settings, optionally adjusted.
+    /// A courier over this site's instance and `[push]` settings, optionally adjusted.
     func courier(_ adjust: (inout PushSettings) -> Void = { _ in }) -> Courier {
         var settings = setup.config.push!
         adjust(&settings)

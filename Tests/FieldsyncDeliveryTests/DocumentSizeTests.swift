@@ -12,7 +12,7 @@ struct DocumentSizeTests {
     func oversize() throws {
         let site = try TestSite(push: "http://127.0.0.1:9/api/fieldsync/v1/scores", extraConfig: "max_document_size = \"1KiB\"\n")
         #expect(try site.ingest("shouning", "a.csv", Records.reportsCSV(unit: "shouning", prefix: "a", count: 2)).receipt != nil)
-        try site.service.stageChanged()
+        try site.instance.stageChanged()
         #expect(try site.count("SELECT count(*) FROM outbox") == 0)
         let report = try StatusReport.gather(config: site.setup.config, store: site.store)
         let period = try #require(report.periods.first)
@@ -25,7 +25,7 @@ struct DocumentSizeTests {
     func withinLimit() throws {
         let site = try TestSite(push: "http://127.0.0.1:9/api/fieldsync/v1/scores")
         #expect(try site.ingest("shouning", "a.csv", Records.reportsCSV(unit: "shouning", prefix: "a", count: 2)).receipt != nil)
-        try site.service.stageChanged()
+        try site.instance.stageChanged()
         #expect(try site.count("SELECT count(*) FROM outbox") == 1)
     }
 }

@@ -28,7 +28,7 @@ struct StagingTests {
         for n in 1 ... 20 {
             try site.report(n % 3, name: "r\(n).json", revision: n, staging: false)
         }
-        let staged = try site.service.stageChanged()
+        let staged = try site.instance.stageChanged()
         #expect(staged.map(\.sequence) == [1])
         #expect(try site.changedPeriods().isEmpty)
         let document = String(decoding: try site.document(1), as: UTF8.self)
@@ -44,7 +44,7 @@ struct StagingTests {
                                             afterScoring: { _ in try site.report(2, name: "b.json", revision: 2, staging: false) })
         #expect(first.isEmpty, "scored before b.json: not staged")
         #expect(try site.changedPeriods() == ["2026"], "the mark stays")
-        #expect(try site.service.stageChanged().map(\.sequence) == [1])
+        #expect(try site.instance.stageChanged().map(\.sequence) == [1])
         #expect(String(decoding: try site.document(1), as: UTF8.self).contains(#""value":2,"source":"report""#))
     }
 

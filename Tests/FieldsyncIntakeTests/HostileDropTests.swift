@@ -139,7 +139,7 @@ struct HostileDropTests {
         }
 
         // Another county floods the daemon's inotify queue while the writer pauses.
-        daemon.signal(SIGSTOP)
+        try daemon.stop()
         for i in 0 ..< limit + 200 {
             let flood = open(site.dir("shouning") + "/.flood-\(i).tmp", O_WRONLY | O_CREAT | O_CLOEXEC, 0o660)
             close(flood)

@@ -139,7 +139,7 @@ final class ReconciliationTests: XCTestCase {
                     """)
             }
         }
-        let store = try Service.openStore(directory: dir)
+        let store = try Instance.openStore(directory: dir)
         let indexes = try store.writer.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'revision'") }
         XCTAssertTrue(indexes.contains("revision_head"), "\(indexes)")
         XCTAssertFalse(indexes.contains("revision_in_force"), "\(indexes)")

@@ -87,9 +87,26 @@ package final class DaemonProcess {
             if tail.components(separatedBy: text).count - 1 >= times { return String(tail) }
             if !isRunning { throw WaitTimeout(what: "\"\(text)\" in the log; the daemon exited. Log:\n\(current)") }
             if !shared.logChanged.wait(until: min(deadline, Date().addingTimeInterval(0.2))), Date() >= deadline {
-                throw WaitTimeout(what: "\"\(text)\" in the log. Log:\n\(current)")
+                throw WaitTimeout(what: "\"\(text)\" in the log. Log:\n\(current)\(threads())")
             }
         }
+    }
+
+    /// What every thread of the daemon is doing, from gdb when it is installed: a daemon
+    /// that stops logging is a hang, and its stacks are the only way to see where.
+    package func threads() -> String {
+        let gdb = "/usr/bin/gdb"
+        guard isRunning, FileManager.default.isExecutableFile(atPath: gdb) else { return "" }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: gdb)
+        p.arguments = ["-p", "\(pid)", "-batch", "-ex", "thread apply all bt 25"]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        guard (try? p.run()) != nil else { return "" }
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        p.waitUntilExit()
+        return "\n--- threads of \(pid) ---\n" + text
     }
 
     /// Waits for "fieldsync started": signal handlers are installed and the first scan queued.
@@ -101,6 +118,21 @@ package final class DaemonProcess {
 
     package func signal(_ number: Int32) {
         if isRunning { Glibc.kill(pid, number) }
+    }
+
+    /// The process's state letter from `/proc/PID/stat` (`S` sleeping, `R` running,
+    /// `T` stopped …); nil once it is gone.
+    package var state: Character? {
+        guard let text = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = text.lastIndex(of: ")") else { return nil }
+        return text[close...].dropFirst(2).first
+    }
+
+    /// SIGSTOP, and a wait until every thread has stopped (a signal is only sent by
+    /// kill(2); the process stops when its threads next leave the kernel).
+    package func stop() throws {
+        signal(SIGSTOP)
+        try waitUntil("process \(pid) to stop", timeout: .seconds(10), recheck: .milliseconds(5)) { state == "T" }
     }
 
     /// Waits for the process to end; nil when it is still running at the deadline.

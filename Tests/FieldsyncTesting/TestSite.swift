@@ -17,7 +17,7 @@ import Logging
 /// inspectors and survey, their drop directories, and helpers to drop files the way
 /// offices do (written elsewhere, then renamed in).
 ///
-/// Nothing is opened until a test asks: ``service`` (and ``store``, ``intake``) open
+/// Nothing is opened until a test asks: ``instance`` (and ``store``, ``intake``) open
 /// the store in this process on first use, for tests of intake, the store and
 /// delivery; a test of the daemon leaves them alone, so that the store belongs to the
 /// child process, and reads it through ``count(_:)``.
@@ -160,17 +160,17 @@ package final class TestSite {
     package lazy var setup: Setup = try! Setup.load(config: configPath)
 
     /// The store, its intake recovered, opened on first use in this process.
-    package lazy var service: Service = {
-        let store = try! Service.openStore(directory: setup.config.stateDirectory)
+    package lazy var instance: Instance = {
+        let store = try! Instance.openStore(directory: setup.config.stateDirectory)
         var logger = Logger(label: "test")
         logger.logLevel = .critical
-        let service = Service(setup: setup, store: store, logger: logger, clock: clock)
-        try! service.intake.recover()
-        return service
+        let instance = Instance(setup: setup, store: store, logger: logger, clock: clock)
+        try! instance.intake.recover()
+        return instance
     }()
 
-    package var store: Store { service.store }
-    package var intake: Intake { service.intake }
+    package var store: Store { instance.store }
+    package var intake: Intake { instance.intake }
 
     package func source(_ name: String) -> Source { setup.config.source(named: name)! }
 
