@@ -167,7 +167,7 @@ let package = Package(
 
         .executableTarget(
             name: "fieldsync-bench",
-            dependencies: ["FieldsyncConfig", "FieldsyncDaemon", "FieldsyncIntake", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncStore", "FieldsyncSystem"]
+            dependencies: ["FieldsyncConfig", "FieldsyncDaemon", "FieldsyncIntake", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncScoring", "FieldsyncStore", "FieldsyncSystem"]
         ),
 
         // A scriptable HTTP server on 127.0.0.1 that misbehaves on cue, for the tests.

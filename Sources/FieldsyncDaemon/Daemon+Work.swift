@@ -31,8 +31,9 @@ extension Daemon {
                 lastScan = ContinuousClock.now
             }
             publishWriters()
-            if let item = queue.next() {
-                process(item)
+            let batch = queue.next(upTo: Intake.groupSize)
+            if !batch.isEmpty {
+                process(batch)
                 continue
             }
             var timeout = pollInterval - (ContinuousClock.now - lastScan)
@@ -42,24 +43,35 @@ extension Daemon {
         }
     }
 
-    func process(_ item: WorkQueue.Item) {
+    /// Processes the files queued, as one group commit (``Intake/process(_:)``): a
+    /// burst shares the fsyncs; a file alone is a group of one.
+    func process(_ items: [WorkQueue.Item]) {
         let instance = self.instance
-        guard let source = instance.setup.config.source(named: item.source),
-              !beingWritten.contains(.init(source: item.source, name: item.name)) else { return }
-        let outcome = instance.intake.process(source: source, name: item.name)
-        switch outcome {
-        case .skipped, .tooRecent:
-            return
-        case .unanswered(let fault):
-            note(fault, of: source)
-            return
-        case .accepted(let receipt):
-            note(nil, of: source)
-            if receipt.counts.changedAnything { couriers.value?.changed() }
-        case .rejected:
-            note(nil, of: source)
+        let files = items.compactMap { item -> (source: Source, name: FileName)? in
+            guard let source = instance.setup.config.source(named: item.source),
+                  !beingWritten.contains(.init(source: item.source, name: item.name)) else { return nil }
+            return (source, item.name)
         }
-        try? notifier?.status("backlog \(queue.backlog) files; last \(source.name)/\(item.name)")
+        guard !files.isEmpty else { return }
+        var changed = false
+        for (file, outcome) in zip(files, instance.intake.process(files)) {
+            switch outcome {
+            case .skipped, .tooRecent:
+                continue
+            case .unanswered(let fault):
+                note(fault, of: file.source)
+                continue
+            case .accepted(let receipt):
+                note(nil, of: file.source)
+                changed = changed || receipt.counts.changedAnything
+            case .rejected:
+                note(nil, of: file.source)
+            }
+        }
+        if changed { couriers.value?.changed() }
+        if let last = files.last {
+            try? notifier?.status("backlog \(queue.backlog) files; last \(last.source.name)/\(last.name)")
+        }
     }
 
     /// Writes `state_dir/writers.json` when the files being written changed.

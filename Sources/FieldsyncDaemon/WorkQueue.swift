@@ -83,6 +83,13 @@ final class WorkQueue: Sendable {
         }
     }
 
+    /// The next files, at most `count`, in the order they came.
+    func next(upTo count: Int) -> [Item] {
+        var items: [Item] = []
+        while items.count < count, let item = next() { items.append(item) }
+        return items
+    }
+
     var backlog: Int { state.withLock { $0.items.count - $0.head } }
 
     /// Sleeps until something is queued or requested, or `timeout` passes.

@@ -13,76 +13,69 @@ extension Intake {
     /// Parses, validates and reconciles a staged file in one transaction.
     func apply(source: Source, staged: StagedFile, text: String, format: RecordFormat, receivedAt: Timestamp,
                dryRun: Bool) throws -> Result<(Int64, ReceiptCounts, String), Problems> {
-        let validator = RecordValidator(source: source, schemes: setup.schemes, receivedAt: receivedAt)
         var outcome: Result<(Int64, ReceiptCounts, String), Problems> = .failure(Problems())
         try store.writer.writeWithoutTransaction { db in
             try db.inTransaction(.immediate) {
-                let fileID = try Ledger.insert(db, sha256: staged.sha256, source: source.name, name: text,
-                                               size: staged.size, receivedAt: receivedAt, outcome: .accepted)
-                let archive = archivePath(source: source, file: fileID, name: staged.name, receivedAt: receivedAt)
-                var reconciler = try Reconciler(db: db, fileID: fileID)
-                var problems = Problems()
-                var counts = ReceiptCounts()
-                var periods = Set<String>()
-                var lastPeriod = ""
-                let pipeline = RecordPipeline(staged: staged, format: format, validator: validator)
-                do {
-                    while let batch = pipeline.next() {
-                        for record in batch {
-                            switch try reconciler.apply(record) {
-                            case .success(let change):
-                                counts.count(change)
-                                // Compared before hashed: a file's records are mostly of one period.
-                                if change != .ignored, record.period != lastPeriod {
-                                    periods.insert(record.period)
-                                    lastPeriod = record.period
-                                }
-                            case .failure(let problem):
-                                problems.append(problem)
-                            }
-                        }
-                    }
-                } catch {
-                    pipeline.cancel()
-                    throw error
-                }
-                problems.append(contentsOf: try pipeline.finish())
-                if problems.isEmpty && counts.records == 0 {
-                    problems.append(Problem(.file, zh: "文件中没有记录", en: "the file holds no records"))
-                }
-                if !problems.isEmpty || dryRun {
-                    outcome = problems.isEmpty ? .success((fileID, counts, archive)) : .failure(problems)
-                    return .rollback
-                }
-                try reconciler.finish()
-                try Ledger.record(db, file: fileID, counts: counts, archive: archive, finished: false)
-                if !periods.isEmpty, let onChange { try onChange(db, periods) }
-                outcome = .success((fileID, counts, archive))
-                return .commit
+                outcome = try reconcile(db, source: source, staged: staged, text: text, format: format,
+                                        receivedAt: receivedAt, dryRun: dryRun)
+                return dryRun || outcome.isFailure ? .rollback : .commit
             }
         }
         return outcome
     }
 
-    /// After the commit: archive the staged copy, write the receipt, remove the drop
-    /// file, and mark the ledger entry finished.
-    func complete(fileID: Int64, _ dropped: Dropped, staged: StagedFile, archive: String, receipt: Receipt) throws {
-        guard let state = state.withLock({ $0 }) else { throw SystemCallError("openat", subject: "state_dir", errno: EBADF) }
-        // archive / SOURCE / DAY / NAME, as archivePath made it (and the ledger keeps it).
-        let parts = archive.split(separator: "/").map(String.init)
-        guard parts.count == 4, let file = FileName(parts[3]) else {
-            throw SystemCallError("renameat", subject: archive, errno: EINVAL)
+    /// The file's records, parsed, validated and reconciled in `db` (in a transaction or
+    /// savepoint the caller rolls back on a failure or a dry run): its ledger entry,
+    /// its revisions, what is in force, the periods it changed.
+    func reconcile(_ db: Database, source: Source, staged: StagedFile, text: String, format: RecordFormat,
+                   receivedAt: Timestamp, dryRun: Bool) throws -> Result<(Int64, ReceiptCounts, String), Problems> {
+        let validator = RecordValidator(source: source, schemes: setup.schemes, receivedAt: receivedAt)
+        let fileID = try Ledger.insert(db, sha256: staged.sha256, source: source.name, name: text,
+                                       size: staged.size, receivedAt: receivedAt, outcome: .accepted)
+        let archive = archivePath(source: source, file: fileID, name: staged.name, receivedAt: receivedAt)
+        var reconciler = try Reconciler(db: db, fileID: fileID)
+        var problems = Problems()
+        var counts = ReceiptCounts()
+        var periods = Set<String>()
+        var lastPeriod = ""
+        let pipeline = RecordPipeline(staged: staged, format: format, validator: validator)
+        do {
+            while let batch = pipeline.next() {
+                for record in batch {
+                    switch try reconciler.apply(record) {
+                    case .success(let change):
+                        counts.count(change)
+                        // Compared before hashed: a file's records are mostly of one period.
+                        if change != .ignored, record.period != lastPeriod {
+                            periods.insert(record.period)
+                            lastPeriod = record.period
+                        }
+                    case .failure(let problem):
+                        problems.append(problem)
+                    }
+                }
+            }
+        } catch {
+            pipeline.cancel()
+            throw error
         }
-        let day = try state.archiveDirectory(source: parts[1], day: parts[2])
-        try state.incoming.rename(staged.copyName, to: day, as: file)
-        try day.sync()
-        try state.incoming.sync()
-        FaultPoint.hit("after-archive")
-        try writeReceipt(receipt, for: dropped.name, dropped.handles)
-        FaultPoint.hit("after-receipt")
-        try removeOriginal(dropped, staged: staged)
-        FaultPoint.hit("after-removal")
-        try store.writer.write { try Ledger.finish($0, file: fileID) }
+        problems.append(contentsOf: try pipeline.finish())
+        if problems.isEmpty && counts.records == 0 {
+            problems.append(Problem(.file, zh: "文件中没有记录", en: "the file holds no records"))
+        }
+        if !problems.isEmpty { return .failure(problems) }
+        if dryRun { return .success((fileID, counts, archive)) }
+        try reconciler.finish()
+        try Ledger.record(db, file: fileID, counts: counts, archive: archive, finished: false)
+        if !periods.isEmpty, let onChange { try onChange(db, periods) }
+        return .success((fileID, counts, archive))
+    }
+
+    /// After the commit: archive the staged copy, write the receipt, remove the drop
+    /// file, and mark the ledger entry finished (see ``complete(_:)``).
+    func complete(fileID: Int64, _ dropped: Dropped, staged: StagedFile, archive: String, receipt: Receipt) throws {
+        let committed = Committed(fileID: fileID, dropped: dropped, staged: staged, archive: archive, receipt: receipt)
+        if let error = complete([committed])[0] { throw error }
     }
 
     func finishKnown(_ entry: LedgerEntry, _ dropped: Dropped, text: String, staged: StagedFile) throws -> FileOutcome {
@@ -105,22 +98,29 @@ extension Intake {
             try Ledger.record(db, file: id, counts: counts, archive: entry.archive, finished: true)
         }
         try writeReceipt(receipt, for: dropped.name, dropped.handles)
+        try dropped.handles.receipts.sync()
         try removeOriginal(dropped, staged: staged)
+        try dropped.handles.drop.sync()
         logger.info("accepted a re-drop of known bytes as a no-op", metadata: [
             "source": "\(source.name)", "file": "\(text)", "first": "\(entry.name)",
         ])
         return .accepted(receipt)
     }
 
-    private func writeReceipt(_ receipt: Receipt, for name: FileName, _ handles: DropDirectory.Handles) throws {
+    /// Writes the receipt, synced; its name is durable once `receipts/` is synced.
+    func writeReceipt(_ receipt: Receipt, for name: FileName, _ handles: DropDirectory.Handles) throws {
         try handles.receipts.writeFile(DropName.derived(DropName.escaped(name), suffix: ".receipt.json"),
-                                       contents: Array((receipt.json.rendered(pretty: true) + "\n").utf8))
+                                       contents: Array((receipt.json.rendered(pretty: true) + "\n").utf8),
+                                       syncDirectory: false)
     }
 
     /// Removes the drop file — only if it is still the very file that was staged,
     /// unchanged since (see ``DropDirectory/Handles/takeAway(_:into:as:expecting:)``).
     /// One replaced or written to meanwhile stays, to be read again.
-    private func removeOriginal(_ dropped: Dropped, staged: StagedFile) throws {
+    /// Durable is the file's leaving the drop directory, once the caller syncs it; the
+    /// copy taken away needs no sync to vanish (one left by a crash is removed when the
+    /// directory is next opened).
+    func removeOriginal(_ dropped: Dropped, staged: StagedFile) throws {
         let handles = dropped.handles
         let held = DirectoryHandle.temporaryName()
         guard try handles.takeAway(dropped.name, into: handles.receipts, as: held, expecting: staged.status) else {
@@ -129,11 +129,7 @@ extension Intake {
             ])
             return
         }
-        // Durable is the file's leaving the drop directory; the copy taken away needs
-        // no sync to vanish (one left by a crash is removed when the directory is next
-        // opened).
         try handles.receipts.removeFile(held)
-        try handles.drop.sync()
     }
 
     /// Moves a file aside to `rejected/` with its errors file. The ledger counts the

@@ -109,84 +109,82 @@ public final class Intake: Sendable {
         var results: [(String, FileName, FileOutcome)] = []
         for source in setup.config.sources {
             let now = Timestamp.now()
-            for file in waiting(in: source) {
-                let outcome: FileOutcome = file.modifiedRecently(within: quietPeriod, now: now)
-                    ? .tooRecent(age: file.age(at: now))
-                    : process(source: source, name: file.name)
-                results.append((source.name, file.name, outcome))
+            var group: [FileName] = []
+            func flush() {
+                for (name, outcome) in zip(group, process(group.map { (source, $0) })) {
+                    results.append((source.name, name, outcome))
+                }
+                group = []
             }
+            for file in waiting(in: source) {
+                if file.modifiedRecently(within: quietPeriod, now: now) {
+                    results.append((source.name, file.name, .tooRecent(age: file.age(at: now))))
+                } else {
+                    group.append(file.name)
+                    if group.count == Intake.groupSize { flush() }
+                }
+            }
+            flush()
         }
         return results
     }
 
+    /// At most this many files are committed as one group (``process(_:)``): enough to
+    /// share the fsyncs of a burst, few enough that its first receipts do not wait long.
+    public static let groupSize = 64
+
     /// Processes one file of a drop directory.
     public func process(source: Source, name: FileName) -> FileOutcome {
+        process([(source, name)])[0]
+    }
+
+    /// A file looked at and staged, or already answered (refused for its name, kind or
+    /// links, or left: a temporary name, a directory, a file that vanished).
+    enum Prepared {
+        case answered(FileOutcome)
+        case pending(Pending)
+    }
+
+    /// Looks at one file of a drop directory and copies it into `incoming/` (synced).
+    func prepare(source: Source, name: FileName) -> Prepared {
         guard !DropName.isTemporary(name), name != DropName.receipts, name != DropName.rejected,
-              let drop = drops[source.name] else { return .skipped }
+              let drop = drops[source.name] else { return .answered(.skipped) }
         let handles: DropDirectory.Handles
         switch drop.open() {
         case .success(let h): handles = h
-        case .failure(let fault): return .unanswered(fault)
+        case .failure(let fault): return .answered(.unanswered(fault))
         }
         let receivedAt = clock()
-        guard let status = try? handles.drop.status(of: name), status.kind != .directory else { return .skipped }
+        guard let status = try? handles.drop.status(of: name), status.kind != .directory else { return .answered(.skipped) }
         let dropped = Dropped(source: source, handles: handles, name: name, status: status, receivedAt: receivedAt)
         guard let text = DropName.text(name) else {
-            return reject(dropped, staged: nil, problems: Problems([Intake.unfitName(name)]))
+            return .answered(reject(dropped, staged: nil, problems: Problems([Intake.unfitName(name)])))
         }
         guard status.kind == .regular else {
-            return reject(dropped, staged: nil, problems: Problems([Refusal.notRegular(status.kind).problem]))
+            return .answered(reject(dropped, staged: nil, problems: Problems([Refusal.notRegular(status.kind).problem])))
         }
         guard status.linkCount == 1 else {
-            return reject(dropped, staged: nil, problems: Problems([Refusal.hardLink(count: status.linkCount).problem]))
+            return .answered(reject(dropped, staged: nil, problems: Problems([Refusal.hardLink(count: status.linkCount).problem])))
         }
         guard let format = RecordFormat(fileName: text) else {
-            return reject(dropped, staged: nil, problems: Problems([RecordFormat.unsupported]))
+            return .answered(reject(dropped, staged: nil, problems: Problems([RecordFormat.unsupported])))
         }
         guard let incoming = state.withLock({ $0?.incoming }) else {
             logger.error("intake used before recover(); the file stays for the next scan", metadata: ["source": "\(source.name)"])
-            return .skipped
+            return .answered(.skipped)
         }
-        let staged: StagedFile
         do {
-            staged = try StagedFile.stage(name, from: handles.drop, into: incoming, maxSize: setup.config.intake.maxFileSize)
+            let staged = try StagedFile.stage(name, from: handles.drop, into: incoming, maxSize: setup.config.intake.maxFileSize)
+            return .pending(Pending(dropped: dropped, staged: staged, text: text, format: format, incoming: incoming))
         } catch where error.leavesFileForLater {
             if case .storeFailure(let why) = error {
                 logger.error("cannot copy a drop file into the store; it stays for the next scan", metadata: [
                     "source": "\(source.name)", "file": "\(name)", "error": "\(why)",
                 ])
             }
-            return .skipped
+            return .answered(.skipped)
         } catch {
-            return reject(dropped, staged: nil, problems: Problems([error.problem]))
-        }
-        defer { try? incoming.removeFile(staged.copyName) }
-        do {
-            // Already in the ledger: finish an interrupted file, or acknowledge a re-drop.
-            if let entry = try store.writer.read({ try Ledger.accepted($0, sha256: staged.sha256, source: source.name) }) {
-                return try finishKnown(entry, dropped, text: text, staged: staged)
-            }
-            let result = try apply(source: source, staged: staged, text: text, format: format, receivedAt: receivedAt, dryRun: false)
-            switch result {
-            case .failure(let problems):
-                return reject(dropped, staged: staged, problems: problems)
-            case .success(let (fileID, counts, archive)):
-                FaultPoint.hit("after-commit")
-                let receipt = Receipt(file: text, sha256: staged.sha256, acceptedAt: receivedAt, counts: counts)
-                try complete(fileID: fileID, dropped, staged: staged, archive: archive, receipt: receipt)
-                logger.info("accepted", metadata: [
-                    "source": "\(source.name)", "file": "\(text)", "records": "\(counts.records)",
-                    "imported": "\(counts.imported)", "updated": "\(counts.updated)",
-                    "ignored": "\(counts.ignored)", "retracted": "\(counts.retracted)",
-                ])
-                return .accepted(receipt)
-            }
-        } catch {
-            // The store or the disk failed, not the file: leave it for the next scan.
-            logger.error("could not process file; it stays for the next scan", metadata: [
-                "source": "\(source.name)", "file": "\(text)", "error": "\(error)",
-            ])
-            return .skipped
+            return .answered(reject(dropped, staged: nil, problems: Problems([error.problem])))
         }
     }
 

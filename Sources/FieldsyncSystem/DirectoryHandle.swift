@@ -141,8 +141,10 @@ public final class DirectoryHandle: Sendable {
     /// Writes `contents` as the file `name`, atomically: a new temporary file in this
     /// directory, synced, renamed over `name`, the directory synced. A reader sees the
     /// old file or the new one, never a part; a link planted under `name` is replaced,
-    /// not written through.
-    public func writeFile(_ name: FileName, contents: [UInt8], permissions: mode_t = 0o640) throws(SystemCallError) {
+    /// not written through. With `syncDirectory` false the rename is durable only once
+    /// the caller syncs the directory (one sync for many files).
+    public func writeFile(_ name: FileName, contents: [UInt8], permissions: mode_t = 0o640,
+                          syncDirectory: Bool = true) throws(SystemCallError) {
         let temporary = DirectoryHandle.temporaryName()
         let file = try createFile(temporary, permissions: permissions)
         do {
@@ -153,7 +155,7 @@ public final class DirectoryHandle: Sendable {
             try? removeFile(temporary)
             throw error
         }
-        try sync()
+        if syncDirectory { try sync() }
     }
 
     /// The entries of the directory, `.` and `..` left out, in the order the file

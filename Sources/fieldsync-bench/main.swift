@@ -23,6 +23,7 @@
 //                        [--main 200000] [--dir DIR] [--keep] [--sqlite3 PATH]
 //        fieldsync-bench --child ingest DIR        (internal)
 //        fieldsync-bench --generate N DIR         (just write the data set, for profiling)
+//        fieldsync-bench --score CONFIG [REPS]    (time scoring each period of a store)
 
 
 import FieldsyncConfig
@@ -447,6 +448,10 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 if arguments.first == "--child" {
     guard arguments.count == 3, arguments[1] == "ingest" else { die("usage: --child ingest DIR") }
     childIngest(dir: arguments[2])
+}
+if arguments.first == "--score" {
+    guard arguments.count >= 2 else { die("usage: --score CONFIG [REPS]") }
+    scoringBench(config: arguments[1], reps: arguments.count > 2 ? Int(arguments[2]) ?? 50 : 50)
 }
 if arguments.first == "--generate" {
     guard arguments.count == 3, let n = Int(arguments[1]) else { die("usage: --generate N DIR") }

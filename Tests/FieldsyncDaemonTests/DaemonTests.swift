@@ -1,3 +1,4 @@
+import FieldsyncIntake
 import FieldsyncTesting
 import Foundation
 import Glibc
@@ -358,12 +359,13 @@ final class DaemonTests: XCTestCase {
 
     // MARK: 9. kill -9 and restart
 
-    /// Killed with files waiting and one in progress, twice, then left to finish: every
-    /// file is accepted once, every record counted once, nothing lost.
+    /// Killed with files waiting and a group in progress, twice, then left to finish:
+    /// every file is accepted once, every record counted once, nothing lost. Three
+    /// groups' worth of files, so that each kill lands with groups still to come.
     func testKillNineWithFilesWaitingThenRestartLosesAndRepeatsNothing() throws {
         let site = try TestSite()
-        let files = 24
-        let perFile = 2000
+        let files = 3 * Intake.groupSize
+        let perFile = 100
         var names: [String] = []
         for i in 0 ..< files {
             let name = String(format: "batch-%02d.csv", i)
@@ -371,7 +373,7 @@ final class DaemonTests: XCTestCase {
             names.append(name)
         }
         let receipts = site.dir("inspectors") + "/receipts"
-        for killAfter in [1, 8] {
+        for killAfter in [1, Intake.groupSize + 1] {
             let daemon = try start(site)
             try waitUntil("\(killAfter) receipts", watching: [receipts]) { site.receiptCount("inspectors") >= killAfter }
             daemon.signal(SIGKILL)

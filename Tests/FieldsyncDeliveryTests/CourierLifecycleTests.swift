@@ -13,23 +13,25 @@ struct CourierLifecycleTests {
     func shutdownAbortsTheTransfer() async throws {
         let server = try LoopbackHTTPServer(script: [.hang], whenExhausted: .respond(status: 201, text: #"{"stored":true}"#))
         defer { server.stop() }
-        let site = try TestSite.delivering(to: server.url(path: "/scores"))
+        // A transfer timeout far beyond the test: only an abort ends the hanging request.
+        let site = try TestSite.delivering(to: server.url(path: "/scores"), timeout: "300s")
         try site.report(2, name: "a.json")
         let document = try site.document(1)
 
-        let daemon = try DaemonProcess(configPath: site.configPath)
+        let daemon = try DaemonProcess(configPath: site.configPath, environment: ["FIELDSYNC_LOG_LEVEL": "debug"])
         defer { daemon.kill() }
         #expect(await server.waitForRequests(1, timeout: .seconds(30)), "\(daemon.stderr)")
         daemon.signal(SIGTERM)
         let exit = daemon.waitForExit(timeout: .seconds(15))
         #expect(exit?.reason == .exit && exit?.status == 0, "\(String(describing: exit)): \(daemon.stderr)")
-        // Aborted, not timed out: a transfer that ran to its 5 s timeout would be an attempt.
+        // Aborted, not timed out: a transfer that ended any other way would be an attempt.
         let attempts = try site.attemptRows()
-        #expect(attempts.isEmpty, "\(attempts)")
+        #expect(attempts.isEmpty, "\(attempts)\n\(daemon.stderr)")
         #expect(try site.outbox(1)?.state == .pending)
 
         let again = try DaemonProcess(configPath: site.configPath)
         defer { again.kill() }
+        try again.waitUntilStarted()
         try await waitUntil("delivery after the restart: \(again.stderr)") { try site.outbox(1)?.state == .delivered }
         #expect(server.requests.map(\.key) == [site.key(1), site.key(1)])
         #expect(server.requests.allSatisfy { $0.body == document })
@@ -41,7 +43,8 @@ struct CourierLifecycleTests {
     func reloadReplacesTheCourierMidTransfer() async throws {
         let server = try LoopbackHTTPServer(script: [.hang], whenExhausted: .respond(status: 201, text: #"{"stored":true}"#))
         defer { server.stop() }
-        let site = try TestSite.delivering(to: server.url(path: "/scores"))
+        // A transfer timeout far beyond the test: only an abort ends the hanging request.
+        let site = try TestSite.delivering(to: server.url(path: "/scores"), timeout: "300s")
         try site.report(2, name: "a.json")
 
         let daemon = try DaemonProcess(configPath: site.configPath)

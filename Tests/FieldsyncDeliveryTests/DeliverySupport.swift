@@ -38,8 +38,8 @@ let goodToken = "tok-7f3a-good-for-test-office"
 
 extension TestSite {
     /// A site that pushes to `url` with `token_file = "token"` holding `token`.
-    static func delivering(to url: String, token: String? = goodToken, extra: String = "") throws -> TestSite {
-        let site = try TestSite(push: url, extraConfig: (token == nil ? "" : "token_file = \"token\"\n") + extra)
+    static func delivering(to url: String, token: String? = goodToken, timeout: String = "5s", extra: String = "") throws -> TestSite {
+        let site = try TestSite(push: url, pushTimeout: timeout, extraConfig: (token == nil ? "" : "token_file = \"token\"\n") + extra)
         if let token { try site.writeToken(token) }
         return site
     }

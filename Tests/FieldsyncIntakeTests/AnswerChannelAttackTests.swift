@@ -116,8 +116,11 @@ struct AnswerChannelAttackTests {
         // The operator repairs it: the files are answered.
         #expect(unlink(drop + "/" + swap.entry) == 0 || rmdir(drop + "/" + swap.entry) == 0)
         #expect(rename(drop + "/" + swap.entry + ".old", drop + "/" + swap.entry) == 0)
-        try waitUntil("Shouning's second file answered", watching: [drop + "/receipts", drop + "/rejected"]) {
+        // Both answered (as one group: the refused file's answer may come after the other's receipt).
+        try waitUntil("Shouning's files answered", watching: [drop + "/receipts", drop + "/rejected"]) {
             site.site.receiptRecords("shouning", "second.csv") == 3
+                && (swap.entry == "rejected" ? site.site.exists(drop + "/rejected/" + file.name + ".errors.txt")
+                                             : site.site.receiptRecords("shouning", file.name) == 3)
         }
         try daemon.waitForLog("drop directory repaired")
         if swap.entry == "rejected" {

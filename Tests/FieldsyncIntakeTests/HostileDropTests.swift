@@ -51,7 +51,10 @@ struct HostileDropTests {
         switch c.answer {
         case .receipt(let receipt):
             let path = drop + "/receipts/" + receipt
-            try waitUntil("the receipt", watching: [drop + "/receipts"]) { site.site.exists(path) }
+            // The receipt is written before the file is removed; the ledger says when both are done.
+            try waitUntil("the receipt, and the file finished", watching: [drop + "/receipts", drop]) {
+                try site.site.exists(path) && site.site.files(.accepted, finished: true) == 1
+            }
             let json = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path))) as? [String: Any]
             #expect(json?["file"] as? String == String(decoding: c.name, as: UTF8.self))
             #expect(json?["records"] as? Int == 2)

@@ -113,13 +113,13 @@ package final class TestSite {
     package static let fixedClock: @Sendable () -> Timestamp = { Timestamp.parse("2026-11-30T12:00:00+08:00", zone: .gmt)! }
 
     /// - Parameters:
-    ///   - push: a `[push]` URL (debounce 0 s, timeout 5 s).
+    ///   - push: a `[push]` URL (debounce 0 s, timeout `pushTimeout`).
     ///   - scheme: the scheme's text (``scheme`` unless given).
     ///   - clock: when files arrive, for intake in this process: ``fixedClock`` unless
     ///     given, so that no test depends on the day it runs.
     ///   - base: where the site lives: `/dev/shm` for tests that move thousands of
     ///     files (fsync is free there), the usual temporary directory otherwise.
-    package init(push: String? = nil, extraConfig: String = "", scheme: String = TestSite.scheme,
+    package init(push: String? = nil, pushTimeout: String = "5s", extraConfig: String = "", scheme: String = TestSite.scheme,
                  clock: @escaping @Sendable () -> Timestamp = TestSite.fixedClock,
                  base: String = NSTemporaryDirectory()) throws {
         root = (base.hasSuffix("/") ? base : base + "/") + "fieldsync-test-" + UUID().uuidString.prefix(8).lowercased()
@@ -134,7 +134,7 @@ package final class TestSite {
                 [push]
                 url = "\(push)"
                 debounce = "0s"
-                timeout = "5s"
+                timeout = "\(pushTimeout)"
 
                 """ + extraConfig
         }

@@ -1,0 +1,55 @@
+import FieldsyncConfig
+import FieldsyncDaemon
+import FieldsyncScoring
+import FieldsyncStore
+import Foundation
+
+/// `--score CONFIG [REPS]`: how long scoring one period takes, in the steps the courier
+/// takes — read what is in force (`in_force_*`, at most units × indicators × 2 rows),
+/// score it exactly, write the document's content — on the store the config names, in
+/// this process (no start-up counted). Prints a Markdown table per period.
+func scoringBench(config: String, reps: Int) -> Never {
+    let setup: Setup
+    let store: Store
+    do {
+        setup = try Setup.load(config: config)
+        store = try Instance.openStore(directory: setup.config.stateDirectory)
+    } catch {
+        die("cannot open \(config): \(error)")
+    }
+    for (period, scheme) in setup.schemes.sorted(by: { $0.key < $1.key }) {
+        var read: [Double] = [], score: [Double] = [], write: [Double] = [], total: [Double] = []
+        var size = 0
+        for _ in 0 ..< reps + 1 {  // the first is a warm-up
+            let t0 = monotonicSeconds()
+            let values: CurrentValues
+            do {
+                values = try store.writer.read { try InForce.values($0, period: period, scheme: scheme) }
+            } catch {
+                die("cannot read period \(period): \(error)")
+            }
+            let t1 = monotonicSeconds()
+            let board = Scorer.score(scheme: scheme, values: values)
+            let t2 = monotonicSeconds()
+            size = ScoresDocument.contentText(board, office: setup.config.office).utf8.count
+            let t3 = monotonicSeconds()
+            read.append((t1 - t0) * 1000)
+            score.append((t2 - t1) * 1000)
+            write.append((t3 - t2) * 1000)
+            total.append((t3 - t0) * 1000)
+        }
+        func row(_ name: String, _ xs: [Double]) -> String {
+            let s = Array(xs.dropFirst()).sorted()  // without the warm-up
+            let p99 = s[min(s.count - 1, Int((Double(s.count) * 0.99).rounded(.up)) - 1)]
+            return "| \(name) | \(fmt(median(s), 2)) ms | \(fmt(p99, 2)) ms |"
+        }
+        print("period \(period): \(scheme.units.count) units × \(scheme.indicators.count) indicators, document \(grouped(size)) bytes, \(reps) runs\n")
+        print("| step | p50 | p99 |\n| --- | --: | --: |")
+        print(row("read what is in force", read))
+        print(row("score (exact)", score))
+        print(row("document content", write))
+        print(row("**scoring a period, all three**", total))
+        print()
+    }
+    exit(0)
+}
