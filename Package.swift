@@ -189,7 +189,7 @@ let package = Package(
         .testTarget(name: "FieldsyncConfigTests", dependencies: ["FieldsyncConfig", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncTesting"]),
         .testTarget(name: "FieldsyncRecordsTests", dependencies: ["FieldsyncRecords", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncTesting"]),
         .testTarget(name: "FieldsyncFuzzingTests", dependencies: ["FieldsyncFuzzing", "FieldsyncTesting"]),
-        .testTarget(name: "FieldsyncScoringTests", dependencies: ["FieldsyncScoring", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncTesting"]),
+        .testTarget(name: "FieldsyncScoringTests", dependencies: ["FieldsyncScoring", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncTesting", .product(name: "BigInt", package: "BigInt")]),
         .testTarget(
             name: "FieldsyncStoreTests",
             dependencies: ["FieldsyncStore", "FieldsyncDaemon", "FieldsyncDelivery", "FieldsyncIntake", "FieldsyncModel", "FieldsyncProtocol",

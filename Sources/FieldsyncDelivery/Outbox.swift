@@ -123,7 +123,7 @@ public enum Outbox {
                 try db.execute(sql: "DELETE FROM changed_period WHERE period = ?", arguments: [period])
                 // A period without a scheme (it was removed by a reload) has nothing to stage.
                 guard let scored else { return nil }
-                return try stage(db, office: office, period: period, board: scored.board, hash: scored.hash,
+                return try stage(db, office: office, period: period, rendered: scored.rendered, hash: scored.hash,
                                  scheme: schemes[period]?.sha256, now: now(), maxSize: maxSize)
             }
             if let sequence { staged.append((period, sequence)) }
@@ -133,12 +133,13 @@ public enum Outbox {
 
     /// The period's scoreboard now, and the sha256 of its content (the document without
     /// `sequence` and `generated_at`), which decides whether a new sequence is due.
-    static func score(_ db: Database, office: String, scheme: Scheme) throws -> (board: Scoreboard, hash: String) {
+    static func score(_ db: Database, office: String, scheme: Scheme) throws
+        -> (board: Scoreboard, rendered: RenderedScores, hash: String) {
         let values = try InForce.values(db, period: scheme.period, scheme: scheme)
         let board = Scorer.score(scheme: scheme, values: values)
-        let content = ScoresDocument.contentText(board, office: office)
-        let hash = Hex.encode(SHA256.hash(data: Data(content.utf8)))
-        return (board, hash)
+        let rendered = ScoresDocument.rendered(board, office: office)
+        let hash = Hex.encode(SHA256.hash(data: rendered.content))
+        return (board, rendered, hash)
     }
 
     /// Stages the next document of a period if its content (`hash`) differs from the
@@ -146,7 +147,7 @@ public enum Outbox {
     ///
     /// A document larger than `maxSize` (what central takes) is not staged: it would be
     /// refused for ever. The refusal is recorded as an attempt, so `status` shows it.
-    static func stage(_ db: Database, office: String, period: String, board: Scoreboard, hash: String, scheme: String?,
+    static func stage(_ db: Database, office: String, period: String, rendered: RenderedScores, hash: String, scheme: String?,
                       now: Timestamp, maxSize: Int64) throws -> Int? {
         let last = try Row.fetchOne(db, sql: """
             SELECT sequence, content_sha256 FROM outbox WHERE period = ? ORDER BY sequence DESC LIMIT 1
@@ -158,7 +159,7 @@ public enum Outbox {
             return nil
         }
         let sequence = (last.map { $0[0] as Int } ?? 0) + 1
-        let document = Array(ScoresDocument.document(board, office: office, sequence: sequence, generatedAt: now).rendered().utf8)
+        let document = rendered.document(sequence: sequence, generatedAt: now)
         let size = Int64(document.count)
         guard size <= maxSize else {
             try db.execute(sql: "INSERT INTO attempt (period, sequence, at, status, error) VALUES (?, 0, ?, NULL, ?)", arguments: [
@@ -180,7 +181,7 @@ public enum Outbox {
     /// The current scoreboard of a scheme's period, read in one snapshot.
     public static func snapshot(store: Store, office: String, scheme: Scheme) throws -> ScoresSnapshot {
         try store.writer.read { db in
-            let (board, hash) = try score(db, office: office, scheme: scheme)
+            let (board, _, hash) = try score(db, office: office, scheme: scheme)
             let row = try Row.fetchOne(db, sql: """
                 SELECT sequence, created_at FROM outbox WHERE period = ? AND content_sha256 = ? ORDER BY sequence DESC LIMIT 1
                 """, arguments: [scheme.period, hash])

@@ -98,6 +98,7 @@ extension Intake {
             try Ledger.record(db, file: id, counts: counts, archive: entry.archive, finished: true)
         }
         try writeReceipt(receipt, for: dropped.name, dropped.handles)
+        try dropped.handles.receipts.syncFileSystem()
         try dropped.handles.receipts.sync()
         try removeOriginal(dropped, staged: staged)
         try dropped.handles.drop.sync()
@@ -107,11 +108,12 @@ extension Intake {
         return .accepted(receipt)
     }
 
-    /// Writes the receipt, synced; its name is durable once `receipts/` is synced.
+    /// Writes the receipt; it is durable once the caller syncs the file system of
+    /// `receipts/` (one call for a group's receipts).
     func writeReceipt(_ receipt: Receipt, for name: FileName, _ handles: DropDirectory.Handles) throws {
         try handles.receipts.writeFile(DropName.derived(DropName.escaped(name), suffix: ".receipt.json"),
                                        contents: Array((receipt.json.rendered(pretty: true) + "\n").utf8),
-                                       syncDirectory: false)
+                                       syncFile: false, syncDirectory: false)
     }
 
     /// Removes the drop file — only if it is still the very file that was staged,

@@ -10,11 +10,12 @@ import GRDB
 ///
 /// A one-record file costs a handful of fsyncs — the store's commit, the archive's
 /// directory, the receipt and its directory, the drop directory, the ledger's "finished"
-/// — whatever it holds. A burst of files shares them: every file is staged (its copy
-/// synced), then all are reconciled in one transaction, each in a savepoint of its own
+/// — whatever it holds. A burst of files shares them: every file is staged (copied,
+/// not yet synced), then all are reconciled in one transaction, each in a savepoint of its own
 /// (a refused file rolls back only itself), and after that one commit each step of the
-/// answer is taken for all of them before the next (archive all, sync each directory
-/// once; receipts, each synced, their directories once; removals, the drop directories
+/// answer is taken for all of them before the next (archive all, then one syncfs(2) of
+/// the state directory's file system makes every copy and rename durable; receipts, then
+/// one syncfs of each drop directory's file system; removals, each drop directory synced
 /// once; one ledger write). So the order that makes a kill safe (SPEC §4.2) holds for
 /// every file: its receipt is written only after its own commit is durable, its drop
 /// file removed only after its receipt is, and a kill between two steps leaves each
@@ -147,10 +148,17 @@ extension Intake {
     func complete(_ files: [Committed]) -> [(any Error)?] {
         var failed = [(any Error)?](repeating: nil, count: files.count)
         func live() -> [Int] { files.indices.filter { failed[$0] == nil } }
-        /// Each directory synced once, for the files whose entries it holds.
-        func sync(_ directories: [String: (handle: DirectoryHandle, files: [Int])]) {
-            for (_, d) in directories {
-                do { try d.handle.sync() } catch { for i in d.files { failed[i] = error } }
+        /// Each directory synced once, for the files whose entries it holds — with its
+        /// whole file system first when `contents`: the files' contents were not synced
+        /// one by one.
+        func sync(_ directories: [String: (handle: DirectoryHandle, files: [Int])], contents: Bool = false) {
+            for (_, d) in directories where !d.files.isEmpty {
+                do {
+                    if contents { try d.handle.syncFileSystem() }
+                    try d.handle.sync()
+                } catch {
+                    for i in d.files { failed[i] = error }
+                }
             }
         }
         guard let state = state.withLock({ $0 }) else {
@@ -173,8 +181,10 @@ extension Intake {
                 failed[i] = error
             }
         }
+        // The staged copies were not synced one by one: the file system's sync makes
+        // them durable, with the renames, before any receipt says they are kept.
+        sync(["incoming": (state.incoming, live())], contents: true)
         sync(days)
-        sync(["incoming": (state.incoming, live())])
         FaultPoint.hit("after-archive")
 
         var receipts: [String: (handle: DirectoryHandle, files: [Int])] = [:]
@@ -187,7 +197,7 @@ extension Intake {
                 failed[i] = error
             }
         }
-        sync(receipts)
+        sync(receipts, contents: true)
         FaultPoint.hit("after-receipt")
 
         var drops: [String: (handle: DirectoryHandle, files: [Int])] = [:]

@@ -62,10 +62,10 @@ public enum ScoresDocumentCheck {
             _ = try code(score, "unit", at: path)
             _ = try text(score, "name", at: path)
         }
-        try number(score, "indicator_score", at: path, in: 0...100)
-        try number(score, "public_score", at: path, in: 0...100)
-        try number(score, "deductions", at: path, in: 0...)
-        try number(score, "total", at: path, in: 0...100)
+        try number(score, "indicator_score", at: path, in: .percent)
+        try number(score, "public_score", at: path, in: .percent)
+        try number(score, "deductions", at: path, in: .nonNegative)
+        try number(score, "total", at: path, in: .percent)
         let grade = try string(score, "grade", at: path)
         guard let chinese = Grade(rawValue: grade)?.chinese else {
             throw DocumentProblem(
@@ -89,7 +89,7 @@ public enum ScoresDocumentCheck {
             guard case .object = indicator else { throw wrongType(at, expected: "object", got: indicator) }
             _ = try code(indicator, "code", at: at)
             if indicator["name"] != nil { _ = try text(indicator, "name", at: at) }
-            try number(indicator, "score", at: at, in: 0...)
+            try number(indicator, "score", at: at, in: .nonNegative)
             try optionalNumber(indicator, "points", at: at)
             try optionalNumber(indicator, "target", at: at)
             try optionalNumber(indicator, "value", at: at)
@@ -104,7 +104,7 @@ public enum ScoresDocumentCheck {
                 guard case .object = finding else { throw wrongType(at, expected: "object", got: finding) }
                 let id = try string(finding, "id", at: at)
                 if let why = Limits.idProblem(id) { throw DocumentProblem(field: "\(at).id", message: why) }
-                try number(finding, "deduction", at: at, in: 0...)
+                try number(finding, "deduction", at: at, in: .nonNegative)
                 if let note = finding["note"], note != .null { _ = try text(finding, "note", at: at) }
             }
         }
@@ -145,13 +145,31 @@ public enum ScoresDocumentCheck {
         return flag
     }
 
-    private static func number(
-        _ container: JSONValue, _ key: String, at path: String, in range: some RangeExpression<Decimal>
-    ) throws(DocumentProblem) {
+    /// What a number of a document may be.
+    private enum Bound {
+        /// 0 or more: a score, a deduction.
+        case nonNegative
+        /// 0 to 100: a component or a total.
+        case percent
+
+        func contains(_ n: DecimalText) -> Bool {
+            let zero = n.digits == "0"
+            if n.negative && !zero { return false }
+            guard self == .percent, !zero else { return true }
+            // digits × 10^exponent ≤ 100: fewer than three digits before the point, or
+            // with three, exactly 100 (a 1 and zeros, however the text wrote them).
+            let whole = n.digits.utf8.count + n.exponent
+            if whole < 3 { return true }
+            if whole > 3 { return false }
+            return n.digits.utf8.first == UInt8(ascii: "1") && n.digits.utf8.dropFirst().allSatisfy { $0 == UInt8(ascii: "0") }
+        }
+    }
+
+    private static func number(_ container: JSONValue, _ key: String, at path: String, in bound: Bound) throws(DocumentProblem) {
         let value = try value(container, key, at: path)
         guard case .number(let text) = value else { throw wrongType(join(path, key), expected: "number", got: value) }
-        try withinLimits(text, at: join(path, key))
-        guard let decimal = decimal(text), range.contains(decimal) else {
+        let number = try withinLimits(text, at: path, key)
+        guard bound.contains(number) else {
             throw DocumentProblem(field: join(path, key), message: "\(text) is out of range")
         }
     }
@@ -159,11 +177,14 @@ public enum ScoresDocumentCheck {
     /// Every number of a document is one the daemon could have sent: at most
     /// ``Limits/documentIntegerDigits`` before the point and ``Limits/decimalPlaces``
     /// after it — so `Decimal`'s 38 digits read it exactly, and 100.000…0001 is not
-    /// taken for 100.
-    private static func withinLimits(_ text: String, at field: String) throws(DocumentProblem) {
+    /// taken for 100. (The field's name is made only for the error: a document has
+    /// tens of thousands of numbers.)
+    @discardableResult
+    private static func withinLimits(_ text: String, at path: String, _ key: String) throws(DocumentProblem) -> DecimalText {
         guard let number = DecimalText(text), Limits.fits(number, integerDigits: Limits.documentIntegerDigits) else {
-            throw DocumentProblem(field: field, message: "\(text) has more than \(Limits.documentIntegerDigits) digits before the point or \(Limits.decimalPlaces) after it")
+            throw DocumentProblem(field: join(path, key), message: "\(text) has more than \(Limits.documentIntegerDigits) digits before the point or \(Limits.decimalPlaces) after it")
         }
+        return number
     }
 
     private static let posix = Locale(identifier: "en_US_POSIX")
@@ -177,7 +198,7 @@ public enum ScoresDocumentCheck {
     private static func optionalNumber(_ container: JSONValue, _ key: String, at path: String) throws(DocumentProblem) {
         guard let value = container[key] else { return }
         switch value {
-        case .number(let text): try withinLimits(text, at: join(path, key))
+        case .number(let text): try withinLimits(text, at: path, key)
         case .null: return
         default: throw wrongType(join(path, key), expected: "number", got: value)
         }

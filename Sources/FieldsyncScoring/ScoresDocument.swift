@@ -43,9 +43,17 @@ public enum ScoresDocument {
         content(board, office: office).rendered(pretty: false)
     }
 
-    private static func build(_ board: Scoreboard, office: String,
-                              stamp: (sequence: Int, generatedAt: Timestamp)?) -> JSONValue {
-        var members: [(String, JSONValue)] = [
+    /// The document rendered once, for hashing its content and staging it.
+    public static func rendered(_ board: Scoreboard, office: String) -> RenderedScores {
+        var head = JSONValue.object(headMembers(board, office: office)).renderedBytes()
+        head.removeLast()  // the closing brace: the object goes on
+        var tail = JSONValue.object(tailMembers(board)).renderedBytes()
+        tail.removeFirst()  // the opening brace: the object began in the head
+        return RenderedScores(head: head, tail: tail)
+    }
+
+    private static func headMembers(_ board: Scoreboard, office: String) -> [(String, JSONValue)] {
+        [
             ("schema", .string(schema)),
             ("office", .string(office)),
             ("period", .string(board.period)),
@@ -54,12 +62,20 @@ public enum ScoresDocument {
                 ("sha256", .string(board.schemeSHA256)),
             ])),
         ]
+    }
+
+    private static func tailMembers(_ board: Scoreboard) -> [(String, JSONValue)] {
+        [("overall", unitScore(board.overall)), ("units", .array(board.units.map(unitScore)))]
+    }
+
+    private static func build(_ board: Scoreboard, office: String,
+                              stamp: (sequence: Int, generatedAt: Timestamp)?) -> JSONValue {
+        var members = headMembers(board, office: office)
         if let stamp {
             members.append(("sequence", .number(stamp.sequence)))
             members.append(("generated_at", .string(stamp.generatedAt.iso8601)))
         }
-        members.append(("overall", unitScore(board.overall)))
-        members.append(("units", .array(board.units.map(unitScore))))
+        members += tailMembers(board)
         return .object(members)
     }
 

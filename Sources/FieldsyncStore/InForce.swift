@@ -58,15 +58,23 @@ public enum InForce {
         let units = Set(scheme.units.map(\.code))
         let indicators = Set(scheme.indicators.map(\.code))
         var values = CurrentValues()
-        for row in try Row.fetchAll(db, sql: """
-            SELECT unit, indicator, kind, value FROM in_force_value WHERE period = ?
-            """, arguments: [period]) {
-            let unit: String = row[0], indicator: String = row[1]
+        // A cursor, not fetchAll: one row at a time, reused (a period holds up to
+        // units × indicators × 2 of them).
+        let rows = try Row.fetchCursor(db, sql: """
+            SELECT unit, indicator, kind = ?, value FROM in_force_value WHERE period = ? ORDER BY unit
+            """, arguments: [RecordKind.spotcheck.rawValue, period])
+        var unit = "", ofUnit: [String: Evidence] = [:]
+        while let row = try rows.next() {
+            let rowUnit: String = row[0], indicator: String = row[1]
+            if rowUnit != unit {
+                if !ofUnit.isEmpty { values.evidence[unit] = ofUnit }
+                unit = rowUnit
+                ofUnit = [:]
+            }
             guard units.contains(unit), indicators.contains(indicator), let value = Exact(decimal: row[3] as String) else { continue }
-            var evidence = values.evidence[unit]?[indicator] ?? Evidence()
-            if (row[2] as String) == RecordKind.spotcheck.rawValue { evidence.spotcheck = value } else { evidence.report = value }
-            values.evidence[unit, default: [:]][indicator] = evidence
+            if row[2] as Bool { ofUnit[indicator, default: Evidence()].spotcheck = value } else { ofUnit[indicator, default: Evidence()].report = value }
         }
+        if !ofUnit.isEmpty { values.evidence[unit] = ofUnit }
         for row in try Row.fetchAll(db, sql: """
             SELECT unit, weighted_score, respondents, surveys FROM in_force_public WHERE period = ?
             """, arguments: [period]) {

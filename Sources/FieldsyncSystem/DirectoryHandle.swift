@@ -132,6 +132,13 @@ public final class DirectoryHandle: Sendable {
         }
     }
 
+    /// Makes durable everything written on the file system this directory is on —
+    /// files' contents and every directory's entries (syncfs(2)): what a group of files
+    /// needs, in one call instead of an fsync per file.
+    public func syncFileSystem() throws(SystemCallError) {
+        _ = try SystemCall.retrying("syncfs", path) { fs_syncfs(descriptor) }
+    }
+
     /// Makes the directory's entries durable: a rename or a new file survives a power
     /// cut only once its directory is synced.
     public func sync() throws(SystemCallError) {
@@ -141,15 +148,16 @@ public final class DirectoryHandle: Sendable {
     /// Writes `contents` as the file `name`, atomically: a new temporary file in this
     /// directory, synced, renamed over `name`, the directory synced. A reader sees the
     /// old file or the new one, never a part; a link planted under `name` is replaced,
-    /// not written through. With `syncDirectory` false the rename is durable only once
-    /// the caller syncs the directory (one sync for many files).
+    /// not written through. With `syncFile` and `syncDirectory` false, the contents and
+    /// the rename are durable only once the caller syncs the file system
+    /// (``syncFileSystem()``: one call for many files).
     public func writeFile(_ name: FileName, contents: [UInt8], permissions: mode_t = 0o640,
-                          syncDirectory: Bool = true) throws(SystemCallError) {
+                          syncFile: Bool = true, syncDirectory: Bool = true) throws(SystemCallError) {
         let temporary = DirectoryHandle.temporaryName()
         let file = try createFile(temporary, permissions: permissions)
         do {
             try file.write(contents)
-            try file.sync()
+            if syncFile { try file.sync() }
             try rename(temporary, to: self, as: name)
         } catch {
             try? removeFile(temporary)

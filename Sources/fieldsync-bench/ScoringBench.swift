@@ -31,7 +31,7 @@ func scoringBench(config: String, reps: Int) -> Never {
             let t1 = monotonicSeconds()
             let board = Scorer.score(scheme: scheme, values: values)
             let t2 = monotonicSeconds()
-            size = ScoresDocument.contentText(board, office: setup.config.office).utf8.count
+            size = ScoresDocument.rendered(board, office: setup.config.office).content.count
             let t3 = monotonicSeconds()
             read.append((t1 - t0) * 1000)
             score.append((t2 - t1) * 1000)

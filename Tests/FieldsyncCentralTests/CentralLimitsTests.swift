@@ -1,4 +1,5 @@
 @testable import FieldsyncCentral
+import FieldsyncProtocol
 import FieldsyncTesting
 import Foundation
 import Glibc
@@ -68,6 +69,16 @@ struct CentralLimitsTests {
          SampleDocument(overallTotal: "100.0000000000000000000000000000000000000000001"), "overall.total"),
         ("a unit name of 2,001 characters", SampleDocument(unitName: String(repeating: "<", count: 2001)), "units[0].name"),
     ]
+
+    @Test("A total is 0 to 100, read exactly from its text",
+          arguments: [("100", true), ("100.0", true), ("100.000000", true), ("1e2", true), ("99.999999", true), ("0", true),
+                      ("-0", true), ("-0.0", true), ("100.000001", false), ("1.000001e2", false), ("101", false),
+                      ("-0.000001", false), ("1000", false), ("0.01e4", true), ("0.0101e4", false), ("0.01e3", true)])
+    func totalRange(total: String, accepted: Bool) throws {
+        let document = try JSONParser.parse(Array(SampleDocument(overallTotal: total).json.utf8))
+        let passed = (try? ScoresDocumentCheck.check(document)) != nil
+        #expect(passed == accepted, "\(total)")
+    }
 
     @Test("A document beyond the table of limits gets 422 naming the field", arguments: beyondTheTable)
     func beyondLimits(label: String, document: SampleDocument, field: String) async throws {

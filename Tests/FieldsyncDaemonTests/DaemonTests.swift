@@ -383,6 +383,10 @@ final class DaemonTests: XCTestCase {
         }
         let daemon = try start(site)
         try waitForReceipts(site, "inspectors", names, timeout: .seconds(120))
+        // A group's receipts come before its files leave the drop directory and the ledger says so.
+        try waitUntil("every file finished", watching: [site.dir("inspectors")]) {
+            try site.files(.accepted, finished: true) == files
+        }
         for name in names {
             XCTAssertEqual(site.receiptRecords("inspectors", name), perFile, name)
             XCTAssertEqual(site.receipt("inspectors", name)?["duplicate_of"] as? String, nil, "\(name) counted as a re-drop")

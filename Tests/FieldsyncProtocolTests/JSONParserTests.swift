@@ -52,6 +52,15 @@ struct JSONParserStrictTests {
         #expect(error?.message.contains(says) == true, "\(String(describing: error))")
     }
 
+    @Test("A name given twice is refused in a small object and in a large one", arguments: [3, 15, 16, 17, 40])
+    func nameTwice(members: Int) {
+        let names = (0 ..< members).map { "\"k\($0)\": \($0)" } + ["\"k2\": 0"]
+        let text = "{" + names.joined(separator: ", ") + "}"
+        #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(Array(text.utf8)) }
+        let fine = "{" + (0 ..< members).map { "\"k\($0)\": \($0)" }.joined(separator: ", ") + "}"
+        #expect((try? JSONParser.parse(Array(fine.utf8)))?["k\(members - 1)"] == .number("\(members - 1)"))
+    }
+
     @Test("Invalid UTF-8 inside a string is refused")
     func invalidUTF8() {
         let bytes: [UInt8] = Array(#"["a"#.utf8) + [0xFF] + Array(#""]"#.utf8)

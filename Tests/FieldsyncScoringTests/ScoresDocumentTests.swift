@@ -175,4 +175,14 @@ final class ScoresDocumentTests: XCTestCase {
         XCTAssertNotEqual(ScoresDocument.contentText(Scorer.score(scheme: s, values: v1), office: "o"),
                           ScoresDocument.contentText(Scorer.score(scheme: s, values: v2), office: "o"))
     }
+
+    /// Rendered once for staging: the same bytes as the documents built as values.
+    func testRenderedOnceIsByteForByteTheDocument() throws {
+        let board = richBoard()
+        let rendered = ScoresDocument.rendered(board, office: "ningde-rfb")
+        XCTAssertEqual(rendered.content, Array(ScoresDocument.content(board, office: "ningde-rfb").rendered().utf8))
+        let at = try XCTUnwrap(Timestamp.parse("2026-11-30T12:00:00.5+08:00", zone: .gmt))
+        XCTAssertEqual(rendered.document(sequence: 42, generatedAt: at),
+                       Array(ScoresDocument.document(board, office: "ningde-rfb", sequence: 42, generatedAt: at).rendered().utf8))
+    }
 }

@@ -8,4 +8,8 @@
 /// (EEXIST otherwise), atomically — no window in which another entry could be replaced.
 int fs_renameat_noreplace(int olddirfd, const char *oldpath, int newdirfd, const char *newpath);
 
+/// syncfs(2): writes back and makes durable everything of the file system that `fd`
+/// is on — one call for a group of files instead of an fsync each.
+int fs_syncfs(int fd);
+
 #endif
