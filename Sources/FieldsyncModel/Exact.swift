@@ -305,23 +305,39 @@ public struct Exact: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// `maxPlaces` decimals with trailing zeros removed. This is how numbers are
     /// written in JSON documents.
     public func plainString(maxPlaces: Int = 6) -> String {
-        if var q = scaledMagnitude(places: maxPlaces) {
-            // Digits of q, with the point maxPlaces from the right, trailing zeros dropped.
-            var places = maxPlaces
-            while places > 0, q % 10 == 0 { q /= 10; places -= 1 }
-            if q == 0 { return "0" }
-            var digits: [UInt8] = []  // from the right
-            digits.reserveCapacity(48)
+        var bytes: [UInt8] = []
+        appendPlain(maxPlaces: maxPlaces, to: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// ``plainString(maxPlaces:)``'s text, appended as UTF-8 to `bytes` (a document
+    /// writes tens of thousands of numbers: no string each).
+    public func appendPlain(maxPlaces: Int = 6, to bytes: inout [UInt8]) {
+        guard var q = scaledMagnitude(places: maxPlaces) else {
+            bytes.append(contentsOf: bigPlainString(maxPlaces: maxPlaces).utf8)
+            return
+        }
+        var places = maxPlaces
+        while places > 0, q % 10 == 0 { q /= 10; places -= 1 }
+        if q == 0 { bytes.append(UInt8(ascii: "0")); return }
+        if isNegative { bytes.append(UInt8(ascii: "-")) }
+        // Digits from the right into a small buffer, then appended in order.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { digits in
+            var n = 0
             var i = 0
             repeat {
-                if i == places, places > 0 { digits.append(UInt8(ascii: ".")) }
-                digits.append(UInt8(ascii: "0") + UInt8(q % 10))
+                if i == places, places > 0 { digits[n] = UInt8(ascii: "."); n += 1 }
+                digits[n] = UInt8(ascii: "0") + UInt8(q % 10)
+                n += 1
                 q /= 10
                 i += 1
             } while q > 0 || i <= places
-            if isNegative { digits.append(UInt8(ascii: "-")) }
-            return String(decoding: digits.reversed(), as: UTF8.self)
+            for k in stride(from: n - 1, through: 0, by: -1) { bytes.append(digits[k]) }
         }
+    }
+
+    /// ``plainString(maxPlaces:)`` of a value beyond 128 bits, through `BigInt`.
+    private func bigPlainString(maxPlaces: Int) -> String {
         var s = decimalString(places: maxPlaces)
         if s.contains(".") {
             while s.hasSuffix("0") { s.removeLast() }

@@ -40,3 +40,95 @@ public struct RenderedScores: Sendable {
         return out
     }
 }
+
+extension RenderedScores {
+    /// Writes the document member by member (``JSONWriter``), in exactly the order and
+    /// forms of ``ScoresDocument``'s values — no tree of values is built first.
+    init(_ board: Scoreboard, office: String) {
+        let size = (board.units.count + 1) * (board.overall.indicators.count + 4) * 170
+        var w = JSONWriter(capacity: 1024)
+        w.beginObject()
+        w.key("schema"); w.string(ScoresDocument.schema)
+        w.key("office"); w.string(office)
+        w.key("period"); w.string(board.period)
+        w.key("scheme")
+        w.beginObject()
+        w.key("name"); w.string(board.schemeName)
+        w.key("sha256"); w.string(board.schemeSHA256)
+        w.endObject()
+        let head = w.take()
+
+        w = JSONWriter(capacity: size)
+        w.beginObject()
+        w.key("overall"); Self.write(board.overall, to: &w)
+        w.key("units")
+        w.beginArray()
+        for unit in board.units {
+            w.element()
+            Self.write(unit, to: &w)
+        }
+        w.endArray()
+        w.endObject()
+        var tail = w.take()
+        tail.removeFirst()  // the opening brace: the object began in the head
+        self.init(head: head, tail: tail)
+    }
+
+    private static func write(_ score: UnitScore, to w: inout JSONWriter) {
+        w.beginObject()
+        if let unit = score.unit {
+            w.key("unit"); w.string(unit.code)
+            w.key("name"); w.string(unit.name)
+        }
+        w.key("indicator_score"); w.number { score.indicatorScore.appendPlain(maxPlaces: 2, to: &$0) }
+        w.key("public_score"); w.number { score.publicScore.appendPlain(maxPlaces: 2, to: &$0) }
+        w.key("deductions"); w.number { score.deductions.appendPlain(maxPlaces: 2, to: &$0) }
+        w.key("total"); w.number { score.total.appendPlain(maxPlaces: 2, to: &$0) }
+        w.key("grade"); w.string(score.grade.rawValue)
+        w.key("grade_zh"); w.string(score.grade.chinese)
+        w.key("complete"); w.bool(score.complete)
+        w.key("indicators")
+        w.beginArray()
+        for row in score.indicators {
+            w.element()
+            write(row, overall: score.isOverall, to: &w)
+        }
+        w.endArray()
+        w.key("public")
+        w.beginObject()
+        w.key("respondents"); w.number(score.respondents)
+        w.key("score"); w.number { score.publicScore.appendPlain(maxPlaces: 2, to: &$0) }
+        w.endObject()
+        w.key("findings")
+        w.beginArray()
+        for finding in score.findings {
+            w.element()
+            w.beginObject()
+            w.key("id"); w.string(finding.id)
+            w.key("deduction"); w.number { finding.deduction.appendPlain(maxPlaces: 6, to: &$0) }
+            w.key("note")
+            if let note = finding.note { w.string(note) } else { w.null() }
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+    }
+
+    private static func write(_ row: IndicatorScore, overall: Bool, to w: inout JSONWriter) {
+        let i = row.indicator
+        w.beginObject()
+        w.key("code"); w.string(i.code)
+        w.key("name"); w.string(i.name)
+        w.key("aspect"); w.string(i.aspect.rawValue)
+        w.key("points"); w.number { i.points.appendPlain(maxPlaces: 6, to: &$0) }
+        w.key("target")
+        if let target = row.target { w.number { target.appendPlain(maxPlaces: 6, to: &$0) } } else { w.null() }
+        w.key("value")
+        if let value = row.value { w.number { value.appendPlain(maxPlaces: overall ? 4 : 6, to: &$0) } } else { w.null() }
+        w.key("source"); w.string(overall ? "overall" : row.source.rawValue)
+        w.key("score"); w.number { row.score.appendPlain(maxPlaces: 4, to: &$0) }
+        w.key("met"); w.bool(row.met)
+        w.key("discrepancy"); w.bool(row.discrepancy)
+        w.endObject()
+    }
+}

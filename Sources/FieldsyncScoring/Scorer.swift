@@ -73,6 +73,7 @@ public enum Scorer {
     /// Scores one unit against the indicators that apply to it.
     public static func scoreUnit(_ unit: SchemeUnit, scheme: Scheme, values: CurrentValues) -> UnitScore {
         var rows: [IndicatorScore] = []
+        rows.reserveCapacity(scheme.indicators.count)
         var discrepancies = 0
         var complete = true
         for indicator in scheme.indicators where indicator.applies(to: unit.code) {
@@ -149,12 +150,18 @@ public enum Scorer {
     /// scores 0, as a unit would (SPEC §5.1). With no unit to aggregate (which scheme
     /// validation forbids) the overall has no value.
     static func scoreOverall(scheme: Scheme, values: CurrentValues, units: [UnitScore]) -> UnitScore {
-        var rows: [IndicatorScore] = []
-        for indicator in scheme.indicators {
-            let applying = units.compactMap { u -> IndicatorScore? in
-                guard let code = u.unit?.code, indicator.applies(to: code) else { return nil }
-                return u.indicator(indicator.code)
+        // Each indicator's column: its row of every unit it applies to, in unit order
+        // (a unit's rows are the indicators that apply to it), gathered in one pass.
+        var columns: [String: [Cell]] = [:]
+        for u in units where u.unit != nil {
+            for row in u.indicators {
+                columns[row.indicator.code, default: []].append(Cell(value: row.value, met: row.met, discrepancy: row.discrepancy))
             }
+        }
+        var rows: [IndicatorScore] = []
+        rows.reserveCapacity(scheme.indicators.count)
+        for indicator in scheme.indicators {
+            let applying = columns[indicator.code] ?? []
             let value = aggregate(indicator: indicator, rows: applying, values: values)
             let target = indicator.overall.target ?? indicator.target
             let score = indicatorPoints(rule: indicator.rule, points: indicator.points,
@@ -180,8 +187,15 @@ public enum Scorer {
                          discrepancies: units.reduce(0) { $0 + $1.discrepancies })
     }
 
+    /// What the overall takes of one unit's row of an indicator.
+    struct Cell {
+        var value: Exact?
+        var met: Bool
+        var discrepancy: Bool
+    }
+
     /// The overall value of one indicator from the rows of the units it applies to.
-    static func aggregate(indicator: Indicator, rows: [IndicatorScore], values: CurrentValues) -> Exact? {
+    static func aggregate(indicator: Indicator, rows: [Cell], values: CurrentValues) -> Exact? {
         let aggregate = indicator.overall.aggregate
         if aggregate == .unit {
             guard let code = indicator.overall.unit else { return nil }

@@ -45,11 +45,7 @@ public enum ScoresDocument {
 
     /// The document rendered once, for hashing its content and staging it.
     public static func rendered(_ board: Scoreboard, office: String) -> RenderedScores {
-        var head = JSONValue.object(headMembers(board, office: office)).renderedBytes()
-        head.removeLast()  // the closing brace: the object goes on
-        var tail = JSONValue.object(tailMembers(board)).renderedBytes()
-        tail.removeFirst()  // the opening brace: the object began in the head
-        return RenderedScores(head: head, tail: tail)
+        RenderedScores(board, office: office)
     }
 
     private static func headMembers(_ board: Scoreboard, office: String) -> [(String, JSONValue)] {
