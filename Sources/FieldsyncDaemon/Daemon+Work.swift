@@ -53,7 +53,7 @@ extension Daemon {
             return (source, item.name)
         }
         guard !files.isEmpty else { return }
-        var changed = false
+        // The courier was told of a change right after the commit (Instance's afterChange).
         for (file, outcome) in zip(files, instance.intake.process(files)) {
             switch outcome {
             case .skipped, .tooRecent:
@@ -61,14 +61,10 @@ extension Daemon {
             case .unanswered(let fault):
                 note(fault, of: file.source)
                 continue
-            case .accepted(let receipt):
-                note(nil, of: file.source)
-                changed = changed || receipt.counts.changedAnything
-            case .rejected:
+            case .accepted, .rejected:
                 note(nil, of: file.source)
             }
         }
-        if changed { couriers.value?.changed() }
         if let last = files.last {
             try? notifier?.status("backlog \(queue.backlog) files; last \(last.source.name)/\(last.name)")
         }

@@ -54,12 +54,16 @@ public final class Daemon: Sendable {
         self.logger = logger
         let setup = try Setup.load(config: configPath)
         let store = try Instance.openStore(directory: setup.config.stateDirectory)
-        let instance = Instance(setup: setup, store: store, logger: logger)
+        // The courier is woken right after a commit that changed records (it scores
+        // while the files are answered); it is made once the instance is.
+        let couriers = Handoff<Courier>(nil)
+        let instance = Instance(setup: setup, store: store, logger: logger, afterChange: { couriers.value?.changed() })
         try instance.prepare()
         current = Mutex(instance)
         notifier = SystemdNotifier(environment: environment)
         watchers = Handoff(setup.config.intake.watch == .inotify ? try DirectoryWatcher() : nil)
-        couriers = Handoff(Daemon.courier(for: instance, logger: logger))
+        couriers.replace(with: Daemon.courier(for: instance, logger: logger))
+        self.couriers = couriers
     }
 
     var instance: Instance { current.withLock { $0 } }
@@ -168,7 +172,7 @@ public final class Daemon: Sendable {
             ])
             return
         }
-        let instance = Instance(setup: setup, store: old.store, logger: logger)
+        let instance = Instance(setup: setup, store: old.store, logger: logger, afterChange: { [couriers] in couriers.value?.changed() })
         do {
             try instance.prepare()
         } catch {

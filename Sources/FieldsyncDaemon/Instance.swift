@@ -29,7 +29,10 @@ public final class Instance: Sendable {
 
     /// - Parameter clock: the time a file is taken to arrive at (tests fix it, so that
     ///   nothing depends on the day they run).
-    public init(setup: Setup, store: Store, logger: Logger, clock: @escaping @Sendable () -> Timestamp = Timestamp.now) {
+    /// - Parameter afterChange: told right after a commit that changed records (the
+    ///   daemon wakes its courier).
+    public init(setup: Setup, store: Store, logger: Logger, afterChange: (@Sendable () -> Void)? = nil,
+                clock: @escaping @Sendable () -> Timestamp = Timestamp.now) {
         self.setup = setup
         self.store = store
         self.logger = logger
@@ -37,7 +40,7 @@ public final class Instance: Sendable {
         if setup.config.push != nil {
             hook = { db, periods in try Outbox.noteChanges(db, periods: periods.sorted(), at: .now()) }
         }
-        self.intake = Intake(setup: setup, store: store, logger: logger, onChange: hook, clock: clock)
+        self.intake = Intake(setup: setup, store: store, logger: logger, onChange: hook, afterChange: afterChange, clock: clock)
     }
 
     /// What the daemon does with a configuration before it works with it, at start

@@ -106,6 +106,9 @@ extension Intake {
             return outcomes
         }
         FaultPoint.hit("after-commit")
+        if let afterChange, reconciled.contains(where: { if case .committed(let c) = $0 { c.receipt.counts.changedAnything } else { false } }) {
+            afterChange()
+        }
 
         let committed = reconciled.compactMap { if case .committed(let c) = $0 { c } else { nil } }
         var failures = complete(committed)[...]

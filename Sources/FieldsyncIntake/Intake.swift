@@ -25,17 +25,22 @@ public final class Intake: Sendable {
     public let store: Store
     let logger: Logger
     let onChange: ChangeHook?
+    /// Called right after a commit that changed records, before the files are answered:
+    /// the courier can start scoring while the receipts are written.
+    let afterChange: (@Sendable () -> Void)?
     /// The time a file is taken to arrive at (`closes_at` is compared with it).
     let clock: @Sendable () -> Timestamp
     let drops: [String: DropDirectory]
     let state = Mutex<StateDirectory?>(nil)
 
     public init(setup: Setup, store: Store, logger: Logger, onChange: ChangeHook? = nil,
+                afterChange: (@Sendable () -> Void)? = nil,
                 clock: @escaping @Sendable () -> Timestamp = Timestamp.now) {
         self.setup = setup
         self.store = store
         self.logger = logger
         self.onChange = onChange
+        self.afterChange = afterChange
         self.clock = clock
         drops = Dictionary(uniqueKeysWithValues: setup.config.sources.map { ($0.name, DropDirectory(source: $0)) })
     }
