@@ -81,6 +81,9 @@ public enum Limits {
     /// fillers, U+034F) and the blank braille pattern U+2800.
     public static func idProblem(_ text: String) -> String? {
         if text.isEmpty || text.utf8.count > idBytes { return "must be 1 to \(idBytes) bytes" }
+        // Printable ASCII shows as itself: most ids, checked without the character
+        // database (asking it for every character of 200,000 ids was a third of ingest).
+        if text.utf8.allSatisfy({ (0x21 ... 0x7E).contains($0) }) { return nil }
         for scalar in text.unicodeScalars where !showsAsItself(scalar) {
             return "must not contain an invisible, blank, combining or control character (U+\(String(scalar.value, radix: 16, uppercase: true)))"
         }

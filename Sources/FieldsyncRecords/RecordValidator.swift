@@ -1,5 +1,6 @@
 import FieldsyncModel
 import FieldsyncProtocol
+import Foundation
 
 /// Checks one raw record against SPEC §2–§4: the fields its kind needs, the rights of
 /// the source it came from, the scheme of its period, value types and ranges. Pure: it
@@ -14,6 +15,9 @@ public struct RecordValidator: Sendable {
     /// The last lookups in `index`: the rows of a file mostly repeat them, and comparing
     /// a short string is cheaper than hashing it.
     private var recent = Recent()
+    /// ``Limits/observedYears`` as instants in one zone (the scheme's): computed once,
+    /// not asked of the time-zone database for every record.
+    private var observedBounds: (zone: TimeZone, range: Range<Int64>)?
 
     private struct Recent {
         var periodCode = ""
@@ -111,6 +115,19 @@ public struct RecordValidator: Sendable {
             j += 1
         }
         return value
+    }
+
+    /// From the first instant of the first year of ``Limits/observedYears`` in `zone` up
+    /// to the first of the year after the last.
+    private mutating func observedRange(in zone: TimeZone) -> Range<Int64> {
+        if let bounds = observedBounds, bounds.zone == zone { return bounds.range }
+        let firstYear: Int = Limits.observedYears.lowerBound
+        let yearAfter: Int = Limits.observedYears.upperBound + 1
+        let first: Int64 = Timestamp.parse("\(firstYear)-01-01", zone: zone)?.microseconds ?? .min
+        let after: Int64 = Timestamp.parse("\(yearAfter)-01-01", zone: zone)?.microseconds ?? .max
+        let range = first ..< after
+        observedBounds = (zone, range)
+        return range
     }
 
     private static func mayBeWhitespace(_ c: UInt32) -> Bool {
@@ -251,7 +268,7 @@ public struct RecordValidator: Sendable {
             if observedAt == nil {
                 problems.append(Reason.invalid(at, "observed_at", o, zh: "必须是日期(2026-11-20)或带时区的时间(2026-11-20T09:30:00+08:00)",
                                                en: "must be a date (2026-11-20) or a time with offset (2026-11-20T09:30:00+08:00)"))
-            } else if let t = observedAt, !Limits.observedYears.contains(t.year(in: zone)) {
+            } else if let t = observedAt, !observedRange(in: zone).contains(t.microseconds) {
                 let years = "\(Limits.observedYears.lowerBound)–\(Limits.observedYears.upperBound)"
                 problems.append(Reason.invalid(at, "observed_at", o, zh: "年份须在 \(years) 之间", en: "must be in the years \(years)"))
                 observedAt = nil
