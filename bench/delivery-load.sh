@@ -277,7 +277,7 @@ scoring = subprocess.run([bench_bin, "--score", config, "50"], check=True, captu
 
 # --- 4. `fieldsync push` with nothing pending, beside curl ------------------------------------------
 db = sqlite3.connect(os.path.join(site, "state", "fieldsync.sqlite"))
-sequence, document = db.execute("SELECT sequence, document FROM outbox ORDER BY sequence DESC LIMIT 1").fetchone()
+sequence, document = db.execute("SELECT sequence, document FROM outbox_document ORDER BY sequence DESC LIMIT 1").fetchone()
 db.close()
 doc_path = os.path.join(work, "doc.json")
 with open(doc_path, "wb") as f:

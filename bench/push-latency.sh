@@ -181,7 +181,8 @@ subprocess.run([fieldsync, "ingest", "--config", config], check=True, stdout=sub
                stderr=subprocess.DEVNULL)
 db = store(big)
 sequence, document = db.execute(
-    "SELECT sequence, document FROM outbox WHERE state = 'pending' ORDER BY sequence DESC LIMIT 1").fetchone()
+    "SELECT o.sequence, d.document FROM outbox AS o JOIN outbox_document AS d USING (period, sequence) "
+    "WHERE o.state = 'pending' ORDER BY o.sequence DESC LIMIT 1").fetchone()
 db.close()
 doc_path = os.path.join(work, "doc.json")
 with open(doc_path, "wb") as f:

@@ -83,8 +83,27 @@ public enum Outbox {
         try noteChanges(db, periods: periods, at: now)
     }
 
+    /// The documents in a table of their own. A row of `outbox` changes state several
+    /// times (pending, delivered, superseded); with its document inline, every change
+    /// rewrote the whole document — close to a megabyte for 100 × 50 — and reading any
+    /// column after it (`state`, `created_at`, `scheme_sha256`, what `status` shows)
+    /// walked the document's overflow pages. Now a document is written once and read
+    /// only to be sent.
+    public static let documentsMigration = StoreMigration("v7: documents apart") { db in
+        try db.execute(sql: """
+            CREATE TABLE outbox_document (
+                period TEXT NOT NULL,
+                sequence INTEGER NOT NULL,
+                document BLOB NOT NULL,
+                PRIMARY KEY (period, sequence)
+            );
+            INSERT INTO outbox_document (period, sequence, document) SELECT period, sequence, document FROM outbox;
+            ALTER TABLE outbox DROP COLUMN document;
+            """)
+    }
+
     /// Every step delivery brings to the store, in order.
-    public static let migrations = [migration, changesMigration]
+    public static let migrations = [migration, changesMigration, documentsMigration]
 
     /// Marks `periods` changed: inside the transaction that changed their records.
     public static func noteChanges(_ db: Database, periods: some Sequence<String>, at now: Timestamp) throws {
@@ -171,10 +190,12 @@ public enum Outbox {
         try db.execute(sql: "UPDATE outbox SET state = ?, next_attempt_at = NULL WHERE period = ? AND state IN (?, ?)",
                        arguments: [OutboxState.superseded.rawValue, period, OutboxState.pending.rawValue, OutboxState.dead.rawValue])
         try db.execute(sql: """
-            INSERT INTO outbox (period, sequence, content_sha256, document, created_at, state, next_attempt_at, scheme_sha256)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [period, sequence, hash, Data(document), now.microseconds,
+            INSERT INTO outbox (period, sequence, content_sha256, created_at, state, next_attempt_at, scheme_sha256)
+            VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [period, sequence, hash, now.microseconds,
                              OutboxState.pending.rawValue, now.microseconds, scheme])
+        try db.execute(sql: "INSERT INTO outbox_document (period, sequence, document) VALUES (?, ?, ?)",
+                       arguments: [period, sequence, Data(document)])
         return sequence
     }
 
@@ -199,8 +220,10 @@ public enum Outbox {
         let states = includeDead ? "(\(OutboxState.pending.sql), \(OutboxState.dead.sql))" : "(\(OutboxState.pending.sql))"
         let timeCondition = includeDead ? "" : "AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
         let rows = try Row.fetchAll(db, sql: """
-            SELECT period, sequence, document, attempts FROM outbox
-            WHERE state IN \(states) \(timeCondition) ORDER BY period, sequence
+            SELECT o.period, o.sequence, d.document, o.attempts
+            FROM outbox AS o JOIN outbox_document AS d ON d.period = o.period AND d.sequence = o.sequence
+            WHERE o.state IN \(states) \(timeCondition.replacingOccurrences(of: "next_attempt_at", with: "o.next_attempt_at"))
+            ORDER BY o.period, o.sequence
             """, arguments: includeDead ? [] : [now.microseconds])
         return rows.map(item)
     }

@@ -39,14 +39,6 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         Int64(daysFromCivil(year: 0, month: 1, day: 1)) * 86_400_000_000
         ... Int64(daysFromCivil(year: 10_000, month: 1, day: 1)) * 86_400_000_000 - 1
 
-    /// The year of this instant as people in `zone` read it.
-    public func year(in zone: TimeZone) -> Int {
-        let local = microseconds + Int64(zone.secondsFromGMT(for: date)) * 1_000_000
-        let seconds = local >= 0 ? local / 1_000_000 : (local - 999_999) / 1_000_000
-        let days = Int(seconds >= 0 ? seconds / 86_400 : (seconds - 86_399) / 86_400)
-        return Self.civilFromDays(days).0
-    }
-
     private static func parse(utf8: UnsafeBufferPointer<UInt8>, zone: TimeZone) -> Timestamp? {
         var p = Scanner8(bytes: utf8)
         guard let year = p.digits(4), p.eat("-"), let month = p.digits(2), p.eat("-"),

@@ -103,7 +103,7 @@ extension TestSite {
     /// The stored document of a sequence, byte for byte.
     func document(_ sequence: Int) throws -> [UInt8] {
         let data = try store.writer.read { db in
-            try Data.fetchOne(db, sql: "SELECT document FROM outbox WHERE period = '2026' AND sequence = ?",
+            try Data.fetchOne(db, sql: "SELECT document FROM outbox_document WHERE period = '2026' AND sequence = ?",
                               arguments: [sequence])
         }
         return Array(try XCTUnwrap(data, "no document #\(sequence)"))
@@ -113,8 +113,9 @@ extension TestSite {
     func item(_ sequence: Int) throws -> OutboxItem {
         let row = try store.writer.read { db in
             try Row.fetchOne(db, sql: """
-                SELECT period, sequence, document, attempts FROM outbox
-                WHERE period = '2026' AND sequence = ?
+                SELECT o.period, o.sequence, d.document, o.attempts
+                FROM outbox AS o JOIN outbox_document AS d USING (period, sequence)
+                WHERE o.period = '2026' AND o.sequence = ?
                 """, arguments: [sequence])
         }
         return Outbox.item(try XCTUnwrap(row, "no outbox item #\(sequence)"))
