@@ -177,6 +177,9 @@ with open(os.path.join(big, "spool", "inspectors", "all.jsonl"), "w") as f:
             f.write(json.dumps({"id": "%s-%s" % (u, code), "kind": "spotcheck", "period": "2026", "unit": u,
                                 "indicator": code, "value": rng.randint(0, 12), "observed_at": "2026-11-20"}) + "\n")
 config = os.path.join(big, "fieldsync.toml")
+# Just written: ingest would leave it for its quiet period (SPEC §4.2). An hour old, as a dropped file would be.
+hour_ago = time.time() - 3600
+os.utime(os.path.join(big, "spool", "inspectors", "all.jsonl"), (hour_ago, hour_ago))
 subprocess.run([fieldsync, "ingest", "--config", config], check=True, stdout=subprocess.DEVNULL,
                stderr=subprocess.DEVNULL)
 db = store(big)
