@@ -54,7 +54,13 @@ extension Daemon {
         }
         guard !files.isEmpty else { return }
         // The courier was told of a change right after the commit (Instance's afterChange).
-        for (file, outcome) in zip(files, instance.intake.process(files)) {
+        // Between two groups of a large batch: the watchdog is pinged, and a stop
+        // (SIGTERM) leaves the files not reached for the next start.
+        let outcomes = instance.intake.process(files) { [queue, notifier] in
+            try? notifier?.watchdog()
+            return !queue.stopRequested
+        }
+        for (file, outcome) in zip(files, outcomes) {
             switch outcome {
             case .skipped, .tooRecent:
                 continue

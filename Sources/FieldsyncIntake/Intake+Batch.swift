@@ -48,20 +48,43 @@ extension Intake {
         /// The same bytes as a file earlier in this group: processed again once that
         /// one is committed, as the re-drop it is.
         case again
+        /// The store failed on this file (not the file's fault): it stays for the next
+        /// scan; the rest of the group goes on.
+        case failed(any Error)
     }
 
-    /// Processes files as one group (see the type's comment); the outcomes are in the
-    /// order of `files`.
-    public func process(_ files: [(source: Source, name: FileName)]) -> [FileOutcome] {
+    /// Processes files in groups (see the type's comment) of at most `groupBytes`
+    /// (``Intake/groupBytes``) staged bytes each (a group closes after the file that reaches it), so that no
+    /// transaction — and no wait for the next `between` — grows with a burst of large
+    /// files. `between` is called between two groups: the daemon pings its watchdog
+    /// there and returns false to stop (the files not reached stay, `.skipped`, for
+    /// later). The outcomes are in the order of `files`.
+    public func process(_ files: [(source: Source, name: FileName)], groupBytes: Int64 = Intake.groupBytes,
+                        between: () -> Bool = { true }) -> [FileOutcome] {
         var outcomes = [FileOutcome](repeating: .skipped, count: files.count)
-        var pending: [(index: Int, file: Pending)] = []
-        for (i, file) in files.enumerated() {
-            switch prepare(source: file.source, name: file.name) {
-            case .answered(let outcome): outcomes[i] = outcome
-            case .pending(let p): pending.append((i, p))
+        var next = 0
+        while next < files.count {
+            if next > 0, !between() { break }
+            var pending: [(index: Int, file: Pending)] = []
+            var bytes: Int64 = 0
+            while next < files.count, bytes < groupBytes {
+                let file = files[next]
+                switch prepare(source: file.source, name: file.name) {
+                case .answered(let outcome): outcomes[next] = outcome
+                case .pending(let p):
+                    pending.append((next, p))
+                    bytes += p.staged.size
+                }
+                next += 1
             }
+            commit(pending, into: &outcomes)
         }
-        guard !pending.isEmpty else { return outcomes }
+        return outcomes
+    }
+
+    /// Reconciles staged files in one transaction and answers them.
+    private func commit(_ pending: [(index: Int, file: Pending)], into outcomes: inout [FileOutcome]) {
+        guard !pending.isEmpty else { return }
         defer { for (_, p) in pending { try? p.incoming.removeFile(p.staged.copyName) } }
 
         var reconciled: [Reconciled] = []
@@ -77,10 +100,18 @@ extension Intake {
                             continue
                         }
                         var result: Result<(Int64, ReceiptCounts, String), Problems> = .failure(Problems())
-                        try db.inSavepoint {
-                            result = try reconcile(db, source: source, staged: p.staged, text: p.text, format: p.format,
-                                                   receivedAt: p.dropped.receivedAt, dryRun: false)
-                            return result.isFailure ? .rollback : .commit
+                        do {
+                            try db.inSavepoint {
+                                result = try reconcile(db, source: source, staged: p.staged, text: p.text, format: p.format,
+                                                       receivedAt: p.dropped.receivedAt, dryRun: false)
+                                return result.isFailure ? .rollback : .commit
+                            }
+                        } catch {
+                            // SQLite may have rolled the whole transaction back (a full
+                            // disk, an I/O error): then the group as a whole fails.
+                            guard db.isInsideTransaction else { throw error }
+                            reconciled.append(.failed(error))
+                            continue
                         }
                         switch result {
                         case .success(let (fileID, counts, archive)):
@@ -97,13 +128,19 @@ extension Intake {
                 }
             }
         } catch {
-            // The store or the disk failed, not the files: they stay for the next scan.
+            // The store or the disk failed, not the files. One file alone stays for the
+            // next scan; a group is tried again file by file, so that one file's failure
+            // does not hold back the others.
+            if pending.count > 1 {
+                for (i, p) in pending { outcomes[i] = process(source: p.dropped.source, name: p.dropped.name) }
+                return
+            }
             for (_, p) in pending {
                 logger.error("could not process file; it stays for the next scan", metadata: [
                     "source": "\(p.dropped.source.name)", "file": "\(p.text)", "error": "\(error)",
                 ])
             }
-            return outcomes
+            return
         }
         FaultPoint.hit("after-commit")
         if let afterChange, reconciled.contains(where: { if case .committed(let c) = $0 { c.receipt.counts.changedAnything } else { false } }) {
@@ -140,9 +177,12 @@ extension Intake {
                 }
             case .again:
                 outcomes[i] = process(source: p.dropped.source, name: p.dropped.name)
+            case .failed(let error):
+                logger.error("could not process file; it stays for the next scan", metadata: [
+                    "source": "\(p.dropped.source.name)", "file": "\(p.text)", "error": "\(error)",
+                ])
             }
         }
-        return outcomes
     }
 
     /// Answers committed files, each step for all of them before the next: archive,
@@ -216,13 +256,17 @@ extension Intake {
         sync(drops)
         FaultPoint.hit("after-removal")
 
+        // The files are answered now (receipt durable, drop file gone): a failure to
+        // say so in the ledger is finished when the store is next opened (recover()).
         let finished = live()
         do {
             try store.writer.write { db in
                 for i in finished { try Ledger.finish(db, file: files[i].fileID) }
             }
         } catch {
-            for i in finished { failed[i] = error }
+            logger.warning("answered files not yet marked finished; they are at the next start", metadata: [
+                "files": "\(finished.count)", "error": "\(error)",
+            ])
         }
         return failed
     }

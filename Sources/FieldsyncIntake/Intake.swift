@@ -137,6 +137,10 @@ public final class Intake: Sendable {
     /// At most this many files are committed as one group (``process(_:)``): enough to
     /// share the fsyncs of a burst, few enough that its first receipts do not wait long.
     public static let groupSize = 64
+    /// A group closes once its staged files reach this many bytes (after the file that
+    /// reaches it): a transaction, and the time between two watchdog pings, stay short
+    /// whatever a burst holds.
+    public static let groupBytes: Int64 = 16 << 20
 
     /// Processes one file of a drop directory.
     public func process(source: Source, name: FileName) -> FileOutcome {

@@ -84,4 +84,43 @@ struct GroupCommitTests {
         let archived = try site.count("SELECT count(*) FROM file WHERE archive IS NOT NULL AND outcome = 'accepted'")
         #expect(archived == 3)
     }
+
+    @Test("Groups close by size; between two of them the caller may stop, and what was not reached waits")
+    func groupsCloseBySize() throws {
+        let site = try TestSite()
+        let names = ["a.json", "b.json", "c.json"]
+        for name in names { try site.drop("shouning", name, Self.report("id-" + name)) }
+        var calls = 0
+        let outcomes = site.intake.process(names.map { (site.source("shouning"), FileName($0)!) }, groupBytes: 1) {
+            calls += 1
+            return calls < 2  // go on after the first group, stop after the second
+        }
+        #expect(calls == 2)
+        #expect(outcomes.map { $0.receipt != nil } == [true, true, false])
+        #expect(outcomes[2].isSkipped)
+        #expect(site.exists(site.dir("shouning") + "/c.json"), "the file not reached waits")
+        #expect(try site.count("SELECT count(*) FROM revision") == 2)
+    }
+
+    @Test("A store error on one file rolls back that file only; the rest of the group is accepted")
+    func oneFileFailsAlone() throws {
+        let site = try TestSite()
+        // A real SQLite error for one record, as a full disk or a corrupt page would give.
+        try site.store.writer.write { db in
+            try db.execute(sql: """
+                CREATE TRIGGER fail_one BEFORE INSERT ON revision WHEN NEW.record_id = 'boom'
+                BEGIN SELECT RAISE(ABORT, 'injected failure'); END
+                """)
+        }
+        let names = ["ok-1.json", "boom.json", "ok-2.json"]
+        for name in names { try site.drop("shouning", name, Self.report(name == "boom.json" ? "boom" : "id-" + name)) }
+        let outcomes = site.intake.process(names.map { (site.source("shouning"), FileName($0)!) })
+        #expect(outcomes[0].receipt?.counts.imported == 1)
+        #expect(outcomes[1].isSkipped, "\(outcomes[1])")
+        #expect(outcomes[2].receipt?.counts.imported == 1)
+        #expect(site.exists(site.dir("shouning") + "/boom.json"), "left for the next scan, not refused")
+        #expect(!site.exists(site.rejectedPath("shouning", "boom.json")))
+        #expect(try site.count("SELECT count(*) FROM revision") == 2)
+        #expect(try site.count("SELECT count(*) FROM file") == 2, "no ledger entry for the file that failed")
+    }
 }
