@@ -6,9 +6,9 @@ import FieldsyncProtocol
 /// document from the same bytes, without building or writing the document twice (a
 /// 100 × 50 scheme's is close to a megabyte).
 ///
-/// `content` is byte for byte `ScoresDocument.content(board, office:).rendered()`, and
-/// `document(sequence:generatedAt:)` byte for byte
-/// `ScoresDocument.document(board, office:sequence:generatedAt:).rendered()`.
+/// The one place the document's layout is written (SPEC §6; the forms of its numbers
+/// are ``ScoresDocument``'s comment); ``ScoresDocument/document(_:office:sequence:generatedAt:)``
+/// reads these bytes back when a value is wanted.
 public struct RenderedScores: Sendable {
     /// `{"schema":…,"office":…,"period":…,"scheme":{…}` — the object left open.
     let head: [UInt8]
@@ -42,8 +42,8 @@ public struct RenderedScores: Sendable {
 }
 
 extension RenderedScores {
-    /// Writes the document member by member (``JSONWriter``), in exactly the order and
-    /// forms of ``ScoresDocument``'s values — no tree of values is built first.
+    /// Writes the document member by member (``JSONWriter``): no tree of values is
+    /// built first.
     init(_ board: Scoreboard, office: String) {
         let size = (board.units.count + 1) * (board.overall.indicators.count + 4) * 170
         var w = JSONWriter(capacity: 1024)

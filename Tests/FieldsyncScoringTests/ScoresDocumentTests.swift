@@ -176,13 +176,17 @@ final class ScoresDocumentTests: XCTestCase {
                           ScoresDocument.contentText(Scorer.score(scheme: s, values: v2), office: "o"))
     }
 
-    /// Rendered once for staging: the same bytes as the documents built as values.
-    func testRenderedOnceIsByteForByteTheDocument() throws {
+    /// The bytes pushed are canonical compact JSON: read back and written again by
+    /// `JSONValue`, they are the same bytes (number texts, escapes, key order kept).
+    func testRenderedBytesAreCanonicalJSON() throws {
         let board = richBoard()
         let rendered = ScoresDocument.rendered(board, office: "ningde-rfb")
-        XCTAssertEqual(rendered.content, Array(ScoresDocument.content(board, office: "ningde-rfb").rendered().utf8))
+        XCTAssertEqual(Array(ScoresDocument.content(board, office: "ningde-rfb").rendered().utf8), rendered.content)
         let at = try XCTUnwrap(Timestamp.parse("2026-11-30T12:00:00.5+08:00", zone: .gmt))
-        XCTAssertEqual(rendered.document(sequence: 42, generatedAt: at),
-                       Array(ScoresDocument.document(board, office: "ningde-rfb", sequence: 42, generatedAt: at).rendered().utf8))
+        let document = rendered.document(sequence: 42, generatedAt: at)
+        XCTAssertEqual(Array(ScoresDocument.document(board, office: "ningde-rfb", sequence: 42, generatedAt: at).rendered().utf8),
+                       document)
+        XCTAssertEqual(try JSONParser.parse(document)["sequence"], .number("42"))
+        XCTAssertEqual(try JSONParser.parse(document)["generated_at"], .string("2026-11-30T04:00:00.5Z"))
     }
 }
