@@ -53,8 +53,9 @@ extension Intake {
         case failed(any Error)
     }
 
-    /// Processes files in groups (see the type's comment) of at most `groupBytes`
-    /// (``Intake/groupBytes``) staged bytes each (a group closes after the file that reaches it), so that no
+    /// Processes files in groups (see the type's comment) of at most ``Intake/groupSize``
+    /// files and `groupBytes` (``Intake/groupBytes``) staged bytes each (a group closes
+    /// after the file that reaches it), so that no
     /// transaction — and no wait for the next `between` — grows with a burst of large
     /// files. `between` is called between two groups: the daemon pings its watchdog
     /// there and returns false to stop (the files not reached stay, `.skipped`, for
@@ -67,7 +68,7 @@ extension Intake {
             if next > 0, !between() { break }
             var pending: [(index: Int, file: Pending)] = []
             var bytes: Int64 = 0
-            while next < files.count, bytes < groupBytes {
+            while next < files.count, bytes < groupBytes, pending.count < Intake.groupSize {
                 let file = files[next]
                 switch prepare(source: file.source, name: file.name) {
                 case .answered(let outcome): outcomes[next] = outcome

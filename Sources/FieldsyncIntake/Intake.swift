@@ -114,28 +114,21 @@ public final class Intake: Sendable {
         var results: [(String, FileName, FileOutcome)] = []
         for source in setup.config.sources {
             let now = Timestamp.now()
-            var group: [FileName] = []
-            func flush() {
-                for (name, outcome) in zip(group, process(group.map { (source, $0) })) {
-                    results.append((source.name, name, outcome))
-                }
-                group = []
+            let files = waiting(in: source)
+            let ready = files.filter { !$0.modifiedRecently(within: quietPeriod, now: now) }
+            var outcomes = process(ready.map { (source, $0.name) })[...]
+            for file in files {
+                let outcome = file.modifiedRecently(within: quietPeriod, now: now)
+                    ? .tooRecent(age: file.age(at: now)) : outcomes.removeFirst()
+                results.append((source.name, file.name, outcome))
             }
-            for file in waiting(in: source) {
-                if file.modifiedRecently(within: quietPeriod, now: now) {
-                    results.append((source.name, file.name, .tooRecent(age: file.age(at: now))))
-                } else {
-                    group.append(file.name)
-                    if group.count == Intake.groupSize { flush() }
-                }
-            }
-            flush()
         }
         return results
     }
 
-    /// At most this many files are committed as one group (``process(_:)``): enough to
-    /// share the fsyncs of a burst, few enough that its first receipts do not wait long.
+    /// At most this many files are committed as one group (``process(_:groupBytes:between:)``):
+    /// enough to share the fsyncs of a burst, few enough that its first receipts do not
+    /// wait long.
     public static let groupSize = 64
     /// A group closes once its staged files reach this many bytes (after the file that
     /// reaches it): a transaction, and the time between two watchdog pings, stay short
