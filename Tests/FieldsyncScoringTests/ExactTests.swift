@@ -1,6 +1,7 @@
 import BigInt
 @testable import FieldsyncModel
 import FieldsyncProtocol
+import FieldsyncTesting
 import Testing
 
 /// `Exact` computes in `Int128` while a fraction fits and in `BigInt` beyond: both
@@ -44,16 +45,12 @@ struct ExactTests {
         }
     }
 
+    /// Random operands of the kinds that matter, from a seeded generator.
     struct Rng {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: UInt64) -> UInt64 { next() % n }
+        var source: SplitMix64
+        init(state: UInt64) { source = SplitMix64(seed: state) }
+        mutating func next() -> UInt64 { source.next() }
+        mutating func below(_ n: UInt64) -> UInt64 { source.below(n) }
         /// A magnitude of about `bits` bits, at least 1.
         mutating func magnitude(bits: Int) -> BigInt {
             var m = BigInt(0)

@@ -68,7 +68,7 @@ struct InForceTests {
 
     /// A deterministic random history of `files` files of a few records each.
     static func history(seed: UInt64, files: Int) -> [[Step]] {
-        var rng = SplitMix(seed: seed)
+        var rng = SplitMix64(seed: seed)
         var revisions: [String: Int] = [:]
         let days = ["2026-03-01", "2026-06-01", "2026-09-01", "2026-11-20"]
         var out: [[Step]] = []
@@ -135,15 +135,3 @@ struct InForceTests {
     }
 }
 
-/// SplitMix64: a small deterministic generator for reproducible histories.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
