@@ -9,13 +9,20 @@ import Testing
 /// answers the first request.
 @Suite("The courier in the daemon's lifecycle", .serialized)
 struct CourierLifecycleTests {
-    @Test("SIGTERM during a transfer: exit 0 without waiting for central, the document pending under its key")
-    func shutdownAbortsTheTransfer() async throws {
+    /// A central that never answers its first request (201 to the later ones), and a
+    /// site with one document staged for it. The transfer timeout is far beyond the
+    /// test: only an abort ends the hanging request.
+    static func hangingCentral() throws -> (LoopbackHTTPServer, TestSite) {
         let server = try LoopbackHTTPServer(script: [.hang], whenExhausted: .respond(status: 201, text: #"{"stored":true}"#))
-        defer { server.stop() }
-        // A transfer timeout far beyond the test: only an abort ends the hanging request.
         let site = try TestSite.delivering(to: server.url(path: "/scores"), timeout: "300s")
         try site.report(2, name: "a.json")
+        return (server, site)
+    }
+
+    @Test("SIGTERM during a transfer: exit 0 without waiting for central, the document pending under its key")
+    func shutdownAbortsTheTransfer() async throws {
+        let (server, site) = try Self.hangingCentral()
+        defer { server.stop() }
         let document = try site.document(1)
 
         let daemon = try DaemonProcess(configPath: site.configPath, environment: ["FIELDSYNC_LOG_LEVEL": "debug"])
@@ -41,11 +48,8 @@ struct CourierLifecycleTests {
 
     @Test("A reload during a transfer: the old courier's transfer is aborted, the new one sends the same key")
     func reloadReplacesTheCourierMidTransfer() async throws {
-        let server = try LoopbackHTTPServer(script: [.hang], whenExhausted: .respond(status: 201, text: #"{"stored":true}"#))
+        let (server, site) = try Self.hangingCentral()
         defer { server.stop() }
-        // A transfer timeout far beyond the test: only an abort ends the hanging request.
-        let site = try TestSite.delivering(to: server.url(path: "/scores"), timeout: "300s")
-        try site.report(2, name: "a.json")
 
         let daemon = try DaemonProcess(configPath: site.configPath)
         defer { daemon.kill() }
