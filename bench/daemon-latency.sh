@@ -39,8 +39,11 @@ fi
 [[ -x "$binary" ]] || { echo "no fieldsync binary; build it or pass --binary" >&2; exit 2; }
 command -v inotifywait >/dev/null || { echo "inotifywait not found (apt-get install inotify-tools)" >&2; exit 2; }
 
+export FIELDSYNC_BENCH_DIR="$here/bench"
 exec python3 - "$binary" "$base" "$files" "$burst" "$here/bench/one-unit-scheme.toml" <<'PY'
 import os, shutil, signal, subprocess, sys, tempfile, threading, time
+sys.path.insert(0, os.environ["FIELDSYNC_BENCH_DIR"])
+from benchlib import Watch, percentile as pct
 
 binary, base, n_files, n_burst, one_unit_scheme = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 root = tempfile.mkdtemp(prefix="fieldsync-bench-", dir=base)
@@ -67,45 +70,6 @@ def record(i):
     return ('{"id": "b-%d", "kind": "report", "period": "2026", "unit": "shouning", '
             '"indicator": "siren.fixed", "value": %d, "observed_at": "2026-11-20"}\n' % (i, i % 3)).encode()
 
-class Watch:
-    """inotifywait -m on a directory; every reported name timestamped on arrival."""
-    def __init__(self, directory, events="moved_to"):
-        self.seen = {}
-        self.count = 0
-        self.cond = threading.Condition()
-        self.proc = subprocess.Popen(["inotifywait", "-m", "-e", events, "--format", "%f", directory],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
-        for line in self.proc.stderr:          # "Setting up watches." / "Watches established."
-            if b"established" in line:
-                break
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self):
-        f = self.proc.stdout
-        buf = b""
-        while True:
-            chunk = os.read(f.fileno(), 65536)
-            if not chunk:
-                return
-            now = time.monotonic()
-            buf += chunk
-            *lines, buf = buf.split(b"\n")
-            with self.cond:
-                for line in lines:
-                    name = line.decode()
-                    self.seen.setdefault(name, now)
-                    self.count += 1
-                self.cond.notify_all()
-
-    def wait(self, predicate, timeout):
-        with self.cond:
-            if not self.cond.wait_for(lambda: predicate(self), timeout):
-                raise SystemExit("timed out after %ss" % timeout)
-
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait()
-
 env = dict(os.environ)
 for key in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM"):
     env.pop(key, None)
@@ -113,9 +77,9 @@ env.setdefault("FIELDSYNC_LOG_LEVEL", "info")
 log = open(os.path.join(root, "daemon.log"), "wb")
 daemon = subprocess.Popen([binary, "run", "--config", config], stderr=log, stdout=subprocess.DEVNULL, env=env)
 try:
-    deadline = time.monotonic() + 60
+    deadline = time.perf_counter() + 60
     while b"fieldsync started" not in open(os.path.join(root, "daemon.log"), "rb").read():
-        if daemon.poll() is not None or time.monotonic() > deadline:
+        if daemon.poll() is not None or time.perf_counter() > deadline:
             raise SystemExit("the daemon did not start:\n" + open(os.path.join(root, "daemon.log")).read())
         time.sleep(0.01)   # start-up only; the measurements below wait on events
 
@@ -128,7 +92,7 @@ try:
         tmp = os.path.join(outside, name)
         with open(tmp, "wb") as f:
             f.write(record(i))
-        t0 = time.monotonic()
+        t0 = time.perf_counter()
         os.rename(tmp, os.path.join(drop, name))
         receipt_watch.wait(lambda w: name + ".receipt.json" in w.seen, 30)
         latencies.append((receipt_watch.seen[name + ".receipt.json"] - t0) * 1000)
@@ -140,10 +104,10 @@ try:
             f.write(record(100000 + i))
     drop_watch = Watch(drop)
     before = receipt_watch.count
-    t0 = time.monotonic()
+    t0 = time.perf_counter()
     for name in names:
         os.rename(os.path.join(outside, name), os.path.join(drop, name))
-    t_renamed = time.monotonic()
+    t_renamed = time.perf_counter()
     drop_watch.wait(lambda w: all(n in w.seen for n in names), 60)
     t_floor = max(drop_watch.seen[n] for n in names)
     receipt_watch.wait(lambda w: all(n + ".receipt.json" in w.seen for n in names), 600)
@@ -154,10 +118,6 @@ try:
 
     daemon.send_signal(signal.SIGTERM)
     status = daemon.wait(timeout=30)
-
-    def pct(values, p):
-        s = sorted(values)
-        return s[max(0, min(len(s) - 1, int(round(p / 100 * len(s) + 0.5)) - 1))]
 
     fs = subprocess.run(["stat", "-f", "-c", "%T", root], capture_output=True, text=True).stdout.strip()
     print("### fieldsync run: drop-to-receipt\n")

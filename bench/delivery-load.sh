@@ -40,25 +40,20 @@ done
 command -v inotifywait >/dev/null || { echo "inotifywait not found (apt-get install inotify-tools)" >&2; exit 2; }
 command -v curl >/dev/null || { echo "curl not found" >&2; exit 2; }
 
+export FIELDSYNC_BENCH_DIR="$ROOT/bench"
 exec python3 - "$BIN" "$records" "$files" "$burst" "$base" "$debounce" <<'PY'
-import atexit, os, re, shutil, sqlite3, subprocess, sys, tempfile, threading, time, urllib.request
+import atexit, os, re, shutil, sqlite3, subprocess, sys, tempfile, threading, time
+sys.path.insert(0, os.environ["FIELDSYNC_BENCH_DIR"])
+from benchlib import Watch, central_sequence, children, percentile as pct, start_central, stop_children
 
 bin_dir, n_records, n_files, n_burst, base, debounce = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5], sys.argv[6]
 fieldsync = os.path.join(bin_dir, "fieldsync")
 central_bin = os.path.join(bin_dir, "fieldsync-central")
 bench_bin = os.path.join(bin_dir, "fieldsync-bench")
 work = tempfile.mkdtemp(prefix="fieldsync-delivery-", dir=base)
-children = []
 
 def cleanup():
-    for p in children:
-        if p.poll() is None:
-            p.terminate()
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
+    stop_children()
     if os.environ.get("KEEP") != "1":
         shutil.rmtree(work, ignore_errors=True)
     else:
@@ -69,32 +64,11 @@ def fail(message):
     print("delivery-load: " + message, file=sys.stderr)
     sys.exit(1)
 
-def pct(values, p):
-    s = sorted(values)
-    return s[max(0, min(len(s) - 1, -(-len(s) * p // 100) - 1))]
-
 env = {k: v for k, v in os.environ.items() if k not in ("NOTIFY_SOCKET", "WATCHDOG_USEC", "WATCHDOG_PID", "JOURNAL_STREAM")}
 env["FIELDSYNC_LOG_LEVEL"] = "info"
 
-# --- central -----------------------------------------------------------------------------
-central = subprocess.Popen([central_bin, "--host", "127.0.0.1", "--port", "0",
-                            "--database", os.path.join(work, "central.sqlite"), "--log-level", "error"],
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-children.append(central)
-line = central.stdout.readline().strip()
-if not line.startswith("listening on http://"):
-    fail("central did not start: %r" % line)
-base_url = line.split()[-1]
+base_url = start_central(central_bin, os.path.join(work, "central.sqlite"))
 push_url = base_url + "/api/fieldsync/v1/scores"
-
-def central_sequence():
-    try:
-        with urllib.request.urlopen("%s/api/fieldsync/v1/offices/bench-office/periods/2026" % base_url) as r:
-            return int(r.headers["Fieldsync-Sequence"])
-    except urllib.error.HTTPError as e:
-        if e.code == 404:
-            return 0
-        raise
 
 # --- the site: 100 × 50 scheme, N spot-checks in the store ---------------------------------
 site = os.path.join(work, "site")
@@ -133,37 +107,6 @@ stored = db.execute("SELECT count(*) FROM revision").fetchone()[0]
 db.close()
 if stored < n_records * 0.9:
     fail("the store holds %d revisions after the prefill" % stored)
-
-class Watch:
-    """inotifywait -m on a directory; every reported name timestamped on arrival."""
-    def __init__(self, directory, events="moved_to"):
-        self.seen, self.cond = {}, threading.Condition()
-        self.proc = subprocess.Popen(["inotifywait", "-m", "-e", events, "--format", "%f", directory],
-                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, bufsize=0)
-        for line in self.proc.stderr:
-            if b"established" in line:
-                break
-        threading.Thread(target=self._read, daemon=True).start()
-    def _read(self):
-        buf = b""
-        while True:
-            chunk = os.read(self.proc.stdout.fileno(), 65536)
-            if not chunk:
-                return
-            now = time.perf_counter()
-            buf += chunk
-            *lines, buf = buf.split(b"\n")
-            with self.cond:
-                for line in lines:
-                    self.seen.setdefault(line.decode(), now)
-                self.cond.notify_all()
-    def wait(self, predicate, timeout, what):
-        with self.cond:
-            if not self.cond.wait_for(lambda: predicate(self), timeout):
-                fail("timed out waiting for " + what)
-    def stop(self):
-        self.proc.terminate()
-        self.proc.wait()
 
 class Log:
     """Follows the daemon's log; `delivered` lines timestamped by sequence on arrival."""
@@ -263,8 +206,8 @@ while (final := settled()) is None or final not in log.delivered:
     if time.monotonic() > deadline:
         fail("central did not become current")
     time.sleep(0.005)
-if central_sequence() != final:
-    fail("central holds %d, the outbox's newest is %d" % (central_sequence(), final))
+if central_sequence(base_url, "bench-office") != final:
+    fail("central holds %d, the outbox's newest is %d" % (central_sequence(base_url, "bench-office"), final))
 t_current = log.delivered[final]
 burst_documents = final - max([k for k, t in log.delivered.items() if t < t0], default=0)
 

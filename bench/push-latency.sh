@@ -28,23 +28,19 @@ if [ -z "${BIN:-}" ]; then
     fi
 fi
 command -v curl >/dev/null || { echo "curl is required" >&2; exit 1; }
+export FIELDSYNC_BENCH_DIR="$ROOT/bench"
 exec python3 - "$BIN" "$REPS" "$ROOT/bench/one-unit-scheme.toml" <<'PY'
-import atexit, json, os, random, shutil, sqlite3, subprocess, sys, tempfile, time, urllib.request
+import atexit, json, os, random, shutil, sqlite3, subprocess, sys, tempfile, time
+sys.path.insert(0, os.environ["FIELDSYNC_BENCH_DIR"])
+import benchlib
+from benchlib import children, percentile, start_central, stop_children
 
 bin_dir, reps, one_unit_scheme = sys.argv[1], int(sys.argv[2]), sys.argv[3]
 fieldsync, central_bin = os.path.join(bin_dir, "fieldsync"), os.path.join(bin_dir, "fieldsync-central")
 work = tempfile.mkdtemp(prefix="fieldsync-pushbench-")
-children = []
 
 def cleanup():
-    for p in children:
-        if p.poll() is None:
-            p.terminate()
-            try:
-                p.wait(10)
-            except subprocess.TimeoutExpired:
-                p.kill()
-                p.wait()
+    stop_children()
     shutil.rmtree(work, ignore_errors=True)
 atexit.register(cleanup)
 
@@ -62,30 +58,12 @@ def wait_for(what, condition, timeout=30.0, step=0.0005):
             fail("timed out waiting for " + what)
         time.sleep(step)
 
-def percentile(samples, p):
-    ordered = sorted(samples)
-    rank = max(1, -(-len(ordered) * p // 100))  # nearest rank
-    return ordered[int(rank) - 1]
-
 # --- central ---------------------------------------------------------------------------
-central = subprocess.Popen([central_bin, "--host", "127.0.0.1", "--port", "0",
-                            "--database", os.path.join(work, "central.sqlite"), "--log-level", "error"],
-                           stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-children.append(central)
-line = central.stdout.readline().strip()
-if not line.startswith("listening on http://"):
-    fail("central did not start: %r" % line)
-base = line.split()[-1]
+base = start_central(central_bin, os.path.join(work, "central.sqlite"))
 push_url = base + "/api/fieldsync/v1/scores"
 
 def central_sequence(office, period="2026"):
-    try:
-        with urllib.request.urlopen("%s/api/fieldsync/v1/offices/%s/periods/%s" % (base, office, period)) as r:
-            return int(r.headers["Fieldsync-Sequence"])
-    except urllib.error.HTTPError as e:
-        if e.code == 404:
-            return 0
-        raise
+    return benchlib.central_sequence(base, office, period)
 
 def make_site(name, office, scheme, sources, push_extra=""):
     root = os.path.join(work, name)
