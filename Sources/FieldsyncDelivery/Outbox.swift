@@ -157,7 +157,9 @@ public enum Outbox {
         let values = try InForce.values(db, period: scheme.period, scheme: scheme)
         let board = Scorer.score(scheme: scheme, values: values)
         let rendered = ScoresDocument.rendered(board, office: office)
-        let hash = Hex.encode(SHA256.hash(data: rendered.content))
+        var hasher = SHA256()
+        rendered.forEachContentPiece { hasher.update(data: $0) }
+        let hash = Hex.encode(hasher.finalize())
         return (board, rendered, hash)
     }
 

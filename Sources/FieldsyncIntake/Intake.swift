@@ -176,9 +176,7 @@ public final class Intake: Sendable {
             return .answered(.skipped)
         }
         do {
-            // Not synced here: the group's archive step syncs every copy at once.
-            let staged = try StagedFile.stage(name, from: handles.drop, into: incoming, maxSize: setup.config.intake.maxFileSize,
-                                              sync: false)
+            let staged = try StagedFile.stage(name, from: handles.drop, into: incoming, maxSize: setup.config.intake.maxFileSize)
             return .pending(Pending(dropped: dropped, staged: staged, text: text, format: format, incoming: incoming))
         } catch where error.leavesFileForLater {
             if case .storeFailure(let why) = error {
@@ -211,7 +209,7 @@ public final class Intake: Sendable {
         }
         let staged: StagedFile
         do {
-            staged = try StagedFile.stage(name, from: directory, into: scratch, maxSize: setup.config.intake.maxFileSize, sync: false)
+            staged = try StagedFile.stage(name, from: directory, into: scratch, maxSize: setup.config.intake.maxFileSize)
         } catch {
             return .wouldReject(Problems([error.problem]))
         }

@@ -25,14 +25,15 @@ public struct StagedFile: Sendable {
     /// Opens `name` in `directory` without following a link or blocking on a FIFO,
     /// checks that the opened file is a regular file with one name and at most
     /// `maxSize` bytes, copies it into `incoming` — hashing it and checking its UTF-8 on
-    /// the way — and syncs the copy (unless the caller syncs a group's copies at once:
-    /// `sync` false). A file whose size or times moved while it was
-    /// copied is refused as ``Refusal/changedWhileRead`` and left for later.
+    /// the way. The copy is not synced here: a group's copies are made durable at once,
+    /// before any of them is answered (``Intake/complete(_:)``). A file whose size or
+    /// times moved while it was copied is refused as ``Refusal/changedWhileRead`` and
+    /// left for later.
     ///
     /// The caller has already seen a regular file there (`status(of:)`), so a device is
     /// never opened at all; the checks here catch a swap in between.
     static func stage(_ name: FileName, from directory: DirectoryHandle, into incoming: DirectoryHandle,
-                      maxSize: Int64, sync: Bool = true) throws(Refusal) -> StagedFile {
+                      maxSize: Int64) throws(Refusal) -> StagedFile {
         let file: OpenFile
         do {
             file = try directory.openForReading(name)
@@ -85,11 +86,6 @@ public struct StagedFile: Sendable {
             } catch {
                 throw .storeFailure("\(error)")
             }
-        }
-        do {
-            if sync { try out.sync() }
-        } catch {
-            throw .storeFailure("\(error)")
         }
         let after = try status(of: file)
         guard !after.differsInContent(from: before), size == after.size else { throw .changedWhileRead }

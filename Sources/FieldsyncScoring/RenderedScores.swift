@@ -30,6 +30,14 @@ public struct RenderedScores: Sendable {
         return out
     }
 
+    /// The content's bytes in the pieces they are kept in, in order: for hashing them
+    /// without making the content whole first.
+    public func forEachContentPiece(_ body: ([UInt8]) -> Void) {
+        body(head)
+        body([UInt8(ascii: ",")])
+        body(tail)
+    }
+
     /// The document as pushed.
     public func document(sequence: Int, generatedAt: Timestamp) -> [UInt8] {
         let stamp = ",\"sequence\":\(sequence),\"generated_at\":" + JSONValue.string(generatedAt.iso8601).rendered() + ","
