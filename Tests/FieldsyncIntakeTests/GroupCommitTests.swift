@@ -123,4 +123,34 @@ struct GroupCommitTests {
         #expect(try site.count("SELECT count(*) FROM revision") == 2)
         #expect(try site.count("SELECT count(*) FROM file") == 2, "no ledger entry for the file that failed")
     }
+
+    /// One county's hostile entries in the same group as another county's good file:
+    /// each is answered on its own, the good file is accepted, nothing of the hostile
+    /// ones is stored, and the link's target is never read.
+    @Test("A hostile county's entries share a group with another county's file without touching it")
+    func hostileEntriesInAGroup() throws {
+        let site = try TestSite()
+        let shouning = site.dir("shouning")
+        let secret = site.root + "/outside/secret.json"
+        try Self.report("secret").write(toFile: secret, atomically: false, encoding: .utf8)
+        #expect(symlink(secret, shouning + "/link.json") == 0)
+        #expect(mkfifo(shouning + "/pipe.json", 0o660) == 0)
+        try site.drop("shouning", "linked.json", Self.report("linked"))
+        #expect(link(shouning + "/linked.json", site.root + "/outside/second-name") == 0)
+        try site.drop("shouning", "absurd.json", Self.report("absurd", value: "1" + String(repeating: "0", count: 40)))
+        try site.drop("fuan", "good.json", Self.report("good", unit: "fuan"))
+        let files: [(String, String)] = [("shouning", "link.json"), ("shouning", "pipe.json"), ("shouning", "linked.json"),
+                                         ("shouning", "absurd.json"), ("fuan", "good.json")]
+        let outcomes = site.intake.process(files.map { (site.source($0.0), FileName($0.1)!) })
+
+        #expect(outcomes[0].problems.first?.en.contains("not a regular file") == true, "\(outcomes[0])")
+        #expect(outcomes[1].problems.first?.en.contains("FIFO") == true, "\(outcomes[1])")
+        #expect(outcomes[2].problems.first?.en.contains("link") == true, "\(outcomes[2])")
+        #expect(outcomes[3].problems.first?.field == "value", "\(outcomes[3])")
+        #expect(outcomes[4].receipt?.counts.imported == 1)
+        #expect(try site.count("SELECT count(*) FROM revision") == 1)
+        #expect(try site.count("SELECT count(*) FROM revision WHERE record_id = 'good'") == 1)
+        #expect(site.read(secret) == Self.report("secret"), "the link's target untouched")
+        #expect(site.names(in: shouning).sorted() == ["receipts", "rejected"])
+    }
 }
