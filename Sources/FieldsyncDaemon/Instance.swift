@@ -70,7 +70,7 @@ public final class Instance: Sendable {
     /// Scores the changed periods and stages their documents now (what the courier
     /// does after `debounce`): `fieldsync ingest` and `fieldsync push` call it.
     @discardableResult
-    public func stageChanged() throws -> [(period: String, sequence: Int)] {
+    public func stageChanged() throws -> [StagedDocument] {
         guard let push = setup.config.push else { return [] }
         return try Outbox.stageChanged(store: store, office: setup.config.office, schemes: setup.schemes,
                                        maxSize: push.maxDocumentSize)

@@ -29,6 +29,9 @@ public final class Courier: Sendable {
         var lastChange: ContinuousClock.Instant?
         var stopped = false
         var running: Task<Void, Never>?
+        /// The last document staged of each period, posted without reading it back.
+        /// (A period and sequence name the same bytes for ever, so it is never stale.)
+        var held: [String: StagedDocument] = [:]
     }
 
     /// How soon the courier looks again after the store failed it (a full disk, a
@@ -102,7 +105,8 @@ public final class Courier: Sendable {
     private func stageAndDeliver() async throws -> Duration {
         try stageChanged()
         let now = Timestamp.now()
-        let due = try await store.writer.read { try Outbox.due($0, now: now) }
+        let held = Array(state.withLock { $0.held.values })
+        let due = try await store.writer.read { try Outbox.due($0, now: now, held: held) }
         for item in due {
             let task = Task { _ = await attempt(item) }
             // A stop() that came before the task was recorded must still cancel it.
@@ -205,9 +209,10 @@ public final class Courier: Sendable {
 
     /// Scores the changed periods and stages their documents.
     func stageChanged() throws {
-        for (period, sequence) in try Outbox.stageChanged(store: store, office: office, schemes: schemes,
-                                                          maxSize: settings.maxDocumentSize) {
-            logger.info("staged scores document", metadata: ["period": "\(period)", "sequence": "\(sequence)"])
+        for staged in try Outbox.stageChanged(store: store, office: office, schemes: schemes,
+                                              maxSize: settings.maxDocumentSize) {
+            state.withLock { $0.held[staged.period] = staged }
+            logger.info("staged scores document", metadata: ["period": "\(staged.period)", "sequence": "\(staged.sequence)"])
         }
     }
 
@@ -217,7 +222,8 @@ public final class Courier: Sendable {
         try stageChanged()
         let now = Timestamp.now()
         try await store.writer.write { try Outbox.revive($0, now: now) }
-        let due = try await store.writer.read { try Outbox.due($0, now: now, includeDead: true) }
+        let held = Array(state.withLock { $0.held.values })
+        let due = try await store.writer.read { try Outbox.due($0, now: now, includeDead: true, held: held) }
         var reports: [DeliveryReport] = []
         for item in due {
             if let report = await attempt(item) { reports.append(report) }

@@ -124,19 +124,19 @@ public enum Outbox {
     /// Scores every changed period and stages its document if the content changed,
     /// each in a transaction of its own that also clears the period's mark. Scoring
     /// reads a snapshot, outside the writer; a change committed meanwhile leaves the
-    /// mark for the next round. Returns the sequences staged.
+    /// mark for the next round. Returns the documents staged.
     ///
     /// - Parameter afterScoring: called between scoring a period and staging it (the
     ///   tests commit a change there).
     @discardableResult
     public static func stageChanged(store: Store, office: String, schemes: [String: Scheme], maxSize: Int64 = .max,
                                     now: @Sendable () -> Timestamp = Timestamp.now,
-                                    afterScoring: (String) throws -> Void = { _ in }) throws -> [(period: String, sequence: Int)] {
-        var staged: [(period: String, sequence: Int)] = []
+                                    afterScoring: (String) throws -> Void = { _ in }) throws -> [StagedDocument] {
+        var staged: [StagedDocument] = []
         for (period, changes, _) in try store.writer.read(changed) {
             let scored = try schemes[period].map { scheme in try store.writer.read { try score($0, office: office, scheme: scheme) } }
             try afterScoring(period)
-            let sequence = try store.writer.write { db -> Int? in
+            let document = try store.writer.write { db -> StagedDocument? in
                 let current = try Int64.fetchOne(db, sql: "SELECT changes FROM changed_period WHERE period = ?", arguments: [period])
                 guard current == changes else { return nil }  // changed again: the next round
                 try db.execute(sql: "DELETE FROM changed_period WHERE period = ?", arguments: [period])
@@ -145,7 +145,7 @@ public enum Outbox {
                 return try stage(db, office: office, period: period, rendered: scored.rendered, hash: scored.hash,
                                  scheme: schemes[period]?.sha256, now: now(), maxSize: maxSize)
             }
-            if let sequence { staged.append((period, sequence)) }
+            if let document { staged.append(document) }
         }
         return staged
     }
@@ -164,12 +164,12 @@ public enum Outbox {
     }
 
     /// Stages the next document of a period if its content (`hash`) differs from the
-    /// last one staged. Returns the new sequence, if any.
+    /// last one staged. Returns the new document, if any.
     ///
     /// A document larger than `maxSize` (what central takes) is not staged: it would be
     /// refused for ever. The refusal is recorded as an attempt, so `status` shows it.
     static func stage(_ db: Database, office: String, period: String, rendered: RenderedScores, hash: String, scheme: String?,
-                      now: Timestamp, maxSize: Int64) throws -> Int? {
+                      now: Timestamp, maxSize: Int64) throws -> StagedDocument? {
         let last = try Row.fetchOne(db, sql: """
             SELECT sequence, content_sha256 FROM outbox WHERE period = ? ORDER BY sequence DESC LIMIT 1
             """, arguments: [period])
@@ -198,7 +198,7 @@ public enum Outbox {
                              OutboxState.pending.rawValue, now.microseconds, scheme])
         try db.execute(sql: "INSERT INTO outbox_document (period, sequence, document) VALUES (?, ?, ?)",
                        arguments: [period, sequence, Data(document)])
-        return sequence
+        return StagedDocument(period: period, sequence: sequence, document: document)
     }
 
     /// The current scoreboard of a scheme's period, read in one snapshot.
@@ -218,27 +218,32 @@ public enum Outbox {
 
     /// Documents due for delivery: the newest pending of each period whose next attempt
     /// is due (all pending ones when `includeDead` — a manual push — also dead ones).
-    public static func due(_ db: Database, now: Timestamp, includeDead: Bool = false) throws -> [OutboxItem] {
+    ///
+    /// - Parameter held: documents the caller staged itself and holds: their bytes are
+    ///   not read back (a city's document is close to a megabyte).
+    public static func due(_ db: Database, now: Timestamp, includeDead: Bool = false,
+                           held: [StagedDocument] = []) throws -> [OutboxItem] {
         let states = includeDead ? "(\(OutboxState.pending.sql), \(OutboxState.dead.sql))" : "(\(OutboxState.pending.sql))"
         let timeCondition = includeDead ? "" : "AND (next_attempt_at IS NULL OR next_attempt_at <= ?)"
         let rows = try Row.fetchAll(db, sql: """
-            SELECT o.period, o.sequence, d.document, o.attempts
-            FROM outbox AS o JOIN outbox_document AS d ON d.period = o.period AND d.sequence = o.sequence
-            WHERE o.state IN \(states) \(timeCondition.replacingOccurrences(of: "next_attempt_at", with: "o.next_attempt_at"))
-            ORDER BY o.period, o.sequence
+            SELECT period, sequence, attempts FROM outbox
+            WHERE state IN \(states) \(timeCondition)
+            ORDER BY period, sequence
             """, arguments: includeDead ? [] : [now.microseconds])
-        return rows.map(item)
+        return try rows.compactMap { row in
+            let period: String = row[0], sequence: Int = row[1]
+            let document = try held.first(where: { $0.period == period && $0.sequence == sequence })?.document
+                ?? Data.fetchOne(db, sql: "SELECT document FROM outbox_document WHERE period = ? AND sequence = ?",
+                                 arguments: [period, sequence]).map { Array($0) }
+            guard let document else { return nil }
+            return OutboxItem(period: period, sequence: sequence, document: document, attempts: row[2])
+        }
     }
 
     /// When the next pending document falls due, if any.
     public static func nextDue(_ db: Database) throws -> Timestamp? {
         try Int64.fetchOne(db, sql: "SELECT min(next_attempt_at) FROM outbox WHERE state = \(OutboxState.pending.sql)")
             .map(Timestamp.init(microseconds:))
-    }
-
-    static func item(_ row: Row) -> OutboxItem {
-        let document: Data = row[2]
-        return OutboxItem(period: row[0], sequence: row[1], document: Array(document), attempts: row[3])
     }
 
     /// Records one delivery attempt and its consequence for the document.

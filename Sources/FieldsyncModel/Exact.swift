@@ -101,6 +101,21 @@ public struct Exact: Sendable, Hashable, Comparable, CustomStringConvertible {
     static func gcd(_ a: UInt128, _ b: UInt128) -> UInt128 {
         if a == 0 { return b }
         if b == 0 { return a }
+        // Scores' terms fit in 64 bits: the same steps in one machine word each.
+        if let a = UInt64(exactly: a), let b = UInt64(exactly: b) { return UInt128(gcd64(a, b)) }
+        var a = a, b = b
+        let shift = (a | b).trailingZeroBitCount
+        a >>= a.trailingZeroBitCount
+        repeat {
+            b >>= b.trailingZeroBitCount
+            if a > b { swap(&a, &b) }
+            b -= a
+        } while b != 0
+        return a << shift
+    }
+
+    /// ``gcd(_:_:)`` of two non-zero 64-bit magnitudes.
+    private static func gcd64(_ a: UInt64, _ b: UInt64) -> UInt64 {
         var a = a, b = b
         let shift = (a | b).trailingZeroBitCount
         a >>= a.trailingZeroBitCount
@@ -313,26 +328,37 @@ public struct Exact: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// ``plainString(maxPlaces:)``'s text, appended as UTF-8 to `bytes` (a document
     /// writes tens of thousands of numbers: no string each).
     public func appendPlain(maxPlaces: Int = 6, to bytes: inout [UInt8]) {
-        guard var q = scaledMagnitude(places: maxPlaces) else {
+        guard let q = scaledMagnitude(places: maxPlaces) else {
             bytes.append(contentsOf: bigPlainString(maxPlaces: maxPlaces).utf8)
             return
         }
-        var places = maxPlaces
-        while places > 0, q % 10 == 0 { q /= 10; places -= 1 }
         if q == 0 { bytes.append(UInt8(ascii: "0")); return }
         if isNegative { bytes.append(UInt8(ascii: "-")) }
+        // Every published number fits in 64 bits: its digits by one-word division.
+        if let small = UInt64(exactly: q) {
+            Exact.appendDigits(small, places: maxPlaces, to: &bytes)
+        } else {
+            Exact.appendDigits(q, places: maxPlaces, to: &bytes)
+        }
+    }
+
+    /// `q` ÷ 10^`places` in plain decimal, trailing fractional zeros removed (`q` > 0).
+    private static func appendDigits<T: UnsignedInteger>(_ q: T, places maxPlaces: Int, to bytes: inout [UInt8]) {
+        var q = q
+        var places = maxPlaces
+        while places > 0, q % 10 == 0 { q /= 10; places -= 1 }
         // Digits from the right into a small buffer, then appended in order.
         withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { digits in
-            var n = 0
+            var n = digits.count
             var i = 0
             repeat {
-                if i == places, places > 0 { digits[n] = UInt8(ascii: "."); n += 1 }
-                digits[n] = UInt8(ascii: "0") + UInt8(q % 10)
-                n += 1
+                if i == places, places > 0 { n -= 1; digits[n] = UInt8(ascii: ".") }
+                n -= 1
+                digits[n] = UInt8(ascii: "0") + UInt8(truncatingIfNeeded: q % 10)
                 q /= 10
                 i += 1
             } while q > 0 || i <= places
-            for k in stride(from: n - 1, through: 0, by: -1) { bytes.append(digits[k]) }
+            bytes.append(contentsOf: UnsafeBufferPointer(rebasing: digits[n...]))
         }
     }
 

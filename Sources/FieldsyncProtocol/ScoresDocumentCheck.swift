@@ -15,7 +15,7 @@ public enum ScoresDocumentCheck {
         guard case .object = document else {
             throw DocumentProblem(field: "", message: "the document must be a JSON object, not \(document.typeName)")
         }
-        let schema = try string(document, "schema", at: "")
+        let schema = try string(document, "schema", at: .top)
         guard schema == Self.schema else {
             throw DocumentProblem(field: "schema", message: "must be \"\(Self.schema)\", got \"\(schema)\"")
         }
@@ -23,20 +23,20 @@ public enum ScoresDocumentCheck {
         let period = try identifier(document, "period")
         let sequence = try sequenceNumber(document)
 
-        let scheme = try object(document, "scheme", at: "")
-        _ = try text(scheme, "name", at: "scheme")
-        let sha256 = try string(scheme, "sha256", at: "scheme")
+        let scheme = try object(document, "scheme", at: .top)
+        _ = try text(scheme, "name", at: Place("scheme"))
+        let sha256 = try string(scheme, "sha256", at: Place("scheme"))
         guard sha256.utf8.count == 64, sha256.utf8.allSatisfy(isLowerHex) else {
             throw DocumentProblem(field: "scheme.sha256", message: "must be 64 lowercase hexadecimal digits")
         }
-        let generatedAt = try string(document, "generated_at", at: "")
+        let generatedAt = try string(document, "generated_at", at: .top)
         guard Timestamp.isRFC3339(generatedAt) else {
             throw DocumentProblem(
                 field: "generated_at",
                 message: "must be an RFC 3339 timestamp with offset, e.g. 2026-11-27T04:00:00Z")
         }
 
-        try checkScore(try object(document, "overall", at: ""), at: "overall", named: false)
+        try checkScore(try object(document, "overall", at: .top), at: Place("overall"), named: false)
 
         guard let units = document["units"] else { throw missing("units") }
         guard case .array(let list) = units else { throw wrongType("units", expected: "array", got: units) }
@@ -45,37 +45,38 @@ public enum ScoresDocumentCheck {
         }
         var codes = Set<String>()
         for (index, unit) in list.enumerated() {
-            let path = "units[\(index)]"
-            guard case .object = unit else { throw wrongType(path, expected: "object", got: unit) }
-            try checkScore(unit, at: path, named: true)
-            let code = try string(unit, "unit", at: path)
+            let place = Place("units", index)
+            guard case .object = unit else { throw wrongType(place.text, expected: "object", got: unit) }
+            try checkScore(unit, at: place, named: true)
+            let code = try string(unit, "unit", at: place)
             guard codes.insert(code).inserted else {
-                throw DocumentProblem(field: "\(path).unit", message: "unit \"\(code)\" appears twice")
+                throw DocumentProblem(field: "\(place.text).unit", message: "unit \"\(code)\" appears twice")
             }
         }
         return IdempotencyKey(office: office, period: period, sequence: sequence)
     }
 
     /// A unit's score (or the overall score, which has no `unit` and `name`).
-    private static func checkScore(_ score: JSONValue, at path: String, named: Bool) throws(DocumentProblem) {
+    private static func checkScore(_ score: JSONValue, at place: Place, named: Bool) throws(DocumentProblem) {
+        let path = place.text
         if named {
-            _ = try code(score, "unit", at: path)
-            _ = try text(score, "name", at: path)
+            _ = try code(score, "unit", at: place)
+            _ = try text(score, "name", at: place)
         }
-        try number(score, "indicator_score", at: path, in: .percent)
-        try number(score, "public_score", at: path, in: .percent)
-        try number(score, "deductions", at: path, in: .nonNegative)
-        try number(score, "total", at: path, in: .percent)
-        let grade = try string(score, "grade", at: path)
+        try number(score, "indicator_score", at: place, in: .percent)
+        try number(score, "public_score", at: place, in: .percent)
+        try number(score, "deductions", at: place, in: .nonNegative)
+        try number(score, "total", at: place, in: .percent)
+        let grade = try string(score, "grade", at: place)
         guard let chinese = Grade(rawValue: grade)?.chinese else {
             throw DocumentProblem(
                 field: "\(path).grade", message: "must be excellent, good, average or poor, got \"\(grade)\"")
         }
-        let gradeZh = try string(score, "grade_zh", at: path)
+        let gradeZh = try string(score, "grade_zh", at: place)
         guard gradeZh == chinese else {
             throw DocumentProblem(field: "\(path).grade_zh", message: "must be \"\(chinese)\" for grade \"\(grade)\"")
         }
-        _ = try bool(score, "complete", at: path)
+        _ = try bool(score, "complete", at: place)
 
         guard let indicators = score["indicators"] else { throw missing(join(path, "indicators")) }
         guard case .array(let list) = indicators else {
@@ -85,8 +86,8 @@ public enum ScoresDocumentCheck {
             throw DocumentProblem(field: join(path, "indicators"), message: "holds \(list.count) indicators; at most \(Limits.indicators)")
         }
         for (index, indicator) in list.enumerated() {
-            let at = "\(join(path, "indicators"))[\(index)]"
-            guard case .object = indicator else { throw wrongType(at, expected: "object", got: indicator) }
+            let at = Place(path, "indicators", index)
+            guard case .object = indicator else { throw wrongType(at.text, expected: "object", got: indicator) }
             _ = try code(indicator, "code", at: at)
             if indicator["name"] != nil { _ = try text(indicator, "name", at: at) }
             try number(indicator, "score", at: at, in: .nonNegative)
@@ -94,16 +95,16 @@ public enum ScoresDocumentCheck {
             try optionalNumber(indicator, "target", at: at)
             try optionalNumber(indicator, "value", at: at)
             if let met = indicator["met"] {
-                guard case .bool = met else { throw wrongType("\(at).met", expected: "boolean", got: met) }
+                guard case .bool = met else { throw wrongType("\(at.text).met", expected: "boolean", got: met) }
             }
         }
         if let findings = score["findings"] {
             guard case .array(let list) = findings else { throw wrongType(join(path, "findings"), expected: "array", got: findings) }
             for (index, finding) in list.enumerated() {
-                let at = "\(join(path, "findings"))[\(index)]"
-                guard case .object = finding else { throw wrongType(at, expected: "object", got: finding) }
+                let at = Place(path, "findings", index)
+                guard case .object = finding else { throw wrongType(at.text, expected: "object", got: finding) }
                 let id = try string(finding, "id", at: at)
-                if let why = Limits.idProblem(id) { throw DocumentProblem(field: "\(at).id", message: why) }
+                if let why = Limits.idProblem(id) { throw DocumentProblem(field: "\(at.text).id", message: why) }
                 try number(finding, "deduction", at: at, in: .nonNegative)
                 if let note = finding["note"], note != .null { _ = try text(finding, "note", at: at) }
             }
@@ -111,6 +112,31 @@ public enum ScoresDocumentCheck {
     }
 
     // MARK: Field readers, each naming the field when it fails
+
+    /// Where a member is (`units[3].indicators[7]`), made into text only when a problem
+    /// names it: a document has thousands of indicators and findings.
+    private struct Place {
+        var base: String
+        var list: String?
+        var index: Int?
+
+        static let top = Place("")
+
+        init(_ base: String) { self.base = base }
+
+        init(_ list: String, _ index: Int) {
+            (self.base, self.index) = (list, index)
+        }
+
+        init(_ path: String, _ list: String, _ index: Int) {
+            (self.base, self.list, self.index) = (path, list, index)
+        }
+
+        var text: String {
+            let named = list.map { join(base, $0) } ?? base
+            return index.map { "\(named)[\($0)]" } ?? named
+        }
+    }
 
     private static func join(_ path: String, _ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
@@ -122,26 +148,26 @@ public enum ScoresDocumentCheck {
         DocumentProblem(field: field, message: "must be \(expected), not \(value.typeName)")
     }
 
-    private static func value(_ container: JSONValue, _ key: String, at path: String) throws(DocumentProblem) -> JSONValue {
-        guard let value = container[key] else { throw missing(join(path, key)) }
+    private static func value(_ container: JSONValue, _ key: String, at place: Place) throws(DocumentProblem) -> JSONValue {
+        guard let value = container[key] else { throw missing(join(place.text, key)) }
         return value
     }
 
-    private static func string(_ container: JSONValue, _ key: String, at path: String) throws(DocumentProblem) -> String {
-        let value = try value(container, key, at: path)
-        guard case .string(let text) = value else { throw wrongType(join(path, key), expected: "string", got: value) }
+    private static func string(_ container: JSONValue, _ key: String, at place: Place) throws(DocumentProblem) -> String {
+        let value = try value(container, key, at: place)
+        guard case .string(let text) = value else { throw wrongType(join(place.text, key), expected: "string", got: value) }
         return text
     }
 
-    private static func object(_ container: JSONValue, _ key: String, at path: String) throws(DocumentProblem) -> JSONValue {
-        let value = try value(container, key, at: path)
-        guard case .object = value else { throw wrongType(join(path, key), expected: "object", got: value) }
+    private static func object(_ container: JSONValue, _ key: String, at place: Place) throws(DocumentProblem) -> JSONValue {
+        let value = try value(container, key, at: place)
+        guard case .object = value else { throw wrongType(join(place.text, key), expected: "object", got: value) }
         return value
     }
 
-    private static func bool(_ container: JSONValue, _ key: String, at path: String) throws(DocumentProblem) -> Bool {
-        let value = try value(container, key, at: path)
-        guard case .bool(let flag) = value else { throw wrongType(join(path, key), expected: "boolean", got: value) }
+    private static func bool(_ container: JSONValue, _ key: String, at place: Place) throws(DocumentProblem) -> Bool {
+        let value = try value(container, key, at: place)
+        guard case .bool(let flag) = value else { throw wrongType(join(place.text, key), expected: "boolean", got: value) }
         return flag
     }
 
@@ -165,12 +191,12 @@ public enum ScoresDocumentCheck {
         }
     }
 
-    private static func number(_ container: JSONValue, _ key: String, at path: String, in bound: Bound) throws(DocumentProblem) {
-        let value = try value(container, key, at: path)
-        guard case .number(let text) = value else { throw wrongType(join(path, key), expected: "number", got: value) }
-        let number = try withinLimits(text, at: path, key)
+    private static func number(_ container: JSONValue, _ key: String, at place: Place, in bound: Bound) throws(DocumentProblem) {
+        let value = try value(container, key, at: place)
+        guard case .number(let text) = value else { throw wrongType(join(place.text, key), expected: "number", got: value) }
+        let number = try withinLimits(text, at: place, key)
         guard bound.contains(number) else {
-            throw DocumentProblem(field: join(path, key), message: "\(text) is out of range")
+            throw DocumentProblem(field: join(place.text, key), message: "\(text) is out of range")
         }
     }
 
@@ -180,9 +206,9 @@ public enum ScoresDocumentCheck {
     /// taken for 100. (The field's name is made only for the error: a document has
     /// tens of thousands of numbers.)
     @discardableResult
-    private static func withinLimits(_ text: String, at path: String, _ key: String) throws(DocumentProblem) -> DecimalText {
+    private static func withinLimits(_ text: String, at place: Place, _ key: String) throws(DocumentProblem) -> DecimalText {
         guard let number = DecimalText(text), Limits.fits(number, integerDigits: Limits.documentIntegerDigits) else {
-            throw DocumentProblem(field: join(path, key), message: "\(text) has more than \(Limits.documentIntegerDigits) digits before the point or \(Limits.decimalPlaces) after it")
+            throw DocumentProblem(field: join(place.text, key), message: "\(text) has more than \(Limits.documentIntegerDigits) digits before the point or \(Limits.decimalPlaces) after it")
         }
         return number
     }
@@ -195,29 +221,29 @@ public enum ScoresDocumentCheck {
         Decimal(string: text, locale: posix)
     }
 
-    private static func optionalNumber(_ container: JSONValue, _ key: String, at path: String) throws(DocumentProblem) {
+    private static func optionalNumber(_ container: JSONValue, _ key: String, at place: Place) throws(DocumentProblem) {
         guard let value = container[key] else { return }
         switch value {
-        case .number(let text): try withinLimits(text, at: path, key)
+        case .number(let text): try withinLimits(text, at: place, key)
         case .null: return
-        default: throw wrongType(join(path, key), expected: "number", got: value)
+        default: throw wrongType(join(place.text, key), expected: "number", got: value)
         }
     }
 
     /// A code (a unit's, an indicator's): ``Limits/isCode(_:)``.
-    private static func code(_ container: JSONValue, _ key: String, at path: String) throws(DocumentProblem) -> String {
-        let text = try string(container, key, at: path)
+    private static func code(_ container: JSONValue, _ key: String, at place: Place) throws(DocumentProblem) -> String {
+        let text = try string(container, key, at: place)
         guard Limits.isCode(text) else {
-            throw DocumentProblem(field: join(path, key), message: "must be 1 to \(Limits.codeBytes) ASCII letters, digits, '.', '_' or '-', starting with a letter or digit")
+            throw DocumentProblem(field: join(place.text, key), message: "must be 1 to \(Limits.codeBytes) ASCII letters, digits, '.', '_' or '-', starting with a letter or digit")
         }
         return text
     }
 
     /// Text shown to people (a name, a note): at most ``Limits/textCharacters``.
-    private static func text(_ container: JSONValue, _ key: String, at path: String) throws(DocumentProblem) -> String {
-        let text = try string(container, key, at: path)
+    private static func text(_ container: JSONValue, _ key: String, at place: Place) throws(DocumentProblem) -> String {
+        let text = try string(container, key, at: place)
         guard text.utf8.count <= Limits.textCharacters || text.count <= Limits.textCharacters else {
-            throw DocumentProblem(field: join(path, key), message: "must be at most \(Limits.textCharacters) characters")
+            throw DocumentProblem(field: join(place.text, key), message: "must be at most \(Limits.textCharacters) characters")
         }
         return text
     }
@@ -225,12 +251,12 @@ public enum ScoresDocumentCheck {
     /// `office` and `period` go into the idempotency key, the GET path and the page:
     /// codes (``Limits/isCode(_:)``), as the daemon's config and schemes have them.
     private static func identifier(_ document: JSONValue, _ key: String) throws(DocumentProblem) -> String {
-        try code(document, key, at: "")
+        try code(document, key, at: .top)
     }
 
     /// `sequence` is an integer ≥ 1 written without fraction or exponent.
     private static func sequenceNumber(_ document: JSONValue) throws(DocumentProblem) -> Int64 {
-        let value = try value(document, "sequence", at: "")
+        let value = try value(document, "sequence", at: .top)
         guard case .number(let text) = value else { throw wrongType("sequence", expected: "number", got: value) }
         guard let sequence = Int64(text), Limits.sequence.contains(sequence), text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else {
             throw DocumentProblem(field: "sequence", message: "must be an integer from 1 to \(Limits.sequence.upperBound), got \(text)")

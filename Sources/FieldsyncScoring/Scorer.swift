@@ -76,8 +76,9 @@ public enum Scorer {
         rows.reserveCapacity(scheme.indicators.count)
         var discrepancies = 0
         var complete = true
+        let ofUnit = values.evidence[unit.code] ?? [:]
         for indicator in scheme.indicators where indicator.applies(to: unit.code) {
-            let evidence = values.evidence(unit: unit.code, indicator: indicator.code)
+            let evidence = ofUnit[indicator.code] ?? Evidence()
             let target = indicator.target(for: unit.code)
             let score = indicatorPoints(rule: indicator.rule, points: indicator.points,
                                         value: evidence.value, target: target, per: indicator.per)
@@ -152,10 +153,13 @@ public enum Scorer {
     static func scoreOverall(scheme: Scheme, values: CurrentValues, units: [UnitScore]) -> UnitScore {
         // Each indicator's column: its row of every unit it applies to, in unit order
         // (a unit's rows are the indicators that apply to it), gathered in one pass.
+        // By index, reading each row where it lies: rows are large (see RenderedScores).
         var columns: [String: [Cell]] = [:]
-        for u in units where u.unit != nil {
-            for row in u.indicators {
-                columns[row.indicator.code, default: []].append(Cell(value: row.value, met: row.met, discrepancy: row.discrepancy))
+        for u in units.indices where units[u].unit != nil {
+            for r in units[u].indicators.indices {
+                columns[units[u].indicators[r].indicator.code, default: []].append(
+                    Cell(value: units[u].indicators[r].value, met: units[u].indicators[r].met,
+                         discrepancy: units[u].indicators[r].discrepancy))
             }
         }
         var rows: [IndicatorScore] = []

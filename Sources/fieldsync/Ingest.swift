@@ -46,8 +46,8 @@ struct Ingest: AsyncParsableCommand {
         // With [push]: score what changed and stage its documents for `fieldsync push`
         // (or the daemon's courier), once for the whole run.
         do {
-            for (period, sequence) in try instance.stageChanged() {
-                printOut("staged 已生成  scores of \(period), sequence \(sequence) (deliver with fieldsync push)\n")
+            for staged in try instance.stageChanged() {
+                printOut("staged 已生成  scores of \(staged.period), sequence \(staged.sequence) (deliver with fieldsync push)\n")
             }
         } catch {
             fail("the files are stored, but their scores could not be staged for delivery (the daemon or fieldsync push will): \(describe(error))")

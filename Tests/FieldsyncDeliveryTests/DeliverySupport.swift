@@ -118,7 +118,9 @@ extension TestSite {
                 WHERE o.period = '2026' AND o.sequence = ?
                 """, arguments: [sequence])
         }
-        return Outbox.item(try XCTUnwrap(row, "no outbox item #\(sequence)"))
+        let found = try XCTUnwrap(row, "no outbox item #\(sequence)")
+        let document: Data = found[2]
+        return OutboxItem(period: found[0], sequence: found[1], document: Array(document), attempts: found[3])
     }
 
     /// A courier over this site's instance and `[push]` settings, optionally adjusted.

@@ -1,5 +1,6 @@
 @testable import FieldsyncDaemon
 @testable import FieldsyncDelivery
+import FieldsyncProtocol
 import FieldsyncTesting
 import Foundation
 import Glibc
@@ -33,6 +34,24 @@ struct StagingTests {
         #expect(try site.changedPeriods().isEmpty)
         let document = String(decoding: try site.document(1), as: UTF8.self)
         #expect(document.contains(#""value":2,"source":"report""#), "\(document)")
+    }
+
+    @Test("The document staged is handed over as committed, and due posts those bytes without reading them back")
+    func stagedDocumentIsTheStoredOne() throws {
+        let site = try TestSite.delivering(to: "http://127.0.0.1:9/scores")
+        try site.report(3, name: "a.json", staging: false)
+        let staged = try #require(try site.instance.stageChanged().first)
+        #expect(staged.sequence == 1)
+        #expect(staged.document == (try site.document(1)), "the bytes handed over are the bytes committed")
+        let now = Timestamp(microseconds: Int64.max / 2)
+        let read = try site.store.writer.read { try Outbox.due($0, now: now) }
+        let held = try site.store.writer.read { try Outbox.due($0, now: now, held: [staged]) }
+        #expect(read == held)
+        #expect(held.map(\.document) == [staged.document])
+        // A held document of another sequence is never taken for the one due.
+        let other = StagedDocument(period: staged.period, sequence: 2, document: Array("{}".utf8))
+        let notTaken = try site.store.writer.read { try Outbox.due($0, now: now, held: [other]) }
+        #expect(notTaken == read)
     }
 
     @Test("A change committed while its period was being scored is staged in the next round")
