@@ -46,6 +46,16 @@ let package = Package(
             linkerSettings: [.linkedLibrary("sqlite3")]
         ),
 
+        // SQLite's WAL checkpoints beside the writer, not in its commits: shared by the
+        // daemon's store and central's.
+        .target(
+            name: "SQLiteWAL",
+            dependencies: [
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]
+        ),
+
         // Linux calls Glibc's Swift module leaves out (declared only under _GNU_SOURCE).
         .target(name: "CLinux"),
         // Linux plumbing: the one syscall layer (directory descriptors, *at() calls),
@@ -89,7 +99,7 @@ let package = Package(
         .target(
             name: "FieldsyncStore",
             dependencies: [
-                "FieldsyncModel", "FieldsyncProtocol", "FieldsyncScoring", "CSQLiteTuning",
+                "FieldsyncModel", "FieldsyncProtocol", "FieldsyncScoring", "CSQLiteTuning", "SQLiteWAL",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 // SQLite's C API, for the per-record statements of ingest (see Reconciler).
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -148,7 +158,7 @@ let package = Package(
         .target(
             name: "FieldsyncCentral",
             dependencies: [
-                "FieldsyncProtocol",
+                "FieldsyncProtocol", "SQLiteWAL",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -185,6 +195,7 @@ let package = Package(
         ),
 
         // Tests mirror the sources: one target per module.
+        .testTarget(name: "SQLiteWALTests", dependencies: ["SQLiteWAL", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "FieldsyncProtocolTests", dependencies: ["FieldsyncProtocol", "FieldsyncTesting"]),
         .testTarget(name: "FieldsyncConfigTests", dependencies: ["FieldsyncConfig", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncTesting"]),
         .testTarget(name: "FieldsyncRecordsTests", dependencies: ["FieldsyncRecords", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncTesting"]),

@@ -1,6 +1,7 @@
 import FieldsyncProtocol
 import Foundation
 import GRDB
+import SQLiteWAL
 import Synchronization
 
 /// Central's SQLite store of every scores document received, one row per idempotency key.
@@ -11,6 +12,8 @@ import Synchronization
 /// office and period, so a late older document can never hide a newer one.
 public final class DocumentStore: Sendable {
     let pool: DatabasePool
+    /// Checkpoints beside the writer: a push's 2xx never waits for one.
+    let checkpointer: Checkpointer
     private let stored = Atomic<Int>(0)
 
     /// Grows each time a document is stored: what was read from the store before is
@@ -25,7 +28,12 @@ public final class DocumentStore: Sendable {
         pool = try DatabasePool(path: path, configuration: configuration)
         // A 2xx tells the office the document is delivered, so it must survive a power
         // cut: synchronous = FULL on the writer (the pool sets NORMAL as it opens).
-        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+        let checkpointer = Checkpointer(path: path)
+        try pool.writeWithoutTransaction {
+            try $0.execute(sql: "PRAGMA synchronous = FULL")
+            checkpointer.install(on: $0)
+        }
+        self.checkpointer = checkpointer
         try Self.migrator.migrate(pool)
     }
 

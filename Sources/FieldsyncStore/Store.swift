@@ -1,6 +1,7 @@
 import CSQLiteTuning
 import Foundation
 import GRDB
+import SQLiteWAL
 
 /// The local SQLite store under `state_dir`: the ledger of files, every revision of
 /// every record, and (with delivery) the outbox.
@@ -13,10 +14,14 @@ public final class Store: Sendable {
     public let writer: any DatabaseWriter
     /// The database file; nil for an in-memory store (dry runs without a state dir).
     public let path: String?
+    /// Checkpoints the WAL beside the writer, so that no commit (a receipt, a staged
+    /// document) waits for one; nil in memory.
+    public let checkpointer: Checkpointer?
 
-    init(writer: any DatabaseWriter, path: String?) {
+    init(writer: any DatabaseWriter, path: String?, checkpointer: Checkpointer? = nil) {
         self.writer = writer
         self.path = path
+        self.checkpointer = checkpointer
     }
 
     /// Opens (creating if needed) `directory/fieldsync.sqlite` and brings its schema up
@@ -28,9 +33,13 @@ public final class Store: Sendable {
         let pool = try DatabasePool(path: path, configuration: configuration())
         // The pool turns WAL on for its writer after `prepareDatabase` ran, and sets
         // `synchronous = NORMAL` as it does so: FULL again, on the writer, now.
-        try pool.writeWithoutTransaction { try $0.execute(sql: "PRAGMA synchronous = FULL") }
+        let checkpointer = Checkpointer(path: path)
+        try pool.writeWithoutTransaction {
+            try $0.execute(sql: "PRAGMA synchronous = FULL")
+            checkpointer.install(on: $0)
+        }
         try migrator(migrations).migrate(pool)
-        return Store(writer: pool, path: path)
+        return Store(writer: pool, path: path, checkpointer: checkpointer)
     }
 
     /// Checkpoints the WAL into the database file and closes the store's connections:
@@ -41,6 +50,7 @@ public final class Store: Sendable {
     /// it never waits for another process reading the store (`status`, `scores`); what
     /// a reader still needs stays in the WAL for the next checkpoint.
     public func close() throws {
+        checkpointer?.close()
         if writer is DatabasePool {
             try writer.writeWithoutTransaction { _ = try $0.checkpoint(.passive) }
         }
