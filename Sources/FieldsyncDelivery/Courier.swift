@@ -22,6 +22,8 @@ public final class Courier: Sendable {
     let logger: Logger
     let policy: RetryPolicy
     private let state = Mutex(State())
+    /// What was scored last, to score the next change unit by unit.
+    private let cache = ScoringCache()
     private let bell: AsyncStream<Void>.Continuation
     private let rings: Mutex<AsyncStream<Void>?>
 
@@ -210,7 +212,7 @@ public final class Courier: Sendable {
     /// Scores the changed periods and stages their documents.
     func stageChanged() throws {
         for staged in try Outbox.stageChanged(store: store, office: office, schemes: schemes,
-                                              maxSize: settings.maxDocumentSize) {
+                                              maxSize: settings.maxDocumentSize, cache: cache) {
             state.withLock { $0.held[staged.period] = staged }
             logger.info("staged scores document", metadata: ["period": "\(staged.period)", "sequence": "\(staged.sequence)"])
         }

@@ -130,11 +130,13 @@ public enum Outbox {
     ///   tests commit a change there).
     @discardableResult
     public static func stageChanged(store: Store, office: String, schemes: [String: Scheme], maxSize: Int64 = .max,
-                                    now: @Sendable () -> Timestamp = Timestamp.now,
+                                    cache: ScoringCache? = nil, now: @Sendable () -> Timestamp = Timestamp.now,
                                     afterScoring: (String) throws -> Void = { _ in }) throws -> [StagedDocument] {
         var staged: [StagedDocument] = []
         for (period, changes, _) in try store.writer.read(changed) {
-            let scored = try schemes[period].map { scheme in try store.writer.read { try score($0, office: office, scheme: scheme) } }
+            let scored = try schemes[period].map { scheme in
+                try store.writer.read { try score($0, office: office, scheme: scheme, cache: cache) }
+            }
             try afterScoring(period)
             let document = try store.writer.write { db -> StagedDocument? in
                 let current = try Int64.fetchOne(db, sql: "SELECT changes FROM changed_period WHERE period = ?", arguments: [period])
@@ -152,11 +154,17 @@ public enum Outbox {
 
     /// The period's scoreboard now, and the sha256 of its content (the document without
     /// `sequence` and `generated_at`), which decides whether a new sequence is due.
-    static func score(_ db: Database, office: String, scheme: Scheme) throws
+    /// With a `cache`, only the units that changed since it scored are scored again.
+    static func score(_ db: Database, office: String, scheme: Scheme, cache: ScoringCache? = nil) throws
         -> (board: Scoreboard, rendered: RenderedScores, hash: String) {
-        let values = try InForce.values(db, period: scheme.period, scheme: scheme)
-        let board = Scorer.score(scheme: scheme, values: values)
-        let rendered = ScoresDocument.rendered(board, office: office)
+        let board: Scoreboard, rendered: RenderedScores
+        if let cache {
+            (board, rendered) = try cache.score(db, office: office, scheme: scheme)
+        } else {
+            let values = try InForce.values(db, period: scheme.period, scheme: scheme)
+            board = Scorer.score(scheme: scheme, values: values)
+            rendered = ScoresDocument.rendered(board, office: office)
+        }
         var hasher = SHA256()
         rendered.forEachContentPiece { hasher.update(data: $0) }
         let hash = Hex.encode(hasher.finalize())

@@ -53,7 +53,30 @@ extension RenderedScores {
     /// Writes the document member by member (``JSONWriter``): no tree of values is
     /// built first.
     init(_ board: Scoreboard, office: String) {
-        let size = (board.units.count + 1) * (board.overall.indicators.count + 4) * 170
+        self.init(head: Self.head(board, office: office), overall: Self.piece(board.overall),
+                  units: board.units.map(Self.piece))
+    }
+
+    /// The document from its pieces: the head, and each score's object as ``piece(_:)``
+    /// wrote it — what the courier keeps, to write again only the units that changed.
+    /// The same bytes as writing the scoreboard whole, by construction: that is how it
+    /// is written.
+    public init(head: [UInt8], overall: [UInt8], units: [[UInt8]]) {
+        var tail: [UInt8] = []
+        tail.reserveCapacity(overall.count + units.reduce(32) { $0 + $1.count + 1 })
+        tail.append(contentsOf: #""overall":"#.utf8)
+        tail.append(contentsOf: overall)
+        tail.append(contentsOf: #","units":["#.utf8)
+        for (n, unit) in units.enumerated() {
+            if n > 0 { tail.append(UInt8(ascii: ",")) }
+            tail.append(contentsOf: unit)
+        }
+        tail.append(contentsOf: "]}".utf8)
+        self.init(head: head, tail: tail)
+    }
+
+    /// `{"schema":…,"office":…,"period":…,"scheme":{…}`, the object left open.
+    public static func head(_ board: Scoreboard, office: String) -> [UInt8] {
         var w = JSONWriter(capacity: 1024)
         w.beginObject()
         w.key("schema"); w.string(ScoresDocument.schema)
@@ -64,22 +87,14 @@ extension RenderedScores {
         w.key("name"); w.string(board.schemeName)
         w.key("sha256"); w.string(board.schemeSHA256)
         w.endObject()
-        let head = w.take()
+        return w.take()
+    }
 
-        w = JSONWriter(capacity: size)
-        w.beginObject()
-        w.key("overall"); Self.write(board.overall, to: &w)
-        w.key("units")
-        w.beginArray()
-        for unit in board.units {
-            w.element()
-            Self.write(unit, to: &w)
-        }
-        w.endArray()
-        w.endObject()
-        var tail = w.take()
-        tail.removeFirst()  // the opening brace: the object began in the head
-        self.init(head: head, tail: tail)
+    /// One unit's (or the overall's) object in the document.
+    public static func piece(_ score: UnitScore) -> [UInt8] {
+        var w = JSONWriter(capacity: (score.indicators.count + 4) * 170)
+        write(score, to: &w)
+        return w.take()
     }
 
     private static func write(_ score: UnitScore, to w: inout JSONWriter) {

@@ -150,7 +150,7 @@ public enum Scorer {
     /// unit's value is taken as it is: without a value the overall has none either and
     /// scores 0, as a unit would (SPEC §5.1). With no unit to aggregate (which scheme
     /// validation forbids) the overall has no value.
-    static func scoreOverall(scheme: Scheme, values: CurrentValues, units: [UnitScore]) -> UnitScore {
+    public static func scoreOverall(scheme: Scheme, values: CurrentValues, units: [UnitScore]) -> UnitScore {
         // Each indicator's column: its row of every unit it applies to, in unit order
         // (a unit's rows are the indicators that apply to it), gathered in one pass.
         // By index, reading each row where it lies: rows are large (see RenderedScores).

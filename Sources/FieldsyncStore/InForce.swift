@@ -51,18 +51,75 @@ public enum InForce {
             """)
     }
 
+    /// Each unit's version of what is in force: bumped by the store itself (triggers)
+    /// whenever a row of the unit changes in any of the three tables, whoever writes it,
+    /// and never reused. The courier keeps what it scored last with the versions it read
+    /// in the same snapshot, and scores again only the units whose version moved.
+    static func createVersions(_ db: Database) throws {
+        var sql = """
+            CREATE TABLE in_force_version (
+                period TEXT NOT NULL,
+                unit TEXT NOT NULL,
+                version INTEGER NOT NULL,
+                PRIMARY KEY (period, unit)
+            ) WITHOUT ROWID;
+            """
+        func bump(_ row: String) -> String {
+            """
+            INSERT INTO in_force_version (period, unit, version) VALUES (\(row).period, \(row).unit, 1)
+                ON CONFLICT (period, unit) DO UPDATE SET version = version + 1;
+            """
+        }
+        for table in ["in_force_value", "in_force_public", "in_force_finding"] {
+            sql += """
+                CREATE TRIGGER \(table)_inserted AFTER INSERT ON \(table) BEGIN \(bump("NEW")) END;
+                CREATE TRIGGER \(table)_updated AFTER UPDATE ON \(table) BEGIN \(bump("OLD")) \(bump("NEW")) END;
+                CREATE TRIGGER \(table)_deleted AFTER DELETE ON \(table) BEGIN \(bump("OLD")) END;
+
+                """
+        }
+        try db.execute(sql: sql)
+    }
+
     // MARK: Reading
 
-    /// The current values of a period for `scheme` (its units and indicators only).
-    public static func values(_ db: Database, period: String, scheme: Scheme) throws -> CurrentValues {
+    /// The version of each unit of a period with anything in force, or that had
+    /// (``createVersions(_:)``); a unit without one has version 0.
+    public static func versions(_ db: Database, period: String) throws -> [String: Int64] {
+        var versions: [String: Int64] = [:]
+        let rows = try Row.fetchCursor(db, sql: "SELECT unit, version FROM in_force_version WHERE period = ?",
+                                       arguments: [period])
+        while let row = try rows.next() { versions[row[0]] = row[1] }
+        return versions
+    }
+
+    /// The current values of a period for `scheme` (its units and indicators only); of
+    /// `units` only, when given.
+    public static func values(_ db: Database, period: String, scheme: Scheme, units only: [String]? = nil) throws -> CurrentValues {
+        var values = CurrentValues()
         let units = Set(scheme.units.map(\.code))
         let indicators = Set(scheme.indicators.map(\.code))
-        var values = CurrentValues()
+        if let only {
+            for unit in only where units.contains(unit) {
+                try read(db, period: period, unit: unit, units: units, indicators: indicators, into: &values)
+            }
+        } else {
+            try read(db, period: period, unit: nil, units: units, indicators: indicators, into: &values)
+        }
+        return values
+    }
+
+    /// Adds what is in force of a period (of one unit, if given) to `values`.
+    private static func read(_ db: Database, period: String, unit only: String?, units: Set<String>,
+                             indicators: Set<String>, into values: inout CurrentValues) throws {
+        let unitCondition = only == nil ? "" : " AND unit = ?"
+        var arguments: StatementArguments = [period]
+        if let only { arguments += [only] }
         // A cursor, not fetchAll: one row at a time, reused (a period holds up to
         // units × indicators × 2 of them).
         let rows = try Row.fetchCursor(db, sql: """
-            SELECT unit, indicator, kind = ?, value FROM in_force_value WHERE period = ? ORDER BY unit
-            """, arguments: [RecordKind.spotcheck.rawValue, period])
+            SELECT unit, indicator, kind = ?, value FROM in_force_value WHERE period = ?\(unitCondition) ORDER BY unit
+            """, arguments: [RecordKind.spotcheck.rawValue] + arguments)
         var unit = "", ofUnit: [String: Evidence] = [:]
         while let row = try rows.next() {
             let rowUnit: String = row[0], indicator: String = row[1]
@@ -76,20 +133,19 @@ public enum InForce {
         }
         if !ofUnit.isEmpty { values.evidence[unit] = ofUnit }
         for row in try Row.fetchAll(db, sql: """
-            SELECT unit, weighted_score, respondents, surveys FROM in_force_public WHERE period = ?
-            """, arguments: [period]) {
+            SELECT unit, weighted_score, respondents, surveys FROM in_force_public WHERE period = ?\(unitCondition)
+            """, arguments: arguments) {
             let unit: String = row[0]
             guard units.contains(unit), let weighted = Exact(rationalText: row[1]), let respondents = Exact(rationalText: row[2]) else { continue }
             values.publicTotals[unit] = PublicTotal(weightedScore: weighted, respondents: respondents, surveys: row[3])
         }
         for row in try Row.fetchAll(db, sql: """
-            SELECT unit, record_id, deduction, note FROM in_force_finding WHERE period = ?
-            """, arguments: [period]) {
+            SELECT unit, record_id, deduction, note FROM in_force_finding WHERE period = ?\(unitCondition)
+            """, arguments: arguments) {
             let unit: String = row[0]
             guard units.contains(unit), let deduction = Exact(decimal: row[2] as String) else { continue }
             values.findings[unit, default: []].append(Finding(id: row[1], deduction: deduction, note: row[3]))
         }
-        return values
     }
 
     // MARK: Keeping them

@@ -101,6 +101,9 @@ public final class Store: Sendable {
             try InForce.rebuild(db)
         }
         for step in extra { m.registerMigration(step.identifier, migrate: step.migrate) }
+        // After the others (delivery's steps were v6 and v7): a store migrated before
+        // takes it last.
+        m.registerMigration("v8: versions of what is in force") { db in try InForce.createVersions(db) }
         return m
     }
 }
