@@ -9,8 +9,8 @@ import Synchronization
 /// again, reading their five thousand values and writing their close to a megabyte of
 /// document, was most of the time from a change to central's 2xx.
 ///
-/// Sound because the store versions what is in force per unit by itself (triggers, see
-/// `InForce.versions`), whoever writes it, and the versions are read in the same
+/// Sound because the store versions what is in force per unit in the very transaction
+/// that changes it (`InForce.versions`), and the versions are read in the same
 /// snapshot as the values: a unit whose version did not move has the values, the score
 /// and the document piece kept here. Everything that is not a unit's own — the overall,
 /// which aggregates every unit — is computed again each time from the kept units. The

@@ -103,6 +103,14 @@ struct InForceChanges {
 
     var isEmpty: Bool { cells.isEmpty && publicTotals.isEmpty && findings.isEmpty }
 
+    /// Every unit the changes touch.
+    var units: Set<UnitKey> {
+        var units = Set(publicTotals.keys)
+        for cell in cells.keys { units.insert(UnitKey(period: cell.period, unit: cell.unit)) }
+        for finding in findings.keys { units.insert(UnitKey(period: finding.period, unit: finding.unit)) }
+        return units
+    }
+
     /// An upsert came into force.
     mutating func add(_ entry: Entry) {
         switch entry.kind {

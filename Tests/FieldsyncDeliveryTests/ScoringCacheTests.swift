@@ -45,6 +45,21 @@ struct ScoringCacheTests {
         #expect(units.count == 2)
     }
 
+    @Test("A rebuild of what is in force moves the version of every unit that had anything")
+    func rebuildMovesVersions() throws {
+        let site = try TestSite()
+        for (n, file) in RandomHistory.files(seed: 7, count: 30).enumerated() {
+            let source = file[0].source
+            let lines = file.filter { $0.source == source }.map(\.json).joined(separator: "\n")
+            _ = try site.ingest(source, "f\(n).jsonl", lines + "\n")
+        }
+        let before = try site.store.writer.read { try InForce.versions($0, period: "2026") }
+        #expect(Set(before.keys) == ["shouning", "fuan"])
+        try site.store.writer.write { try InForce.rebuild($0) }
+        let after = try site.store.writer.read { try InForce.versions($0, period: "2026") }
+        for (unit, version) in before { #expect(after[unit, default: 0] > version, "\(unit)") }
+    }
+
     @Test("A new scheme or another office scores every unit again")
     func newSchemeScoresAll() throws {
         let site = try TestSite()
