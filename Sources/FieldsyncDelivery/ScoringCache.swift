@@ -45,7 +45,7 @@ public final class ScoringCache: Sendable {
     /// The period's scoreboard now and its document, from the snapshot `db` reads:
     /// every unit scored again when the period is new here (or its scheme changed),
     /// else the units whose version moved.
-    func score(_ db: Database, office: String, scheme: Scheme) throws -> (board: Scoreboard, rendered: RenderedScores) {
+    public func score(_ db: Database, office: String, scheme: Scheme) throws -> (board: Scoreboard, rendered: RenderedScores) {
         let versions = try InForce.versions(db, period: scheme.period)
         let kept = periods.withLock { $0[scheme.period] }
         var scored: Scored

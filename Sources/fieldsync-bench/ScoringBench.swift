@@ -1,5 +1,6 @@
 import FieldsyncConfig
 import FieldsyncDaemon
+import FieldsyncDelivery
 import FieldsyncScoring
 import FieldsyncStore
 import Foundation
@@ -7,7 +8,10 @@ import Foundation
 /// `--score CONFIG [REPS]`: how long scoring one period takes, in the steps the courier
 /// takes — read what is in force (`in_force_*`, at most units × indicators × 2 rows),
 /// score it exactly, write the document's content — on the store the config names, in
-/// this process (no start-up counted). Prints a Markdown table per period.
+/// this process (no start-up counted); then what the courier does for a change to one
+/// unit (`ScoringCache`: that unit read and scored again, the overall, the document
+/// assembled), the change being one unit's version moved in a transaction rolled back.
+/// Prints a Markdown table per period.
 func scoringBench(config: String, reps: Int) -> Never {
     let setup: Setup
     let store: Store
@@ -49,6 +53,31 @@ func scoringBench(config: String, reps: Int) -> Never {
         print(row("score (exact)", score))
         print(row("document content", write))
         print(row("**scoring a period, all three**", total))
+
+        // A change to one unit, as the courier scores it.
+        let cache = ScoringCache()
+        var change: [Double] = []
+        let unit = scheme.units[scheme.units.count / 2].code
+        do {
+            _ = try store.writer.read { try cache.score($0, office: setup.config.office, scheme: scheme) }
+            for _ in 0 ..< reps + 1 {
+                try store.writer.writeWithoutTransaction { db in
+                    try db.inTransaction {
+                        try db.execute(sql: """
+                            INSERT INTO in_force_version (period, unit, version) VALUES (?, ?, 1)
+                            ON CONFLICT (period, unit) DO UPDATE SET version = version + 1
+                            """, arguments: [period, unit])
+                        let t0 = monotonicSeconds()
+                        _ = try cache.score(db, office: setup.config.office, scheme: scheme)
+                        change.append((monotonicSeconds() - t0) * 1000)
+                        return .rollback
+                    }
+                }
+            }
+        } catch {
+            die("cannot score a change of period \(period): \(error)")
+        }
+        print(row("a change to one unit, scored unit by unit (the courier)", change))
         print()
     }
     exit(0)
