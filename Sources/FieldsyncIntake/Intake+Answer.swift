@@ -38,7 +38,10 @@ extension Intake {
         var counts = ReceiptCounts()
         var periods = Set<String>()
         var lastPeriod = ""
-        let pipeline = RecordPipeline(staged: staged, format: format, validator: validator)
+        // A workbook's sheet may inflate to twenty times what a drop file may be.
+        let maxFileSize = setup.config.intake.maxFileSize
+        let inflateLimit = maxFileSize > Int64(Int.max) / 20 ? Int.max : Int(maxFileSize) * 20
+        let pipeline = RecordPipeline(staged: staged, format: format, validator: validator, inflateLimit: inflateLimit)
         do {
             while let batch = pipeline.next() {
                 for record in batch {

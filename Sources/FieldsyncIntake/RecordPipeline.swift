@@ -18,8 +18,9 @@ final class RecordPipeline: @unchecked Sendable {
     static let batchSize = 512
     static let bufferedBatches = 8
 
-    /// Starts reading `staged` (a file in the store's incoming/ directory).
-    init(staged: StagedFile, format: RecordFormat, validator: RecordValidator) {
+    /// Starts reading `staged` (a file in the store's incoming/ directory); a part of a
+    /// workbook may inflate to `inflateLimit` bytes.
+    init(staged: StagedFile, format: RecordFormat, validator: RecordValidator, inflateLimit: Int) {
         let thread = Thread { [self] in
             var validator = validator
             var batch: [Record] = []
@@ -29,7 +30,7 @@ final class RecordPipeline: @unchecked Sendable {
             // many lines are wrong.
             var found: [Problem] = []
             do {
-                try RecordReader.read(staged.copy, format: format, encoding: staged.encoding, record: { raw in
+                try RecordReader.read(staged.copy, format: format, encoding: staged.encoding, inflateLimit: inflateLimit, record: { raw in
                     defer {
                         for problem in found { local.append(problem) }
                         found.removeAll(keepingCapacity: true)

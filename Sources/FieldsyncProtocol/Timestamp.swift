@@ -34,6 +34,18 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         return t
     }
 
+    /// A clock time without an offset, `2026-11-20T09:30:00`, as it reads in `zone`: how
+    /// a spreadsheet's date-and-time cell is read (a spreadsheet keeps no zone; the
+    /// record's scheme gives it). Anything with an offset, or a bare date, is nil here.
+    public static func parse(clockTime text: String, zone: TimeZone) -> Timestamp? {
+        guard text.utf8.count == 19, let asUTC = parse(text + "Z", zone: zone) else { return nil }
+        let utc = asUTC.microseconds / 1_000_000
+        var offset = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utc))))
+        offset = Int64(zone.secondsFromGMT(for: Date(timeIntervalSince1970: Double(utc - offset))))
+        let t = Timestamp(microseconds: asUTC.microseconds - offset * 1_000_000)
+        return representable.contains(t.microseconds) ? t : nil
+    }
+
     /// 0000-01-01T00:00:00Z up to 9999-12-31T23:59:59.999999Z.
     private static let representable: ClosedRange<Int64> =
         Int64(daysFromCivil(year: 0, month: 1, day: 1)) * 86_400_000_000

@@ -7,8 +7,8 @@ enum Reason {
         return "\"" + cut.replacingOccurrences(of: "\n", with: "\\n") + "\""
     }
 
-    static let unsupportedFileType = Problem(.file, zh: "不支持的文件类型;请存为 .csv(逗号分隔)、.json 或 .jsonl",
-                                             en: "unsupported file type; save it as .csv (comma separated), .json or .jsonl")
+    static let unsupportedFileType = Problem(.file, zh: "不支持的文件类型;请存为 .xlsx、.csv(逗号分隔)、.json 或 .jsonl",
+                                             en: "unsupported file type; save it as .xlsx, .csv (comma separated), .json or .jsonl")
 
     static func required(_ at: RecordLocation, _ field: String) -> Problem {
         Problem(at, field: field, zh: "缺少必填字段", en: "is required")

@@ -4,12 +4,15 @@ import Glibc
 /// The file formats a drop directory accepts, by file-name extension (SPEC §4).
 public enum RecordFormat: String, Sendable {
     case json, jsonl, csv
+    /// An Excel workbook (Office Open XML): ``WorkbookReader``.
+    case xlsx
 
     public init?(fileName: String) {
         let lower = fileName.lowercased()
         if lower.hasSuffix(".json") { self = .json }
         else if lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") { self = .jsonl }
         else if lower.hasSuffix(".csv") { self = .csv }
+        else if lower.hasSuffix(".xlsx") { self = .xlsx }
         else { return nil }
     }
 

@@ -9,9 +9,13 @@ import Glibc
 public enum RecordReader {
     static let chunkSize = 1 << 18
 
+    /// - Parameter inflateLimit: how far one part of a workbook may inflate (a zip bomb
+    ///   is refused past it).
     public static func read(_ file: any ByteSource, format: RecordFormat, encoding: TextEncoding,
-                     record: (RawRecord) throws -> Void, problem: (Problem) -> Void) throws {
+                            inflateLimit: Int = 1 << 30,
+                            record: (RawRecord) throws -> Void, problem: (Problem) -> Void) throws {
         switch format {
+        case .xlsx: try WorkbookReader.read(file, maxPartBytes: inflateLimit, record: record, problem: problem)
         case .csv: try readCSV(file, encoding: encoding, record: record, problem: problem)
         case .jsonl: try readJSONL(file, encoding: encoding, record: record, problem: problem)
         case .json: try readJSON(file, encoding: encoding, record: record, problem: problem)
@@ -66,24 +70,9 @@ public enum RecordReader {
                               en: "this line has more than \(Limits.recordFields) fields; a record has at most \(Limits.recordFields)")
             }
             guard let names = header else {
-                let names = row.fields.map { $0.trimmingCharacters(in: .whitespaces) }
-                var seen = Set<String>()
-                for name in names where !name.isEmpty {
-                    if !seen.insert(name).inserted {
-                        problem(Problem(.line(row.line), field: name, zh: "表头中字段重复", en: "the header names this field twice"))
-                        headerBroken = true
-                    }
-                }
-                if !names.contains("id") {
-                    problem(Problem(.line(row.line), zh: "第一行必须是表头(字段名,如 id,kind,period,unit,…)",
-                                    en: "the first line must be a header row of field names (id,kind,period,unit,…)"))
-                    headerBroken = true
-                }
-                columns = names.map { RecordField(name: $0) }
-                for name in names where !name.isEmpty && RecordField(name: name) == nil {
-                    problem(Reason.unknownField(.line(row.line), name))
-                }
-                header = names
+                let read = TableHeader(names: row.fields, at: .line(row.line), problem: problem)
+                (columns, headerBroken) = (read.columns, read.broken)
+                header = row.fields
                 return
             }
             if headerBroken { return }

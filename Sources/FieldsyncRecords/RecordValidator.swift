@@ -183,6 +183,7 @@ public struct RecordValidator: Sendable {
                 return t.isEmpty ? nil : t
             case .number(let n)?: return n
             case .bool(let b)?: return b ? "true" : "false"
+            case .clockTime(let t)?: return t
             default: return nil
             }
         }
@@ -264,7 +265,11 @@ public struct RecordValidator: Sendable {
         var observedAt: Timestamp?
         if let o = require(.observedAt) {
             let zone = period?.scheme.timeZone ?? .current
-            observedAt = Timestamp.parse(o, zone: zone)
+            if case .clockTime? = raw[.observedAt] {
+                observedAt = Timestamp.parse(clockTime: o, zone: zone)
+            } else {
+                observedAt = Timestamp.parse(o, zone: zone)
+            }
             if observedAt == nil {
                 problems.append(Reason.invalid(at, "observed_at", o, zh: "必须是日期(2026-11-20)或带时区的时间(2026-11-20T09:30:00+08:00)",
                                                en: "must be a date (2026-11-20) or a time with offset (2026-11-20T09:30:00+08:00)"))

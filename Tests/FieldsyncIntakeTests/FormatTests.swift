@@ -97,9 +97,12 @@ final class FormatTests: XCTestCase {
 
     func testUnsupportedExtensionIsRejected() throws {
         let site = try TestSite()
-        let problems = try site.ingest("fuan", "report.xlsx", "PK...").problems
-        XCTAssertEqual(problems.first?.en.contains("unsupported file type"), true)
-        XCTAssertTrue(site.exists(site.dir("fuan") + "/rejected/report.xlsx"))
+        let problems = try site.ingest("fuan", "report.ods", "PK...").problems
+        XCTAssertEqual(problems.first?.en.contains("unsupported file type; save it as .xlsx"), true)
+        XCTAssertTrue(site.exists(site.dir("fuan") + "/rejected/report.ods"))
+        // An .xlsx that is not one: read as a workbook, refused as one.
+        let broken = try site.ingest("fuan", "report.xlsx", "PK...").problems
+        XCTAssertEqual(broken.first?.en.contains("cannot be read (the file is not a zip archive)"), true, "\(broken)")
     }
 
     /// The three shapes of a `.json` file, and objects that only look like the wrapper.

@@ -12,7 +12,7 @@ private let interrupts = Atomic<Int>(0)
 @Suite("SystemCall", .serialized)
 struct SystemCallTests {
     @Test("A call interrupted by a signal is made again, not failed")
-    func interruptedCallIsRetried() async throws {
+    func interruptedCallIsRetried() throws {
         var fds: [Int32] = [-1, -1]
         #expect(pipe(&fds) == 0)
         defer { close(fds[0]); close(fds[1]) }
@@ -45,8 +45,10 @@ struct SystemCallTests {
         }
         thread.start()
         // Signal the reader until its read was made a second time: the first was
-        // interrupted (EINTR) and retried, not reported.
-        try await waitUntil("the read to be interrupted and made again") {
+        // interrupted (EINTR) and retried, not reported. Waited for on this thread, not
+        // in a task: other tests may keep the cooperative pool busy, and each look
+        // sends the next signal.
+        try waitUntil("the read to be interrupted and made again", recheck: .milliseconds(5)) {
             if let t = reader.withLock({ $0 }) { pthread_kill(t, SIGUSR2) }
             return calls.load(ordering: .relaxed) >= 2
         }
@@ -54,7 +56,7 @@ struct SystemCallTests {
         #expect(result.withLock { $0 } == nil, "still reading after EINTR")
         var one: UInt8 = 1
         #expect(write(fds[1], &one, 1) == 1)
-        try await waitUntil("the read to return") { result.withLock { $0 } != nil }
+        try waitUntil("the read to return", recheck: .milliseconds(5)) { result.withLock { $0 } != nil }
         #expect(try result.withLock { $0 }?.get() == 1)
     }
 

@@ -1,0 +1,28 @@
+import Foundation
+
+/// Real spreadsheet programs writing the `.xlsx` files the tests drop: LibreOffice Calc
+/// (Debian's `libreoffice-calc`, headless), which writes shared strings, styles and
+/// dates as Excel does — not a zip made by hand.
+package enum SpreadsheetProducer {
+    /// `csv` opened and saved as `.xlsx` by LibreOffice, as a clerk's "save as" would:
+    /// numbers become number cells, ISO dates date cells.
+    package static func libreOffice(csv: String) throws -> [UInt8] {
+        let dir = NSTemporaryDirectory() + "libreoffice-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try writeFile(dir + "/sheet.csv", Array(csv.utf8))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        // Its own profile: LibreOffice run as root, or twice at once, needs one each.
+        process.arguments = ["soffice", "--headless", "-env:UserInstallation=file://\(dir)/profile",
+                             "--infilter=CSV:44,34,76,1", "--convert-to", "xlsx", "--outdir", dir, dir + "/sheet.csv"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: dir + "/sheet.xlsx") else {
+            throw TestSetupError("LibreOffice did not convert the CSV (apt-get install libreoffice-calc)")
+        }
+        return Array(data)
+    }
+}
