@@ -13,8 +13,18 @@ command -v inotifywait >/dev/null || need+=(inotify-tools) # the latency benchma
 command -v openssl >/dev/null || need+=(openssl)           # TLS tests make a throw-away CA
 command -v python3 >/dev/null || need+=(python3)           # TLS test server, fixture checker
 command -v curl >/dev/null || need+=(curl)                 # the push benchmark's peer
+command -v soffice >/dev/null || need+=(libreoffice-calc)  # a real producer of the .xlsx test workbooks
+python3 -c 'import pip' 2>/dev/null || need+=(python3-pip)
+
+# openpyxl, the other producer of test workbooks (from PyPI).
+install_openpyxl() {
+  python3 -c 'import openpyxl' 2>/dev/null && return 0
+  echo "setup: installing openpyxl (pip)" >&2
+  python3 -m pip install -q openpyxl 2>/dev/null || python3 -m pip install -q --break-system-packages openpyxl
+}
 
 if [ ${#need[@]} -eq 0 ]; then
+  install_openpyxl
   exit 0
 fi
 
@@ -29,4 +39,5 @@ else
 fi
 export DEBIAN_FRONTEND=noninteractive
 $sudo apt-get update -qq
-$sudo apt-get install -y -qq "${need[@]}" >/dev/null
+$sudo apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+install_openpyxl
