@@ -59,7 +59,7 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
     /// Records from any bytes, in every format, validated against a small scheme.
     static func records(_ bytes: [UInt8]) {
         let source = Source(name: "fuzz", path: "/", role: .inspector)
-        for format in [RecordFormat.csv, .json, .jsonl] {
+        for format in [RecordFormat.csv, .json, .jsonl, .xlsx] {
             for encoding in [TextEncoding.utf8, .gb18030] {
                 var validator = RecordValidator(source: source, schemes: [FuzzTarget.fixtureScheme.period: FuzzTarget.fixtureScheme],
                                                 receivedAt: Timestamp(microseconds: 1_764_475_200_000_000))

@@ -13,8 +13,20 @@ public enum RecordKind: String, Sendable, Hashable, CaseIterable {
 extension RecordKind {
     /// The kind a file names, in any letter case. Compares with each name instead of
     /// going through `init(rawValue:)`'s generic string switch: this runs for every record.
+    /// What clerks call each kind: 自评 (a self-assessment report), 抽查 (a spot-check),
+    /// 问题 (a finding), 测评 (a public-evaluation survey).
+    public var chineseName: String {
+        switch self {
+        case .report: "自评"
+        case .spotcheck: "抽查"
+        case .finding: "问题"
+        case .survey: "测评"
+        }
+    }
+
+    /// By its name (any letter case) or its Chinese name.
     public init?(named name: String) {
-        for kind in RecordKind.allCases where kind.rawValue == name {
+        for kind in RecordKind.allCases where kind.rawValue == name || kind.chineseName == name {
             self = kind
             return
         }

@@ -15,8 +15,8 @@ enum Reason {
     }
 
     static func unknownField(_ at: RecordLocation, _ field: String) -> Problem {
-        Problem(at, field: field, zh: "未知字段(字段名请用 id, kind, period, unit, indicator, value, deduction, score, respondents, observed_at, revision, action, note, by)",
-                en: "unknown field (field names are id, kind, period, unit, indicator, value, deduction, score, respondents, observed_at, revision, action, note, by)")
+        Problem(at, field: field, zh: "未知字段(可用的字段名:\(RecordField.acceptedNames))",
+                en: "unknown field (the field names are: \(RecordField.acceptedNames))")
     }
 
     static func notUsed(_ at: RecordLocation, _ field: String, kind: RecordKind) -> Problem {

@@ -35,14 +35,26 @@ public struct RecordValidator: Sendable {
         let scheme: Scheme
         let units: Set<String>
         let indicators: [String: Indicator]
+        /// A unit's and an indicator's code by its name (寿宁县 → shouning): clerks write
+        /// names.
+        let unitNames: [String: String]
+        let indicatorNames: [String: String]
         let closed: Bool
 
-        init(scheme: Scheme, units: Set<String>, indicators: [String: Indicator], closed: Bool) {
+        init(scheme: Scheme, closed: Bool) {
             self.scheme = scheme
-            self.units = units
-            self.indicators = indicators
+            units = Set(scheme.units.map(\.code))
+            indicators = Dictionary(scheme.indicators.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
+            unitNames = Dictionary(scheme.units.map { ($0.name, $0.code) }, uniquingKeysWith: { a, _ in a })
+            indicatorNames = Dictionary(scheme.indicators.map { ($0.name, $0.code) }, uniquingKeysWith: { a, _ in a })
             self.closed = closed
         }
+
+        /// The unit's code, for its code or its name.
+        func unitCode(_ text: String) -> String { units.contains(text) ? text : unitNames[text] ?? text }
+
+        /// The indicator's code, for its code or its name.
+        func indicatorCode(_ text: String) -> String { indicators[text] != nil ? text : indicatorNames[text] ?? text }
     }
 
     public init(source: Source, schemes: [String: Scheme], receivedAt: Timestamp) {
@@ -50,9 +62,7 @@ public struct RecordValidator: Sendable {
         self.schemes = schemes
         self.receivedAt = receivedAt
         index = schemes.mapValues { scheme in
-            PeriodIndex(scheme: scheme, units: Set(scheme.units.map(\.code)),
-                        indicators: Dictionary(scheme.indicators.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a }),
-                        closed: scheme.closesAt.map { receivedAt > $0 } ?? false)
+            PeriodIndex(scheme: scheme, closed: scheme.closesAt.map { receivedAt > $0 } ?? false)
         }
     }
 
@@ -187,6 +197,10 @@ public struct RecordValidator: Sendable {
             default: return nil
             }
         }
+        /// The indicator's code, for its code or its name.
+        func indicatorText(_ period: PeriodIndex?) -> String? {
+            text(.indicator).map { i in period.map { $0.indicatorCode(i) } ?? i }
+        }
         func require(_ field: RecordField) -> String? {
             guard let v = text(field) else { problems.append(Reason.required(at, field.name)); return nil }
             return v
@@ -227,14 +241,15 @@ public struct RecordValidator: Sendable {
                                             en: "source \"\(source.name)\" (\(source.role.rawValue)) may not submit \(parsed.rawValue) records, only \(allowed)"))
                 }
             } else {
-                problems.append(Reason.invalid(at, "kind", k, zh: "必须是 report、spotcheck、finding 或 survey", en: "must be report, spotcheck, finding or survey"))
+                problems.append(Reason.invalid(at, "kind", k, zh: "必须是 report(自评)、spotcheck(抽查)、finding(问题)或 survey(测评)",
+                                               en: "must be report (自评), spotcheck (抽查), finding (问题) or survey (测评)"))
             }
         }
         // action, revision
         var action = RecordAction.upsert
         if let a = text(.action) {
-            if let parsed = RecordAction(rawValue: a) ?? RecordAction(rawValue: a.lowercased()) { action = parsed }
-            else { problems.append(Reason.invalid(at, "action", a, zh: "必须是 upsert 或 retract", en: "must be upsert or retract")) }
+            if let parsed = RecordAction(named: a) { action = parsed }
+            else { problems.append(Reason.invalid(at, "action", a, zh: "必须是 upsert(更新)或 retract(撤回)", en: "must be upsert (更新) or retract (撤回)")) }
         }
         let revision = integer(.revision, default: 1, in: Limits.revision)
         // period and its scheme
@@ -251,7 +266,8 @@ public struct RecordValidator: Sendable {
             }
         }
         // unit
-        let unit = require(.unit)
+        // A unit by its code or its name (寿宁县): kept as its code.
+        let unit = require(.unit).map { u in period.map { $0.unitCode(u) } ?? u }
         if let unit {
             if let period, !isUnit(unit, of: period) {
                 problems.append(Reason.invalid(at, "unit", unit, zh: "不是该方案中的单位", en: "is not a unit of the \(period.scheme.period) scheme"))
@@ -304,7 +320,7 @@ public struct RecordValidator: Sendable {
             if action == .upsert {
                 switch kind {
                 case .report, .spotcheck:
-                    let (indicator, value) = indicatorValue(at, text(.indicator), text(.value), period, unit, &problems)
+                    let (indicator, value) = indicatorValue(at, indicatorText(period), text(.value), period, unit, &problems)
                     record?.indicator = indicator
                     record?.value = value.flatMap { v in number(.value, text(.value) ?? v, DecimalText.canonicalize(v)!) }
                 case .finding:
@@ -313,7 +329,7 @@ public struct RecordValidator: Sendable {
                         else if DecimalText.looksNumeric(d), !d.hasPrefix("-") { problems.append(outOfRange(at, "deduction", d)) }
                         else { problems.append(Reason.invalid(at, "deduction", d, zh: "扣分必须是大于 0 的数", en: "must be a number > 0")) }
                     }
-                    let indicator = text(.indicator)
+                    let indicator = indicatorText(period)
                     if let i = indicator, let period, lookUpIndicator(i, of: period) == nil {
                         problems.append(Reason.invalid(at, "indicator", i, zh: "不是该方案中的指标", en: "is not an indicator of the \(period.scheme.period) scheme"))
                     }
@@ -330,7 +346,7 @@ public struct RecordValidator: Sendable {
                     record?.respondents = integer(.respondents, default: 1, in: Limits.respondents)
                 }
             } else if kind == .report || kind == .spotcheck {
-                record?.indicator = text(.indicator)
+                record?.indicator = indicatorText(period)
             }
         }
         guard problems.count > before else { return record }

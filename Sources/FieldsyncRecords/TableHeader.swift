@@ -12,19 +12,27 @@ struct TableHeader {
     init(names rawNames: [String], at location: RecordLocation, problem: (Problem) -> Void) {
         let names = rawNames.map { $0.trimmingCharacters(in: .whitespaces) }
         broken = false
-        var seen = Set<String>()
-        for name in names where !name.isEmpty {
-            if !seen.insert(name).inserted {
+        columns = names.map { RecordField(name: $0) }
+        // A field named twice, in one language or in two (`id` and `编号`).
+        var seen = Set<RecordField>()
+        for (name, field) in zip(names, columns) {
+            if let field, !seen.insert(field).inserted {
                 problem(Problem(location, field: name, zh: "表头中字段重复", en: "the header names this field twice"))
                 broken = true
             }
         }
-        if !names.contains("id") {
-            problem(Problem(location, zh: "第一行必须是表头(字段名,如 id,kind,period,unit,…)",
-                            en: "the first line must be a header row of field names (id,kind,period,unit,…)"))
+        if !columns.contains(.id) {
+            if names.count == 1, let only = names.first, only.contains(";") || only.contains("\t") {
+                // Excel in a European locale writes ';', "Unicode text" tabs.
+                let (zh, en) = only.contains(";") ? ("分号", "semicolons") : ("制表符", "tabs")
+                problem(Problem(location, zh: "这个 CSV 文件用\(zh)分隔;请用逗号分隔另存(Excel:“CSV UTF-8(逗号分隔)”),或直接提交 .xlsx",
+                                en: "this CSV file is separated by \(en), not commas; save it as \"CSV UTF-8 (Comma delimited)\" or drop the .xlsx instead"))
+            } else {
+                problem(Problem(location, zh: "第一行必须是表头(字段名,如 id/编号, kind/类型, period/期间, unit/单位, …)",
+                                en: "the first line must be a header row of field names (id/编号, kind/类型, period/期间, unit/单位, …)"))
+            }
             broken = true
         }
-        columns = names.map { RecordField(name: $0) }
         for name in names where !name.isEmpty && RecordField(name: name) == nil {
             problem(Reason.unknownField(location, name))
         }
