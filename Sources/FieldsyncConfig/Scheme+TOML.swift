@@ -130,6 +130,8 @@ extension Scheme {
                     guard let u = overall.unit, applicable.contains(u) else {
                         throw o.error("unit", "must name a unit the indicator applies to")
                     }
+                    // The overall is that unit's value: scored against that unit's target.
+                    if overall.target == nil, target == nil { overall.target = targets[u] }
                 }
                 if let ot = overall.target, !(ot > .zero) { throw o.error("target", "must be more than 0") }
                 if (rule == .ratio || rule == .threshold), overall.target == nil, target == nil {
@@ -137,7 +139,9 @@ extension Scheme {
                 }
                 try o.rejectUnknownKeys()
             } else if applicable.count == 1 {
-                overall = Overall(aggregate: .unit, unit: applicable[0])
+                // The one unit's value, against the one unit's target (without a default
+                // `target`, an overall scored against none would be 0 whatever it is).
+                overall = Overall(aggregate: .unit, target: target == nil ? targets[applicable[0]] : nil, unit: applicable[0])
             } else {
                 throw t.error("overall", "is required when the indicator applies to more than one unit, e.g. overall = { aggregate = \"share_met\", target = 1 }")
             }

@@ -6,4 +6,12 @@ public enum Aspect: String, Sendable, Hashable, CaseIterable {
     case business
     /// 行政能力建设 — administrative capacity.
     case capacity
+
+    /// The plan's word for it.
+    public var chinese: String {
+        switch self {
+        case .business: "部门业务工作实绩"
+        case .capacity: "行政能力建设"
+        }
+    }
 }

@@ -26,7 +26,25 @@ struct Check: AsyncParsableCommand {
     func run() async throws {
         let setup = try options.loadSetup()
         let periods = setup.schemes.keys.sorted().joined(separator: ", ")
+        // Every source's directory must be one the daemon can watch: "config ok" is
+        // said only when it is.
+        var wrong: [String] = []
+        for source in setup.config.sources {
+            var isDirectory: ObjCBool = false
+            if !FileManager.default.fileExists(atPath: source.path, isDirectory: &isDirectory) {
+                wrong.append("source \(source.name): \(source.path) does not exist 目录不存在")
+            } else if !isDirectory.boolValue {
+                wrong.append("source \(source.name): \(source.path) is not a directory 不是目录")
+            } else if access(source.path, R_OK | W_OK | X_OK) != 0 {
+                wrong.append("source \(source.name): \(source.path) cannot be read and written by this user 本用户无法读写该目录")
+            }
+        }
+        if !wrong.isEmpty {
+            for line in wrong { printErr("fieldsync: \(line)\n") }
+            throw ExitCode(2)
+        }
         printOut("config ok: \(setup.config.file) — office \(setup.config.office), \(setup.config.sources.count) sources, schemes for \(periods)\n")
+        for period in setup.schemes.keys.sorted() { printPoints(setup.schemes[period]!) }
         guard !files.isEmpty else { return }
 
         let named: Source?
@@ -68,5 +86,25 @@ struct Check: AsyncParsableCommand {
             }
         }
         if bad > 0 { throw ExitCode(1) }
+    }
+
+    /// Each unit's applicable points per aspect (a unit's indicator score is out of the
+    /// points that apply to it, SPEC §5.2), and a warning when the scheme's points do
+    /// not add up to 100.
+    private func printPoints(_ scheme: Scheme) {
+        let total = scheme.indicators.reduce(Exact.zero) { $0 + $1.points }
+        printOut("scheme \(scheme.period) \(scheme.name): \(scheme.indicators.count) indicators, \(total) points 分\n")
+        if total != .hundred {
+            printOut("  warning 注意: the points add up to \(total), not 100 指标分值合计不是 100\n")
+        }
+        for unit in scheme.units {
+            let applicable = scheme.indicators.filter { $0.applies(to: unit.code) }
+            let parts = Aspect.allCases.map { aspect in
+                let points = applicable.filter { $0.aspect == aspect }.reduce(Exact.zero) { $0 + $1.points }
+                return "\(aspect.chinese) \(points)"
+            }
+            let sum = applicable.reduce(Exact.zero) { $0 + $1.points }
+            printOut("  \(unit.name) \(unit.code): \(parts.joined(separator: " + ")) = \(sum) points applicable 适用分值\n")
+        }
     }
 }

@@ -97,3 +97,7 @@ func describe(_ error: any Error) -> String {
 func printOut(_ text: String) {
     FileHandle.standardOutput.write(Data(text.utf8))
 }
+
+func printErr(_ text: String) {
+    FileHandle.standardError.write(Data(text.utf8))
+}

@@ -103,3 +103,48 @@ struct TOMLHeaderGuardTests {
         #expect(TOMLHeaderGuard.badHeaderLine(in: text) == nil)
     }
 }
+
+/// An indicator of one unit scored for the office against that unit's own target.
+@Suite("Scheme files: the overall's target")
+struct OverallTargetTests {
+    static let scheme = """
+        name = "测试方案"
+        period = "2026"
+        timezone = "Asia/Shanghai"
+
+        [weights]
+        indicators = 0.70
+        public = 0.30
+
+        [grades]
+        excellent = 90
+        good = 76
+        average = 60
+
+        [[unit]]
+        code = "city"
+        name = "市本级"
+
+        [[unit]]
+        code = "fuan"
+        name = "福安市"
+
+        [[indicator]]
+        code = "project.0106"
+        name = "0106工程(%)"
+        aspect = "business"
+        points = 100
+        rule = "ratio"
+        targets = { city = 80 }
+        applies_to = ["city"]
+        OVERALL
+        """
+
+    @Test("Without a default target, an overall of one unit is scored against that unit's target",
+          arguments: ["", #"overall = { aggregate = "unit" }"#, #"overall = { aggregate = "unit", unit = "city" }"#])
+    func oneUnit(overall: String) throws {
+        let scheme = try Scheme.parse(file: "s.toml", text: Self.scheme.replacingOccurrences(of: "OVERALL", with: overall),
+                                      sha256: String(repeating: "0", count: 64))
+        #expect(scheme.indicators[0].overall.target == Exact(80))
+    }
+}
