@@ -149,6 +149,8 @@ let package = Package(
             name: "FieldsyncFuzzing",
             dependencies: ["FieldsyncConfig", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncRecords"]
         ),
+        // `git describe` at build time, for `fieldsync --version`.
+        .plugin(name: "GitVersion", capability: .buildTool()),
         .executableTarget(
             name: "fieldsync",
             dependencies: [
@@ -157,7 +159,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            plugins: ["GitVersion"]
         ),
 
         // The reference central receiver of the push protocol (SPEC §7).

@@ -42,8 +42,8 @@ struct Fieldsync: AsyncParsableCommand {
         commandName: "fieldsync",
         abstract: "Collects, checks, scores and delivers a civil-air-defence office's performance-evaluation records.",
         discussion: """
-            County offices, inspectors and the survey office drop record files (CSV, JSON, JSONL; \
-            UTF-8 or GB18030) into watched directories. fieldsync validates them, keeps every \
+            County offices, inspectors and the survey office drop record files (Excel .xlsx, CSV, \
+            JSON, JSONL; UTF-8 or GB18030) into watched directories. fieldsync validates them, keeps every \
             revision in a local SQLite store under state_dir, scores every unit and the office \
             (indicators × 70 % + public evaluation × 30 % − deductions), and pushes the scores to \
             the central office.
@@ -56,6 +56,7 @@ struct Fieldsync: AsyncParsableCommand {
               fieldsync scores --config … --format table                         # the scoreboard
               fieldsync run    --config …                                        # the daemon (systemd)
             """,
+        version: gitVersion,
         subcommands: [Check.self, Ingest.self, Scores.self, Run.self, Push.self, Status.self]
     )
 }

@@ -1,4 +1,5 @@
 import FieldsyncTesting
+import Foundation
 import Testing
 
 /// What an operator sees at the terminal: help where help is asked for, a usage line
@@ -16,6 +17,23 @@ struct CommandLineTests {
         #expect(run.status == 0, "\(run.errors)")
         #expect(run.output.contains(says), "\(run.output)")
         #expect(!run.errors.contains("CommandError"))
+    }
+
+    @Test("--version names the commit the binary was built from, as git describes it")
+    func version() throws {
+        let run = try runFieldsync(["--version"])
+        #expect(run.status == 0, "\(run.errors)")
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        git.arguments = ["git", "-C", repositoryRoot(), "describe", "--always", "--dirty", "--tags"]
+        let pipe = Pipe()
+        git.standardOutput = pipe
+        try git.run()
+        git.waitUntilExit()
+        let described = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(!described.isEmpty)
+        #expect(run.output.trimmingCharacters(in: .whitespacesAndNewlines) == described)
     }
 
     @Test("A mistake in the command gets the usage, and fails")
