@@ -14,6 +14,9 @@ public struct Config: Sendable {
     public var sources: [Source]
     public var intake: IntakeSettings
     public var push: PushSettings?
+    /// `timezone`: the zone times are shown to people in (`status`, messages); nil: the
+    /// zone of the newest scheme (``Setup/officeTimeZone``).
+    public var timeZone: TimeZone?
 
     public init(file: String, office: String, stateDirectory: String, schemePaths: [String],
                 sources: [Source], intake: IntakeSettings = IntakeSettings(), push: PushSettings? = nil) {
@@ -49,6 +52,11 @@ public struct Config: Sendable {
         let office = try toml.requiredString("office")
         guard Limits.isCode(office) else { throw toml.error("office", "must be 1 to \(Limits.codeBytes) letters, digits, '.', '_' or '-' (ASCII), starting with a letter or digit: it goes into idempotency keys, URLs and file names, got \"\(office)\"") }
         let stateDirectory = Paths.resolve(try toml.requiredString("state_dir"), against: base)
+        var timeZone: TimeZone?
+        if let name = try toml.string("timezone") {
+            guard let zone = TimeZone(identifier: name) else { throw toml.error("timezone", "unknown time zone \"\(name)\" (e.g. Asia/Shanghai)") }
+            timeZone = zone
+        }
         guard let schemes = try toml.stringArray("schemes"), !schemes.isEmpty else {
             throw toml.error("schemes", "is required: a list of scheme files, one per period")
         }
@@ -138,9 +146,11 @@ public struct Config: Sendable {
         }
         try toml.rejectUnknownKeys()
 
-        return Config(file: file, office: office, stateDirectory: stateDirectory,
-                      schemePaths: schemes.map { Paths.resolve($0, against: base) },
-                      sources: sources, intake: intake, push: push)
+        var config = Config(file: file, office: office, stateDirectory: stateDirectory,
+                            schemePaths: schemes.map { Paths.resolve($0, against: base) },
+                            sources: sources, intake: intake, push: push)
+        config.timeZone = timeZone
+        return config
     }
 
     /// The bytes and text of a config or scheme file (the scheme's bytes are hashed).

@@ -20,7 +20,7 @@ public struct Setup: Sendable {
     /// The zone times are shown to people in: the newest scheme's (the office works in
     /// it), or China Standard Time when no scheme is loaded.
     public var officeTimeZone: TimeZone {
-        newestPeriod.flatMap { schemes[$0]?.timeZone } ?? TimeZone(identifier: "Asia/Shanghai")!
+        config.timeZone ?? newestPeriod.flatMap { schemes[$0]?.timeZone } ?? TimeZone(identifier: "Asia/Shanghai")!
     }
 
     public static func load(config path: String) throws(ConfigError) -> Setup {

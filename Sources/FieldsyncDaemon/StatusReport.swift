@@ -37,9 +37,11 @@ public struct StatusReport: Sendable {
     public var sources: [SourceStatus]
     public var periods: [OutboxPeriodStatus]
     public var pushURL: String?
+    /// The zone the text shows times in (the office's); the JSON keeps UTC.
+    public var zone: TimeZone = .gmt
 
     /// What `config`'s drop directories hold and `store` says of them and of delivery.
-    public static func gather(config: Config, store: Store) throws -> StatusReport {
+    public static func gather(config: Config, store: Store, zone: TimeZone = .gmt) throws -> StatusReport {
         let now = Timestamp.now()
         // The drop directories are listed before the store is read, not inside its snapshot.
         // Looked at as the daemon's user would see them, and never made: `status` may run
@@ -75,7 +77,9 @@ public struct StatusReport: Sendable {
                     beingWritten: beingWritten))
             }
             let periods = try Outbox.periodStatus(db, now: now)
-            return StatusReport(sources: sources, periods: periods, pushURL: config.push?.url)
+            var report = StatusReport(sources: sources, periods: periods, pushURL: config.push?.url)
+            report.zone = zone
+            return report
         }
     }
 
@@ -120,7 +124,7 @@ public struct StatusReport: Sendable {
             out += "  \(s.name) (\(s.role)): 已接收 accepted \(s.accepted), 已退回 rejected \(s.rejected), 待处理 waiting \(s.waiting)"
             if let age = s.oldestWaitingAge { out += " (oldest \(age.components.seconds)s)" }
             out += ", 有效记录 records in force \(s.recordsInForce)\n"
-            if let f = s.lastFile { out += "    最近文件 last file: \(f) at \(s.lastFileAt?.iso8601 ?? "?")\n" }
+            if let f = s.lastFile { out += "    最近文件 last file: \(f) at \(s.lastFileAt?.local(zone) ?? "?")\n" }
             if let e = s.lastError { out += "    最近错误 last error: \(e)\n" }
             if let fault = s.fault { out += "    ⚠ 无法回执 cannot answer: \(fault)\n" }
             for d in s.directories { out += "    ⚠ 目录不予读取 a directory was dropped in, not read: \(d)/\n" }
@@ -134,11 +138,11 @@ public struct StatusReport: Sendable {
         out += "推送 Push: \(pushURL ?? "not configured 未配置")\n"
         for p in periods {
             out += "  \(p.period): sequence \(p.latestSequence); 待推送 pending \(p.pending), 已送达 delivered \(p.delivered), 失败 dead \(p.dead)\n"
-            out += "    last attempt \(p.lastAttemptAt?.iso8601 ?? "never"), last success \(p.lastSuccessAt?.iso8601 ?? "never")"
+            out += "    last attempt \(p.lastAttemptAt?.local(zone) ?? "never"), last success \(p.lastSuccessAt?.local(zone) ?? "never")"
             if let age = p.oldestUndeliveredAge { out += ", oldest undelivered change \(age.components.seconds)s ago" }
             out += "\n"
             if let e = p.lastError { out += "    最近错误 last error: \(e)\n" }
-            if let at = p.changedAt { out += "    记录已变更,评分待生成 records changed at \(at.iso8601); scores not staged yet (debounce)\n" }
+            if let at = p.changedAt { out += "    记录已变更,评分待生成 records changed at \(at.local(zone)); scores not staged yet (debounce)\n" }
         }
         return out
     }

@@ -19,7 +19,7 @@ struct Status: AsyncParsableCommand {
         let instance = openInstance(setup)
         let report: StatusReport
         do {
-            report = try StatusReport.gather(config: setup.config, store: instance.store)
+            report = try StatusReport.gather(config: setup.config, store: instance.store, zone: setup.officeTimeZone)
         } catch {
             fail("cannot read the store: \(error)")
         }

@@ -21,6 +21,10 @@ struct StagingTests {
         let status = try StatusReport.gather(config: site.setup.config, store: site.store)
         #expect(status.periods.first?.changedAt != nil)
         #expect(status.text.contains("scores not staged yet"), "\(status.text)")
+        // Shown to people in the office's zone, with its offset; kept in UTC for machines.
+        let local = try StatusReport.gather(config: site.setup.config, store: site.store, zone: site.setup.officeTimeZone)
+        #expect(local.text.contains("+08:00"), "\(local.text)")
+        #expect(!local.text.contains("Z;") && !local.text.contains("Z\n"), "\(local.text)")
     }
 
     @Test("A burst of files costs one scoring: one sequence, with the last file's value")
