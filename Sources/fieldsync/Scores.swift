@@ -18,6 +18,9 @@ struct Scores: AsyncParsableCommand {
     @Option(help: "Output format: table, json or csv.")
     var format: Format = .table
 
+    @Option(help: ArgumentHelp("One unit, indicator by indicator (its code or its name, e.g. shouning or 寿宁县); a table.", valueName: "unit"))
+    var unit: String?
+
     func run() async throws {
         let setup = try options.loadSetup()
         guard let period = period ?? setup.newestPeriod, let scheme = setup.schemes[period] else {
@@ -29,6 +32,14 @@ struct Scores: AsyncParsableCommand {
             snapshot = try Outbox.snapshot(store: store, office: setup.config.office, scheme: scheme)
         } catch {
             fail("cannot read the store: \(error)")
+        }
+        if let unit {
+            let code = scheme.units.first { $0.code == unit || $0.name == unit }?.code ?? unit
+            guard let table = UnitTable.table(snapshot.scoreboard, unit: code) else {
+                fail("no unit \(unit) in the \(period) scheme; its units: \(scheme.units.map { "\($0.code) \($0.name)" }.joined(separator: ", "))")
+            }
+            printOut(table)
+            return
         }
         switch format {
         case .table: printOut(ScoreTable.table(snapshot.scoreboard))

@@ -113,6 +113,20 @@ final class NingdeTests: XCTestCase {
         XCTAssertEqual(doc["schema"], .string("fieldsync.scores/1"))
         XCTAssertEqual(doc["office"], .string("ningde-rfb"))
         XCTAssertEqual(doc["overall"]?["total"], .number("71.78"))
+        // One unit, indicator by indicator, by its Chinese name: the numbers the document has.
+        let shouning = try runFieldsync(["scores", "--config", root + "/fieldsync.toml", "--unit", "寿宁县"])
+        XCTAssertEqual(shouning.status, 0, shouning.errors)
+        let unit = try XCTUnwrap(doc["units"].flatMap { units -> JSONValue? in
+            guard case .array(let list) = units else { return nil }
+            return list.first { $0["unit"] == .string("shouning") }
+        })
+        guard case .number(let total)? = unit["total"] else { return XCTFail("no total") }
+        XCTAssertTrue(shouning.output.contains("寿宁县 shouning"), shouning.output)
+        XCTAssertTrue(shouning.output.contains("总分 Total \(try XCTUnwrap(Exact(decimal: total)).decimalString(places: 2))"), shouning.output)
+        XCTAssertTrue(shouning.output.contains("siren.fixed"), shouning.output)
+        let nobody = try runFieldsync(["scores", "--config", root + "/fieldsync.toml", "--unit", "atlantis"])
+        XCTAssertNotEqual(nobody.status, 0)
+        XCTAssertTrue(nobody.errors.contains("no unit atlantis"), nobody.errors)
         let check = try runFieldsync(["check", "--config", root + "/fieldsync.toml",
                                       root + "/drops/zherong/柘荣县-2026-第四季度补报.csv", "--source", "zherong"])
         XCTAssertEqual(check.status, 1)
