@@ -78,6 +78,10 @@ public enum Outbox {
             let last = try Row.fetchOne(db, sql: """
                 SELECT scheme_sha256 FROM outbox WHERE period = ? ORDER BY sequence DESC LIMIT 1
                 """, arguments: [period])
+            // A period never staged and with nothing in force has nothing to say: an
+            // office that just started would otherwise show central every unit at 0.00 差.
+            // Its first records mark it.
+            if last == nil, try !InForce.hasAnything(db, period: period) { continue }
             if (last?[0] as String?) != scheme.sha256 { periods.append(period) }
         }
         try noteChanges(db, periods: periods, at: now)

@@ -81,6 +81,15 @@ public enum InForce {
 
     // MARK: Reading
 
+    /// Whether anything of `period` is in force: a value, a survey or a finding.
+    public static func hasAnything(_ db: Database, period: String) throws -> Bool {
+        try Bool.fetchOne(db, sql: """
+            SELECT EXISTS (SELECT 1 FROM in_force_value WHERE period = ?1)
+                OR EXISTS (SELECT 1 FROM in_force_public WHERE period = ?1)
+                OR EXISTS (SELECT 1 FROM in_force_finding WHERE period = ?1)
+            """, arguments: [period]) ?? false
+    }
+
     /// The version of each unit of a period with anything in force, or that had
     /// (``createVersions(_:)``); a unit without one has version 0.
     public static func versions(_ db: Database, period: String) throws -> [String: Int64] {

@@ -27,6 +27,17 @@ struct StagingTests {
         #expect(!local.text.contains("Z;") && !local.text.contains("Z\n"), "\(local.text)")
     }
 
+    @Test("An office that just started pushes nothing before its first records, then scores them")
+    func nothingBeforeData() throws {
+        let site = try TestSite.delivering(to: "http://127.0.0.1:9/scores")
+        try site.instance.markSchemesChanged()
+        #expect(try site.changedPeriods().isEmpty, "no period marked for a scheme with no data")
+        #expect(try site.instance.stageChanged().isEmpty)
+        #expect(try site.outbox().isEmpty, "no all-zero document for central")
+        try site.report(1, name: "a.json", staging: false)
+        #expect(try site.instance.stageChanged().map(\.sequence) == [1])
+    }
+
     @Test("A burst of files costs one scoring: one sequence, with the last file's value")
     func burstScoresOnce() throws {
         let site = try TestSite.delivering(to: "http://127.0.0.1:9/scores")
