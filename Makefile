@@ -27,8 +27,10 @@ test: setup
 	systemd/check.sh
 
 demo: setup
-	$(SWIFT) build
-	KEEP=$(KEEP) scripts/demo.sh "$$($(SWIFT) build --show-bin-path)"
+	@mkdir -p .build
+	@echo "building fieldsync (swift build; compiler output in .build/demo-build.log) …"
+	@$(SWIFT) build > .build/demo-build.log 2>&1 || { tail -n 40 .build/demo-build.log; exit 1; }
+	@KEEP=$(KEEP) scripts/demo.sh "$$($(SWIFT) build --show-bin-path)"
 
 # libFuzzer with coverage on every Swift module of the parsers (Fuzz/ is a package of
 # its own, so the main build stays uninstrumented). Crashes go to Fuzz/crashes/.

@@ -39,10 +39,11 @@ sed -i "s#^url = .*#url = \"$central/api/fieldsync/v1/scores\"#" fieldsync.toml
 say "2. fieldsync check: config and scheme"
 "$bin/fieldsync" check --config fieldsync.toml
 
-say "3. fieldsync run: the daemon (log: demo/fieldsync.log)"
+say "3. fieldsync run: the daemon starts, watching every drop directory (its log: demo/fieldsync.log)"
 "$bin/fieldsync" run --config fieldsync.toml 2>"$demo/fieldsync.log" &
 pids+=($!)
 for _ in $(seq 1 100); do grep -q 'fieldsync started' "$demo/fieldsync.log" 2>/dev/null && break; sleep 0.1; done
+sed 's/^/  daemon: /' "$demo/fieldsync.log"
 
 say "4. 各单位报送文件 The offices drop their files (write, then rename)"
 total=0
@@ -66,7 +67,8 @@ for _ in $(seq 1 300); do
   sleep 0.1
 done
 
-say "5. 已接收 Accepted (receipts/)"
+say "5. 已接收 Accepted: what the daemon logged, then each receipt (receipts/)"
+grep -E ' (accepted|rejected)' "$demo/fieldsync.log" | sed 's/^/  daemon: /' | head -n 30
 find spool -path '*/receipts/*.receipt.json' | sort | while read -r r; do
   python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("  %-40s records %d: new %d, updated %d, ignored %d, retracted %d" % (r["file"], r["records"], r["imported"], r["updated"], r["ignored"], r["retracted"]))' "$r"
 done

@@ -27,12 +27,14 @@ struct Check: AsyncParsableCommand {
         let setup = try options.loadSetup()
         let periods = setup.schemes.keys.sorted().joined(separator: ", ")
         // Every source's directory must be one the daemon can watch: "config ok" is
-        // said only when it is.
+        // said only when it is. One not there yet is made by the daemon as it starts
+        // (systemd's tmpfiles.d makes them on a server): said, not an error.
         var wrong: [String] = []
+        var notYet: [String] = []
         for source in setup.config.sources {
             var isDirectory: ObjCBool = false
             if !FileManager.default.fileExists(atPath: source.path, isDirectory: &isDirectory) {
-                wrong.append("source \(source.name): \(source.path) does not exist 目录不存在")
+                notYet.append("source \(source.name): \(source.path) does not exist yet 目录尚不存在; the daemon makes it as it starts 守护进程启动时创建")
             } else if !isDirectory.boolValue {
                 wrong.append("source \(source.name): \(source.path) is not a directory 不是目录")
             } else if access(source.path, R_OK | W_OK | X_OK) != 0 {
@@ -44,6 +46,7 @@ struct Check: AsyncParsableCommand {
             throw ExitCode(2)
         }
         printOut("config ok: \(setup.config.file) — office \(setup.config.office), \(setup.config.sources.count) sources, schemes for \(periods)\n")
+        for line in notYet { printOut("  note 注意: \(line)\n") }
         for period in setup.schemes.keys.sorted() { printPoints(setup.schemes[period]!) }
         guard !files.isEmpty else { return }
 
