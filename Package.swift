@@ -96,6 +96,8 @@ let package = Package(
             name: "FieldsyncRecords",
             dependencies: ["FieldsyncModel", "FieldsyncProtocol", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
+        // Workbooks written for people (the scoreboard), with ZIPFoundation.
+        .target(name: "FieldsyncWorkbook", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Pure scoring: current values in, a scoreboard and its document out.
         .target(
             name: "FieldsyncScoring",
@@ -155,7 +157,7 @@ let package = Package(
             name: "fieldsync",
             dependencies: [
                 "FieldsyncConfig", "FieldsyncDaemon", "FieldsyncDelivery", "FieldsyncIntake", "FieldsyncModel",
-                "FieldsyncProtocol", "FieldsyncScoring", "FieldsyncStore", "FieldsyncSystem",
+                "FieldsyncProtocol", "FieldsyncScoring", "FieldsyncStore", "FieldsyncSystem", "FieldsyncWorkbook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

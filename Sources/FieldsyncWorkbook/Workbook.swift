@@ -1,0 +1,205 @@
+import Foundation
+import ZIPFoundation
+
+/// An `.xlsx` workbook written for people — the scoreboard (`fieldsync scores --format
+/// xlsx`) — as Excel, WPS and LibreOffice open it: sheets of text and numbers, a bold
+/// header row that stays in view, numbers shown with a fixed number of decimals, columns
+/// wide enough for Chinese.
+///
+/// Written with ZIPFoundation into memory; the XML is the small part of SpreadsheetML a
+/// table needs (inline strings, one style sheet), written here because no package on
+/// this machine writes `.xlsx`.
+public struct Workbook: Sendable {
+    /// One cell's content.
+    public enum Cell: Sendable, Equatable {
+        case text(String)
+        /// A number's decimal text (exact: never through `Double`), shown with two
+        /// decimals (a score, a total).
+        case number(String)
+        /// A number shown as it is (a value, a target).
+        case plainNumber(String)
+        case empty
+    }
+
+    public struct Sheet: Sendable {
+        public var name: String
+        /// The first row is the header: bold, and frozen in view.
+        public var rows: [[Cell]]
+
+        public init(name: String, rows: [[Cell]]) {
+            self.name = name
+            self.rows = rows
+        }
+    }
+
+    public var sheets: [Sheet] = []
+
+    public init(sheets: [Sheet] = []) {
+        self.sheets = sheets
+    }
+
+    /// The workbook's bytes.
+    public func data() throws -> Data {
+        let archive = try Archive(accessMode: .create)
+        func add(_ path: String, _ text: String) throws {
+            let bytes = Data(text.utf8)
+            try archive.addEntry(with: path, type: .file, uncompressedSize: Int64(bytes.count),
+                                 modificationDate: Date(timeIntervalSince1970: 1_767_225_600),  // fixed: same content, same bytes
+                                 compressionMethod: .deflate) { position, size in
+                bytes.subdata(in: Int(position) ..< Int(position) + size)
+            }
+        }
+        let names = uniqueSheetNames()
+        try add("[Content_Types].xml", contentTypes())
+        try add("_rels/.rels", """
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+            <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>\
+            </Relationships>
+            """)
+        try add("xl/workbook.xml", """
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
+            xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets>\
+            \(names.enumerated().map { i, name in #"<sheet name="\#(Self.escape(name))" sheetId="\#(i + 1)" r:id="rId\#(i + 1)"/>"# }.joined())\
+            </sheets></workbook>
+            """)
+        try add("xl/_rels/workbook.xml.rels", """
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
+            \(sheets.indices.map { i in #"<Relationship Id="rId\#(i + 1)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet\#(i + 1).xml"/>"# }.joined())\
+            <Relationship Id="rId\(sheets.count + 1)" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/>\
+            </Relationships>
+            """)
+        try add("xl/styles.xml", Self.styles)
+        for (i, sheet) in sheets.enumerated() {
+            try add("xl/worksheets/sheet\(i + 1).xml", Self.worksheet(sheet))
+        }
+        guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
+        return data
+    }
+
+    /// Sheet names as Excel takes them: at most 31 characters, none of `[]:*?/\`, each once.
+    func uniqueSheetNames() -> [String] {
+        var seen = Set<String>()
+        return sheets.map { sheet in
+            let cleaned = String(sheet.name.map { "[]:*?/\\".contains($0) ? "_" : $0 }.prefix(31))
+            var name = cleaned.isEmpty ? "Sheet" : cleaned
+            var n = 2
+            while !seen.insert(name.lowercased()).inserted {
+                name = String(cleaned.prefix(27)) + " (\(n))"
+                n += 1
+            }
+            return name
+        }
+    }
+
+    private func contentTypes() -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">\
+        <Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>\
+        <Default Extension="xml" ContentType="application/xml"/>\
+        <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
+        <Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>\
+        \(sheets.indices.map { i in #"<Override PartName="/xl/worksheets/sheet\#(i + 1).xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"# }.joined())\
+        </Types>
+        """
+    }
+
+    /// Style 0: plain; 1: a number with two decimals (built-in format 2, `0.00`); 2: bold.
+    static let styles = """
+        <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+        <styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
+        <fonts count="2"><font><sz val="11"/><name val="Calibri"/></font><font><b/><sz val="11"/><name val="Calibri"/></font></fonts>\
+        <fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills>\
+        <borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>\
+        <cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>\
+        <cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
+        <xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
+        <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>\
+        </styleSheet>
+        """
+
+    static func worksheet(_ sheet: Sheet) -> String {
+        let columns = sheet.rows.map(\.count).max() ?? 0
+        var widths = Array(repeating: 8, count: columns)
+        for row in sheet.rows {
+            for (c, cell) in row.enumerated() {
+                let text: String = switch cell {
+                case .text(let t): t
+                case .number(let n), .plainNumber(let n): n
+                case .empty: ""
+                }
+                widths[c] = max(widths[c], min(60, displayWidth(text) + 2))
+            }
+        }
+        var out = """
+            <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+            <worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">\
+            <sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>
+            """
+        if columns > 0 {
+            out += "<cols>" + widths.enumerated().map { i, w in #"<col min="\#(i + 1)" max="\#(i + 1)" width="\#(w)" customWidth="1"/>"# }.joined() + "</cols>"
+        }
+        out += "<sheetData>"
+        for (r, row) in sheet.rows.enumerated() {
+            out += #"<row r="\#(r + 1)">"#
+            for (c, cell) in row.enumerated() {
+                let ref = columnLetters(c) + String(r + 1)
+                switch cell {
+                case .text(let t):
+                    let style = r == 0 ? #" s="2""# : ""
+                    out += #"<c r="\#(ref)"\#(style) t="inlineStr"><is><t xml:space="preserve">\#(escape(t))</t></is></c>"#
+                case .number(let n):
+                    out += #"<c r="\#(ref)" s="1"><v>\#(n)</v></c>"#
+                case .plainNumber(let n):
+                    out += #"<c r="\#(ref)"><v>\#(n)</v></c>"#
+                case .empty:
+                    continue
+                }
+            }
+            out += "</row>"
+        }
+        return out + "</sheetData></worksheet>"
+    }
+
+    static func columnLetters(_ column: Int) -> String {
+        var n = column + 1
+        var letters: [Character] = []
+        while n > 0 {
+            n -= 1
+            letters.append(Character(Unicode.Scalar(UInt8(ascii: "A") + UInt8(n % 26))))
+            n /= 26
+        }
+        return String(letters.reversed())
+    }
+
+    /// Text for XML: `&`, `<`, `>`, `"` escaped; characters XML 1.0 cannot carry dropped.
+    static func escape(_ text: String) -> String {
+        var out = ""
+        for scalar in text.unicodeScalars {
+            switch scalar {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"": out += "&quot;"
+            case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+            default:
+                if scalar.value >= 0x20 && scalar.value != 0xFFFE && scalar.value != 0xFFFF { out.unicodeScalars.append(scalar) }
+            }
+        }
+        return out
+    }
+
+    /// Columns a character takes: 2 for CJK and fullwidth forms, 1 otherwise.
+    static func displayWidth(_ text: String) -> Int {
+        text.unicodeScalars.reduce(0) { sum, s in
+            let v = s.value
+            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
+                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
+                || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v)
+            return sum + (wide ? 2 : 1)
+        }
+    }
+}
