@@ -48,6 +48,8 @@ struct SourceLines {
                 return i + 1
             }
         }
-        return start > 0 ? start : nil
+        // A key not written: the line of its table's header, or for a top-level key
+        // line 1, where the file's top-level keys are (every error names a line).
+        return start > 0 ? start : 1
     }
 }

@@ -19,6 +19,14 @@ struct OfficeTimeZoneTests {
         #expect(none.timeZone == nil)
     }
 
+    @Test("A missing top-level key is an error with a line too")
+    func missingTopLevelKey() {
+        let error = #expect(throws: ConfigError.self) {
+            try Config.parse(file: "/x/fieldsync.toml", text: TestSite.config().replacingOccurrences(of: "office = \"test-office\"", with: ""))
+        }
+        #expect(error?.description.hasPrefix("/x/fieldsync.toml:1: office: is required") == true, "\(error?.description ?? "")")
+    }
+
     @Test("An unknown zone is an error naming the key and its line")
     func unknown() {
         let error = #expect(throws: ConfigError.self) {
