@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:?usage: fuzz.sh SECONDS [TARGET ...]}
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(csv json records gb18030 timestamp decimal config scheme)
+[ ${#targets[@]} -gt 0 ] || targets=(csv json records gb18030 timestamp decimal config scheme sheet)
 binary=Fuzz/.build/debug/fieldsync-fuzz
 [ -x "$binary" ] || { echo "fuzz.sh: build Fuzz/ first (make fuzz)" >&2; exit 2; }
 

@@ -22,6 +22,12 @@ public enum FuzzCorpus {
         case .records, .gb18030: return files([".csv", ".json", ".jsonl", ".ndjson"])
         case .config: return files(["fieldsync.toml"])
         case .scheme: return files(["scheme-2026.toml"])
+        case .sheet:
+            return [
+                #"<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>编号</t></is></c><c r="B1" t="inlineStr"><is><t>数值</t></is></c></row><row r="2"><c r="A2" t="inlineStr"><is><t>a&amp;b</t></is></c><c r="B2"><v>79.99</v></c><c r="C2" t="b"><v>1</v></c><c r="D2" t="e"><v>#DIV/0!</v></c></row></sheetData><mergeCells><mergeCell ref="A3:B3"/></mergeCells></worksheet>"#,
+                #"<?xml version="1.0"?><x:worksheet xmlns:x="main"><x:sheetData><x:row><x:c><x:v>1E-3</x:v></x:c><x:c t="str"><x:f>A1</x:f><x:v>&#x5BFF;&#23425;</x:v></x:c></x:row><!-- note --><x:row r="9"/></x:sheetData></x:worksheet>"#,
+                #"<worksheet><sheetData><row r="2"><c r="B2" t="inlineStr"><is><r><t>富</t></r><rPh><t>ふ</t></rPh><r><t><![CDATA[<文本>]]></t></r></is></c></row></sheetData></worksheet>"#,
+            ].map { Array($0.utf8) }
         case .timestamp:
             return ["2026-11-20", "2026-11-20T09:30:00+08:00", "2026-11-20 09:30:00+0800", "2026-11-20T01:30:00.250Z",
                     "2024-02-29T23:59:60Z", "0001-01-01T00:00:00-23:59", "9999-12-31"].map { Array($0.utf8) }

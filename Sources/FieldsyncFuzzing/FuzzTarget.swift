@@ -8,7 +8,7 @@ import FieldsyncRecords
 /// written back reads the same). libFuzzer drives them from `Fuzz/` (`make fuzz`); the
 /// tests drive them with the fixtures and a few thousand mutations of them.
 public enum FuzzTarget: String, CaseIterable, Sendable {
-    case csv, json, records, gb18030, timestamp, decimal, config, scheme
+    case csv, json, records, gb18030, timestamp, decimal, config, scheme, sheet
 
     /// Runs the target on `bytes`. A broken invariant is a `preconditionFailure`:
     /// libFuzzer reports it as a crash with the input that caused it.
@@ -22,7 +22,24 @@ public enum FuzzTarget: String, CaseIterable, Sendable {
         case .decimal: FuzzTarget.decimal(bytes)
         case .config: FuzzTarget.config(bytes)
         case .scheme: FuzzTarget.scheme(bytes)
+        case .sheet: FuzzTarget.sheet(bytes)
         }
+    }
+
+    /// A workbook's sheet part, scanned by the hand-written XML scanner: read whole and
+    /// byte by byte, the same rows or the same refusal.
+    static func sheet(_ bytes: [UInt8]) {
+        func read(chunk: Int) -> [String]? {
+            var chunks: [[UInt8]] = []
+            var i = 0
+            while i < bytes.count {
+                chunks.append(Array(bytes[i ..< min(bytes.count, i + chunk)]))
+                i += chunk
+            }
+            return try? WorkbookReader.sheetRows(chunks)
+        }
+        let whole = read(chunk: max(1, bytes.count)), bytewise = read(chunk: 1)
+        precondition(whole == bytewise, "a sheet's rows depend on how its bytes were chunked")
     }
 
     /// CSV in two chunkings gives the same rows (a row split across chunks is one row).

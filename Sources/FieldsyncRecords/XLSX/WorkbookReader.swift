@@ -169,6 +169,23 @@ public enum WorkbookReader {
 
     private struct TooLarge: Error {}
 
+    /// A worksheet part's rows as text, the part fed in `chunks` as they would inflate
+    /// (no shared strings, no styles): for the fuzzer, which checks that how the bytes
+    /// are cut never changes what is read. Throws what a malformed part throws.
+    public static func sheetRows(_ chunks: [[UInt8]]) throws -> [String] {
+        var reader = SheetReader(sharedStrings: [], styles: WorkbookParts.StylesReader(), date1904: false)
+        var rows: [String] = []
+        for chunk in chunks {
+            try chunk.withUnsafeBytes { bytes in
+                try reader.feed(bytes) { row, cells in
+                    rows.append("\(row):" + cells.map { "\($0.reference)=\($0.value)" }.joined(separator: "|"))
+                }
+            }
+        }
+        guard reader.isComplete else { throw XMLScanner.Malformed(reason: "cut off") }
+        return rows + reader.merged
+    }
+
     /// The most a part read whole may inflate to: a workbook's shared strings for
     /// 200,000 rows of distinct ids are about 10 MB.
     static let wholePartBytes = 48 << 20
