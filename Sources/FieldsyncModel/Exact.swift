@@ -99,23 +99,14 @@ public struct Exact: Sendable, Hashable, Comparable, CustomStringConvertible {
 
     /// Binary GCD of two magnitudes (Stein's algorithm); gcd(0, x) = x.
     static func gcd(_ a: UInt128, _ b: UInt128) -> UInt128 {
-        if a == 0 { return b }
-        if b == 0 { return a }
         // Scores' terms fit in 64 bits: the same steps in one machine word each.
-        if let a = UInt64(exactly: a), let b = UInt64(exactly: b) { return UInt128(gcd64(a, b)) }
-        var a = a, b = b
-        let shift = (a | b).trailingZeroBitCount
-        a >>= a.trailingZeroBitCount
-        repeat {
-            b >>= b.trailingZeroBitCount
-            if a > b { swap(&a, &b) }
-            b -= a
-        } while b != 0
-        return a << shift
+        if let a = UInt64(exactly: a), let b = UInt64(exactly: b) { return UInt128(binaryGCD(a, b)) }
+        return binaryGCD(a, b)
     }
 
-    /// ``gcd(_:_:)`` of two non-zero 64-bit magnitudes.
-    private static func gcd64(_ a: UInt64, _ b: UInt64) -> UInt64 {
+    private static func binaryGCD<T: FixedWidthInteger & UnsignedInteger>(_ a: T, _ b: T) -> T {
+        if a == 0 { return b }
+        if b == 0 { return a }
         var a = a, b = b
         let shift = (a | b).trailingZeroBitCount
         a >>= a.trailingZeroBitCount

@@ -170,8 +170,9 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         return String(shifted.prefix(10)) + " " + String(shifted.dropFirst(11).prefix(8)) + " " + zoneText
     }
 
-    // Howard Hinnant's days_from_civil / civil_from_days.
-    static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
+    // Howard Hinnant's days_from_civil / civil_from_days: days since 1970-01-01 of a
+    // proleptic Gregorian date, and back (also a spreadsheet's serial dates).
+    public static func daysFromCivil(year: Int, month: Int, day: Int) -> Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -181,7 +182,7 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         return era * 146_097 + doe - 719_468
     }
 
-    static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
+    public static func civilFromDays(_ z0: Int) -> (Int, Int, Int) {
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097

@@ -21,14 +21,14 @@ enum ExcelDate {
         let secondOfDay = total % 86_400
         let epoch: Int
         if date1904 {
-            epoch = daysFromCivil(1904, 1, 1)
+            epoch = Timestamp.daysFromCivil(year: 1904, month: 1, day: 1)
         } else {
             if days == 60 { return nil }
             if days == 0 { return nil }  // "1900-01-00"
-            epoch = days < 60 ? daysFromCivil(1899, 12, 31) : daysFromCivil(1899, 12, 30)
+            epoch = days < 60 ? Timestamp.daysFromCivil(year: 1899, month: 12, day: 31) : Timestamp.daysFromCivil(year: 1899, month: 12, day: 30)
         }
         days += epoch
-        let (y, m, d) = civilFromDays(days)
+        let (y, m, d) = Timestamp.civilFromDays(days)
         let date = pad(y, 4) + "-" + pad(m, 2) + "-" + pad(d, 2)
         guard secondOfDay > 0 else { return date }
         return date + "T" + pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay / 60 % 60, 2) + ":" + pad(secondOfDay % 60, 2)
@@ -37,27 +37,5 @@ enum ExcelDate {
     private static func pad(_ n: Int, _ width: Int) -> String {
         let s = String(n)
         return String(repeating: "0", count: max(0, width - s.count)) + s
-    }
-
-    /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-    static func daysFromCivil(_ year: Int, _ month: Int, _ day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let doy = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146_097 + doe - 719_468
-    }
-
-    static func civilFromDays(_ days: Int) -> (Int, Int, Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let doe = z - era * 146_097
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 }
