@@ -63,6 +63,7 @@ public enum RecordReader {
         var header: [String]?
         var headerBroken = false
         var columns: [RecordField?] = []
+        var table: TableHeader?
         var raw = RawRecord(location: .file)
         func handleRow(_ row: CSVRow) throws {
             if row.droppedFields > 0 {
@@ -72,6 +73,7 @@ public enum RecordReader {
             guard let names = header else {
                 let read = TableHeader(names: row.fields, at: .line(row.line), problem: problem)
                 (columns, headerBroken) = (read.columns, read.broken)
+                table = read
                 header = row.fields
                 return
             }
@@ -89,6 +91,7 @@ public enum RecordReader {
                 guard let field, !row.fields[i].isEmpty else { continue }
                 raw[field] = .text(row.fields[i])
             }
+            if table?.isTemplate == true, table?.isUnfilled(raw) == true { return }
             try record(raw)
         }
         try utf8Chunks(file, encoding: encoding) { chunk in

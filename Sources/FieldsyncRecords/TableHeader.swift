@@ -8,10 +8,21 @@ struct TableHeader {
     var columns: [RecordField?]
     /// A header that cannot be read: the rows under it are not.
     var broken: Bool
+    /// A fill-in template's header (`fieldsync template`): it has the 填写说明 column.
+    /// Its informational columns are not fields, and a row whose value is left empty
+    /// is no record (``isUnfilled(_:)``).
+    var isTemplate: Bool
+    /// The template's informational columns, by index: not read.
+    var informationalColumns: Set<Int> = []
+
+    /// What a template shows for information only, not read as fields.
+    static let informational: Set<String> = ["方面", "满分", "目标", "填写说明"]
+    static let templateMarker = "填写说明"
 
     init(names rawNames: [String], at location: RecordLocation, problem: (Problem) -> Void) {
         let names = rawNames.map { $0.trimmingCharacters(in: .whitespaces) }
         broken = false
+        isTemplate = names.contains(Self.templateMarker)
         columns = names.map { RecordField(name: $0) }
         // A field named twice, in one language or in two (`id` and `编号`).
         var seen = Set<RecordField>()
@@ -33,8 +44,18 @@ struct TableHeader {
             }
             broken = true
         }
-        for name in names where !name.isEmpty && RecordField(name: name) == nil {
+        for (index, name) in names.enumerated() where !name.isEmpty && RecordField(name: name) == nil {
+            if isTemplate && Self.informational.contains(name) {
+                informationalColumns.insert(index)
+                continue
+            }
             problem(Reason.unknownField(location, name))
         }
+    }
+
+    /// In a template, a row whose value (数值, 扣分 or 得分) was left empty: the clerk had
+    /// nothing to report for it, and it is skipped, not refused.
+    func isUnfilled(_ raw: RawRecord) -> Bool {
+        isTemplate && raw[.value] == nil && raw[.deduction] == nil && raw[.score] == nil && raw[.action] == nil
     }
 }

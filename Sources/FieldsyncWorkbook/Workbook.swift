@@ -21,14 +21,38 @@ public struct Workbook: Sendable {
         case empty
     }
 
+    /// What a cell a person fills may hold, checked by the spreadsheet as they type.
+    public struct Validation: Sendable {
+        public enum Rule: Sendable {
+            /// One of these words (a drop-down list).
+            case list([String])
+            /// A number ≥ 0.
+            case nonNegativeNumber
+        }
+
+        public var rule: Rule
+        /// Cells it applies to, as `J2`.
+        public var cells: [String]
+        /// Shown when what is typed is refused.
+        public var message: String
+
+        public init(rule: Rule, cells: [String], message: String) {
+            self.rule = rule
+            self.cells = cells
+            self.message = message
+        }
+    }
+
     public struct Sheet: Sendable {
         public var name: String
         /// The first row is the header: bold, and frozen in view.
         public var rows: [[Cell]]
+        public var validations: [Validation]
 
-        public init(name: String, rows: [[Cell]]) {
+        public init(name: String, rows: [[Cell]], validations: [Validation] = []) {
             self.name = name
             self.rows = rows
+            self.validations = validations
         }
     }
 
@@ -118,6 +142,7 @@ public struct Workbook: Sendable {
         <cellXfs count="3"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>\
         <xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/>\
         <xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>\
+        <cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles>\
         </styleSheet>
         """
 
@@ -161,7 +186,23 @@ public struct Workbook: Sendable {
             }
             out += "</row>"
         }
-        return out + "</sheetData></worksheet>"
+        out += "</sheetData>"
+        let validations = sheet.validations.filter { !$0.cells.isEmpty }
+        if !validations.isEmpty {
+            out += #"<dataValidations count="\#(validations.count)">"#
+            for v in validations {
+                let refs = v.cells.joined(separator: " ")
+                let message = #"showErrorMessage="1" errorTitle="填写有误 / Not accepted" error="\#(escape(v.message))""#
+                switch v.rule {
+                case .list(let words):
+                    out += #"<dataValidation type="list" allowBlank="1" \#(message) sqref="\#(refs)"><formula1>"\#(escape(words.joined(separator: ",")))"</formula1></dataValidation>"#
+                case .nonNegativeNumber:
+                    out += #"<dataValidation type="decimal" operator="greaterThanOrEqual" allowBlank="1" \#(message) sqref="\#(refs)"><formula1>0</formula1></dataValidation>"#
+                }
+            }
+            out += "</dataValidations>"
+        }
+        return out + "</worksheet>"
     }
 
     static func columnLetters(_ column: Int) -> String {

@@ -7,21 +7,30 @@ package enum SpreadsheetProducer {
     /// `csv` opened and saved as `.xlsx` by LibreOffice, as a clerk's "save as" would:
     /// numbers become number cells, ISO dates date cells.
     package static func libreOffice(csv: String) throws -> [UInt8] {
+        try convert(Array(csv.utf8), name: "sheet.csv", filter: ["--infilter=CSV:44,34,76,1"])
+    }
+
+    /// A workbook opened and saved again by LibreOffice, as a clerk's "save" would.
+    package static func libreOffice(xlsx: [UInt8]) throws -> [UInt8] {
+        try convert(xlsx, name: "sheet.xlsx", filter: [], into: "resaved")
+    }
+
+    private static func convert(_ bytes: [UInt8], name: String, filter: [String], into out: String = "") throws -> [UInt8] {
         let dir = NSTemporaryDirectory() + "libreoffice-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        try writeFile(dir + "/sheet.csv", Array(csv.utf8))
+        try writeFile(dir + "/" + name, bytes)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // Its own profile: LibreOffice run as root, or twice at once, needs one each.
-        process.arguments = ["soffice", "--headless", "-env:UserInstallation=file://\(dir)/profile",
-                             "--infilter=CSV:44,34,76,1", "--convert-to", "xlsx", "--outdir", dir, dir + "/sheet.csv"]
+        process.arguments = ["soffice", "--headless", "-env:UserInstallation=file://\(dir)/profile"] + filter
+            + ["--convert-to", "xlsx", "--outdir", dir + "/out", dir + "/" + name]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         try process.run()
         process.waitUntilExit()
-        guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: dir + "/sheet.xlsx") else {
-            throw TestSetupError("LibreOffice did not convert the CSV (apt-get install libreoffice-calc)")
+        guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: dir + "/out/sheet.xlsx") else {
+            throw TestSetupError("LibreOffice did not convert \(name) (apt-get install libreoffice-calc)")
         }
         return Array(data)
     }

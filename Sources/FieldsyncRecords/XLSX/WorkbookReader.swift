@@ -133,6 +133,7 @@ public enum WorkbookReader {
                 let at = RecordLocation.cell(row: row, column: cell.reference.columnLetters)
                 let field = cell.reference.column < header.columns.count ? header.columns[cell.reference.column] : nil
                 guard let field else {
+                    if header.informationalColumns.contains(cell.reference.column) { continue }
                     problem(Problem(at, zh: "该列没有表头(字段名)", en: "this column has no header (field name)"))
                     continue
                 }
@@ -148,6 +149,7 @@ public enum WorkbookReader {
                                     en: "the cell cannot be read (\(what)); recalculate and save it in the spreadsheet"))
                 }
             }
+            if header.isUnfilled(raw) { return }
             try record(raw)
         }
         // The sheet, streamed: its rows reach `record` as the part inflates.
