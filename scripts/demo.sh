@@ -99,6 +99,26 @@ else
   echo "central has not received the latest sequence yet; see demo/fieldsync.log"
 fi
 
+say "9. 填报模板 A fill-in workbook: made by fieldsync template, filled as a clerk would, dropped, accepted"
+"$bin/fieldsync" template --config fieldsync.toml --source shouning -o "$demo/寿宁县-填报模板.xlsx"
+# The clerk opens it, types 是 in the 数值 cell of the 24-hour duty row, saves it.
+python3 - "$demo/寿宁县-填报模板.xlsx" "$demo/.寿宁县-填报.xlsx.part" <<'FILL'
+import sys
+from openpyxl import load_workbook
+wb = load_workbook(sys.argv[1])
+ws = wb["数据"]
+value = [c.value for c in ws[1]].index("数值") + 1
+for row in ws.iter_rows(min_row=2):
+    if row[0].value.endswith("duty.24h"):
+        ws.cell(row=row[0].row, column=value, value="是")
+        print("  clerk fills 数值 = 是 for", row[4].value)
+wb.save(sys.argv[2])
+FILL
+mv "$demo/.寿宁县-填报.xlsx.part" spool/units/shouning/寿宁县-填报.xlsx
+for _ in $(seq 1 100); do [ -f spool/units/shouning/receipts/寿宁县-填报.xlsx.receipt.json ] && break; sleep 0.1; done
+python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("  receipt 回执: %s — records %d: new %d (the rows left empty were skipped)" % (r["file"], r["records"], r["imported"]))' \
+  spool/units/shouning/receipts/寿宁县-填报.xlsx.receipt.json
+
 say "Done 完成"
 echo "Files: demo/ (spool/ receipts and rejected files, state/ the SQLite store and archive, fieldsync.log)."
 if [ "${KEEP:-0}" = 1 ]; then
