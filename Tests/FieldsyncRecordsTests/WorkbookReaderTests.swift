@@ -94,7 +94,7 @@ struct WorkbookReaderTests {
 
     /// A workbook from openpyxl with one part replaced (zip rewritten with Python's zipfile).
     static func replacing(_ part: String, in kind: String, with content: String, repeat count: Int = 1,
-                          prefix: String = "", suffix: String = "") throws -> [UInt8] {
+                          prefix: String = "", suffix: String = "", encoding: String = "utf-8") throws -> [UInt8] {
         let source = NSTemporaryDirectory() + "src-\(UUID().uuidString).xlsx"
         let out = NSTemporaryDirectory() + "hostile-\(UUID().uuidString).xlsx"
         defer {
@@ -104,20 +104,17 @@ struct WorkbookReaderTests {
         try Data(try openpyxl(kind)).write(to: URL(fileURLWithPath: source))
         let python = """
             import sys, zipfile
-            src, out, part, content, count, prefix, suffix = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6], sys.argv[7]
+            src, out, part, content, count, prefix, suffix, enc = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6], sys.argv[7], sys.argv[8]
             with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zout:
                 for item in zin.infolist():
                     if item.filename != part:
                         zout.writestr(item, zin.read(item.filename))
                 with zout.open(part, "w") as f:
-                    f.write(prefix.encode())
-                    for _ in range(count):
-                        f.write(content.encode())
-                    f.write(suffix.encode())
+                    f.write((prefix + content * count + suffix).encode(enc))
             """
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", python, source, out, part, content, String(count), prefix, suffix]
+        process.arguments = ["python3", "-c", python, source, out, part, content, String(count), prefix, suffix, encoding]
         try process.run()
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw TestSetupError("could not rewrite the workbook") }
@@ -157,6 +154,34 @@ struct WorkbookReaderTests {
         let endless = try Self.replacing("xl/worksheets/sheet1.xml", in: "merged", with: String(repeating: "x", count: 1 << 16),
                                          repeat: 64, prefix: Self.sheetStart + "<row r=\"2\" a=\"")
         #expect(Self.read(endless).problems.first?.description.contains("longer than") == true, "\(Self.read(endless).problems)")
+    }
+
+    @Test("A row numbered past Excel's last (Int.max, then one more) is refused, not counted on from")
+    func rowNumberOverflow() throws {
+        let sheet = try Self.replacing("xl/worksheets/sheet1.xml", in: "merged",
+                                       with: #"<row r="9223372036854775807"><c t="inlineStr"><is><t>x</t></is></c></row><row><c t="inlineStr"><is><t>y</t></is></c></row>"#,
+                                       prefix: Self.sheetStart, suffix: Self.sheetEnd)
+        let read = Self.read(sheet)
+        #expect(read.records.isEmpty)
+        #expect(read.problems.first?.description.contains("a row numbered outside") == true, "\(read.problems)")
+    }
+
+    @Test("A part in UTF-16, which would hide a DOCTYPE from the check, is refused")
+    func utf16Part() throws {
+        let laughs = #"<?xml version="1.0" encoding="UTF-16"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa">]><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><si><t>&a;</t></si></sst>"#
+        let bytes = try Self.replacing("xl/sharedStrings.xml", in: "merged", with: laughs, encoding: "utf-16")
+        let read = Self.read(bytes)
+        #expect(read.problems.first?.description.contains("not UTF-8") == true, "\(read.problems)")
+    }
+
+    @Test("An absurd value is named in the error, cut short: a cell may hold a megabyte")
+    func absurdValueCutShort() throws {
+        let sheet = try Self.replacing("xl/worksheets/sheet1.xml", in: "merged",
+                                       with: #"<row r="2"><c r="A2"><v>"# + String(repeating: "9", count: 5000) + "</v></c></row>",
+                                       prefix: Self.sheetStart, suffix: Self.sheetEnd)
+        let said = Self.read(sheet).problems.map(\.description).joined()
+        #expect(said.contains("(5000 bytes)"), "\(said.prefix(300))")
+        #expect(said.utf8.count < 1000)
     }
 
     @Test("A part that declares entities is refused before it is parsed")

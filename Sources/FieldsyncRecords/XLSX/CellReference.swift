@@ -6,6 +6,9 @@ public struct CellReference: Sendable, Hashable, CustomStringConvertible {
     /// 0-based column (A = 0).
     public var column: Int
 
+    /// Excel's last row.
+    public static let maxRow = 1_048_576
+
     public init(row: Int, column: Int) {
         self.row = row
         self.column = column
@@ -27,7 +30,7 @@ public struct CellReference: Sendable, Hashable, CustomStringConvertible {
             }
             if letters > 3 || digits > 7 { return nil }
         }
-        guard letters > 0, digits > 0, (1...16_384).contains(column), (1...1_048_576).contains(row) else { return nil }
+        guard letters > 0, digits > 0, (1...16_384).contains(column), (1...Self.maxRow).contains(row) else { return nil }
         self.init(row: row, column: column - 1)
     }
 

@@ -88,7 +88,13 @@ struct SheetReader {
                 inline = ""
                 if selfClosing { endCell() }
             } else if Self.is(name, "row") {
-                row = try Self.attribute(attributes, "r").flatMap { Int($0) } ?? row + 1
+                // A sheet has at most 1,048,576 rows: a hostile `r` (or a row after
+                // one numbered Int.max) is refused, never counted on from.
+                let number = try Self.attribute(attributes, "r").map { Int($0) ?? 0 } ?? row + 1
+                guard (1 ... CellReference.maxRow).contains(number) else {
+                    throw XMLScanner.Malformed(reason: "a row numbered outside 1…\(CellReference.maxRow)")
+                }
+                row = number
                 cells.removeAll(keepingCapacity: true)
                 nextColumn = 0
                 if selfClosing { try endRow(onRow) }
@@ -146,12 +152,17 @@ struct SheetReader {
         cells.removeAll(keepingCapacity: true)
     }
 
+    /// A stored value as an error may show it: a hostile cell may hold a megabyte.
+    private static func shown(_ value: String) -> String {
+        value.count > 40 ? String(value.prefix(40)) + "…(\(value.utf8.count) bytes)" : value
+    }
+
     /// The cell's value; nil for an empty cell.
     private func cellValue() -> Value? {
         switch type {
         case "s":
             guard let index = Int(value), sharedStrings.indices.contains(index) else {
-                return value.isEmpty ? nil : .unreadable("shared string \(value)")
+                return value.isEmpty ? nil : .unreadable("shared string \(Self.shown(value))")
             }
             return sharedStrings[index].isEmpty ? nil : .text(sharedStrings[index])
         case "inlineStr":
@@ -168,10 +179,10 @@ struct SheetReader {
         default:
             if value.isEmpty { return hasFormula ? .unreadable("formula") : nil }
             if styles.isDate(style: style) {
-                guard let date = ExcelDate.text(serial: value, date1904: date1904) else { return .unreadable("date \(value)") }
+                guard let date = ExcelDate.text(serial: value, date1904: date1904) else { return .unreadable("date \(Self.shown(value))") }
                 return .date(date)
             }
-            guard let number = ExcelNumber.text(value) else { return .unreadable("number \(value)") }
+            guard let number = ExcelNumber.text(value) else { return .unreadable("number \(Self.shown(value))") }
             return .number(number)
         }
     }

@@ -79,6 +79,11 @@ public enum WorkbookReader {
         func part(_ path: String) throws -> Data? {
             var out = Data()
             guard try inflate(path, limit: min(maxPartBytes, wholePartBytes), { out.append($0) }) else { return nil }
+            // OOXML parts are UTF-8; one in UTF-16 or UTF-32 (NUL bytes, a BOM) would hide
+            // a DOCTYPE from the check below, so it is refused first.
+            if out.first == 0xFE || out.first == 0xFF || out.contains(0) {
+                throw Problem(.file, zh: "工作簿中的 \(path) 不是 UTF-8 编码,拒绝读取", en: "\(path) in the workbook is not UTF-8; refused")
+            }
             if WorkbookParts.hasDocumentType(out) {
                 throw Problem(.file, zh: "工作簿中的 \(path) 含有 DOCTYPE/ENTITY 声明,拒绝读取",
                               en: "\(path) in the workbook declares a DOCTYPE or ENTITY; refused")
