@@ -97,7 +97,7 @@ let package = Package(
             dependencies: ["FieldsyncModel", "FieldsyncProtocol", .product(name: "ZIPFoundation", package: "ZIPFoundation")]
         ),
         // Workbooks written for people (the scoreboard), with ZIPFoundation.
-        .target(name: "FieldsyncWorkbook", dependencies: [.product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        .target(name: "FieldsyncWorkbook", dependencies: ["FieldsyncProtocol", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
         // Pure scoring: current values in, a scoreboard and its document out.
         .target(
             name: "FieldsyncScoring",

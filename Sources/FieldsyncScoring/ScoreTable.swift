@@ -1,3 +1,5 @@
+import FieldsyncProtocol
+
 /// The scoreboard for people: an aligned text table in Chinese and English (`fieldsync
 /// scores --format table`) and a CSV for spreadsheets (`--format csv`).
 ///
@@ -38,17 +40,10 @@ public enum ScoreTable {
         }
         let unitRows = board.units.map(cells)
         let overallRow = cells(board.overall)
-        var widths = columns.map { displayWidth($0.title) }
-        for row in unitRows + [overallRow] {
-            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], displayWidth(cell)) }
-        }
-        func line(_ row: [String]) -> String {
-            row.enumerated().map { i, cell in
-                let pad = String(repeating: " ", count: widths[i] - displayWidth(cell))
-                return columns[i].align == .left ? cell + pad : pad + cell
-            }.joined(separator: "  ")
-        }
-        let rule = widths.map { String(repeating: "-", count: $0) }.joined(separator: "  ")
+        let grid = TextGrid(titles: columns.map(\.title), rows: unitRows + [overallRow],
+                            rightAligned: Set(columns.indices.filter { columns[$0].align == .right }))
+        let line = grid.line
+        let rule = grid.rule
 
         var out: [String] = []
         out.append("\(board.schemeName)  期间 Period \(board.period)")
@@ -75,22 +70,7 @@ public enum ScoreTable {
     /// Columns a terminal uses for `text`: 2 for East Asian Wide and Fullwidth
     /// characters (CJK ideographs, kana, Hangul, fullwidth forms), 0 for combining marks
     /// and invisible format characters, 1 for everything else.
-    public static func displayWidth<S: StringProtocol>(_ text: S) -> Int {
-        text.unicodeScalars.reduce(0) { $0 + scalarWidth($1) }
-    }
-
-    static func scalarWidth(_ s: Unicode.Scalar) -> Int {
-        switch s.value {
-        case 0x1100...0x115F, 0x2E80...0xA4CF, 0xAC00...0xD7A3, 0xF900...0xFAFF,
-             0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
-            return 2
-        default:
-            switch s.properties.generalCategory {
-            case .nonspacingMark, .enclosingMark, .format: return 0
-            default: return 1
-            }
-        }
-    }
+    public static func displayWidth<S: StringProtocol>(_ text: S) -> Int { DisplayWidth.of(text) }
 
     // MARK: - CSV
 

@@ -12,35 +12,22 @@ public enum UnitTable {
         let titles = ["指标 Indicator", "满分 Points", "目标 Target", "数值 Value", "来源 Source", "得分 Score", "核查 Check"]
         let right: Set<Int> = [1, 2, 3, 5]
         let rows: [[String]] = score.indicators.map { row in
-            let source = switch row.source {
-            case .spotcheck: "抽查 spot-check"
-            case .report: "自评 report"
-            case .none: "无 none"
-            }
-            return ["\(row.indicator.name) \(row.indicator.code)",
+            ["\(row.indicator.name) \(row.indicator.code)",
                     row.indicator.points.plainString(),
                     row.target?.plainString() ?? "-",
                     row.value?.plainString() ?? "-",
-                    source,
+                    row.source.label,
                     row.score.decimalString(places: 2),
                     row.discrepancy ? "不符 discrepancy" : row.met ? "达标 met" : ""]
         }
-        var widths = titles.map { ScoreTable.displayWidth($0) }
-        for row in rows {
-            for (i, cell) in row.enumerated() { widths[i] = max(widths[i], ScoreTable.displayWidth(cell)) }
-        }
-        func line(_ row: [String]) -> String {
-            row.enumerated().map { i, cell in
-                let pad = String(repeating: " ", count: widths[i] - ScoreTable.displayWidth(cell))
-                return right.contains(i) ? pad + cell : cell + pad
-            }.joined(separator: "  ")
-        }
+        let grid = TextGrid(titles: titles, rows: rows, rightAligned: right)
+        let line = grid.line
         var out: [String] = []
         out.append("\(unit.name) \(unit.code) — \(board.schemeName)  期间 Period \(board.period)")
         out.append("总分 Total \(score.total.decimalString(places: 2))  等次 Grade \(score.grade.chinese) \(score.grade.rawValue)")
         out.append("")
         out.append(line(titles))
-        out.append(widths.map { String(repeating: "-", count: $0) }.joined(separator: "  "))
+        out.append(grid.rule)
         out += rows.map(line)
         out.append("")
         out.append("指标得分 Indicator score \(score.indicatorScore.decimalString(places: 2)) (= 100 × 得分之和 ÷ 适用满分 Σ score ÷ Σ points)")

@@ -1,3 +1,4 @@
+import FieldsyncProtocol
 import Foundation
 import ZIPFoundation
 
@@ -156,7 +157,7 @@ public struct Workbook: Sendable {
                 case .number(let n), .plainNumber(let n): n
                 case .empty: ""
                 }
-                widths[c] = max(widths[c], min(60, displayWidth(text) + 2))
+                widths[c] = max(widths[c], min(60, DisplayWidth.of(text) + 2))
             }
         }
         var out = """
@@ -231,16 +232,5 @@ public struct Workbook: Sendable {
             }
         }
         return out
-    }
-
-    /// Columns a character takes: 2 for CJK and fullwidth forms, 1 otherwise.
-    static func displayWidth(_ text: String) -> Int {
-        text.unicodeScalars.reduce(0) { sum, s in
-            let v = s.value
-            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
-                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
-                || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v)
-            return sum + (wide ? 2 : 1)
-        }
     }
 }

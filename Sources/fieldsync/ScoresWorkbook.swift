@@ -24,15 +24,10 @@ enum ScoresWorkbook {
                  "达标 Met", "自评与抽查不符 Discrepancy"].map(Workbook.Cell.text),
             ]
             for row in score.indicators {
-                let source = switch row.source {
-                case .spotcheck: "抽查 spot-check"
-                case .report: "自评 report"
-                case .none: "无 none"
-                }
                 rows.append([.text(row.indicator.name), .text(row.indicator.code), .plainNumber(row.indicator.points.plainString()),
                              row.target.map { .plainNumber($0.plainString()) } ?? .empty,
                              row.value.map { .plainNumber($0.plainString()) } ?? .empty,
-                             .text(source), .number(row.score.decimalString(places: 2)),
+                             .text(row.source.label), .number(row.score.decimalString(places: 2)),
                              .text(row.met ? "是" : "否"), .text(row.discrepancy ? "不符" : "")])
             }
             rows.append([])
