@@ -39,7 +39,6 @@ public final class ScoringCache: Sendable {
         /// In scheme order, as `Scorer.score` gives them.
         var units: [UnitScore]
         var pieces: [[UInt8]]
-        var head: [UInt8]
     }
 
     /// The period's scoreboard now and its document, from the snapshot `db` reads:
@@ -51,9 +50,9 @@ public final class ScoringCache: Sendable {
         var scored: Scored
         if let kept, kept.schemeSHA256 == scheme.sha256, kept.office == office {
             scored = kept
-            let changed = scheme.units.map(\.code).filter { versions[$0, default: 0] != kept.versions[$0, default: 0] }
+            let changed = Set(scheme.units.map(\.code).filter { versions[$0, default: 0] != kept.versions[$0, default: 0] })
             if !changed.isEmpty {
-                let fresh = try InForce.values(db, period: scheme.period, scheme: scheme, units: changed)
+                let fresh = try InForce.values(db, period: scheme.period, scheme: scheme, units: Array(changed))
                 for unit in changed {
                     scored.values.evidence[unit] = fresh.evidence[unit]
                     scored.values.publicTotals[unit] = fresh.publicTotals[unit]
@@ -70,14 +69,14 @@ public final class ScoringCache: Sendable {
             let values = try InForce.values(db, period: scheme.period, scheme: scheme)
             let units = scheme.units.map { Scorer.scoreUnit($0, scheme: scheme, values: values) }
             scored = Scored(schemeSHA256: scheme.sha256, office: office, versions: versions, values: values,
-                            units: units, pieces: units.map(RenderedScores.piece), head: [])
+                            units: units, pieces: units.map(RenderedScores.piece))
             scoredUnits.add(units.count, ordering: .relaxed)
         }
         let overall = Scorer.scoreOverall(scheme: scheme, values: scored.values, units: scored.units)
         let board = Scoreboard(period: scheme.period, schemeName: scheme.name, schemeSHA256: scheme.sha256,
                                overall: overall, units: scored.units, grades: scheme.grades, weights: scheme.weights)
-        if scored.head.isEmpty { scored.head = RenderedScores.head(board, office: office) }
-        let rendered = RenderedScores(head: scored.head, overall: RenderedScores.piece(overall), units: scored.pieces)
+        let rendered = RenderedScores(head: RenderedScores.head(board, office: office), overall: RenderedScores.piece(overall),
+                                      units: scored.pieces)
         let keep = scored
         periods.withLock { $0[scheme.period] = keep }
         return (board, rendered)

@@ -60,28 +60,23 @@ public enum RecordReader {
     static func readCSV(_ file: any ByteSource, encoding: TextEncoding, record: (RawRecord) throws -> Void,
                         problem: (Problem) -> Void) throws {
         var parser = CSVParser(maxFields: Limits.recordFields)
-        var header: [String]?
-        var headerBroken = false
-        var columns: [RecordField?] = []
-        var table: TableHeader?
+        var header: TableHeader?
         var raw = RawRecord(location: .file)
         func handleRow(_ row: CSVRow) throws {
             if row.droppedFields > 0 {
                 throw Problem(.line(row.line), zh: "本行超过 \(Limits.recordFields) 列;一条记录最多 \(Limits.recordFields) 列",
                               en: "this line has more than \(Limits.recordFields) fields; a record has at most \(Limits.recordFields)")
             }
-            guard let names = header else {
-                let read = TableHeader(names: row.fields, at: .line(row.line), problem: problem)
-                (columns, headerBroken) = (read.columns, read.broken)
-                table = read
-                header = row.fields
+            guard let header else {
+                header = TableHeader(names: row.fields, at: .line(row.line), problem: problem)
                 return
             }
-            if headerBroken { return }
+            if header.broken { return }
+            let columns = header.columns
             if row.fields.allSatisfy({ $0.isEmpty }) { return }  // Excel's trailing ",,,,"
-            if row.fields.count > names.count, row.fields[names.count...].contains(where: { !$0.isEmpty }) {
-                problem(Problem(.line(row.line), zh: "本行有 \(row.fields.count) 列,但表头只有 \(names.count) 列",
-                                en: "this row has \(row.fields.count) fields but the header has \(names.count)"))
+            if row.fields.count > columns.count, row.fields[columns.count...].contains(where: { !$0.isEmpty }) {
+                problem(Problem(.line(row.line), zh: "本行有 \(row.fields.count) 列,但表头只有 \(columns.count) 列",
+                                en: "this row has \(row.fields.count) fields but the header has \(columns.count)"))
                 return
             }
             // One record reused row after row: its storage is allocated once.
@@ -91,7 +86,7 @@ public enum RecordReader {
                 guard let field, !row.fields[i].isEmpty else { continue }
                 raw[field] = .text(row.fields[i])
             }
-            if table?.isTemplate == true, table?.isUnfilled(raw) == true { return }
+            if header.isUnfilled(raw) { return }
             try record(raw)
         }
         try utf8Chunks(file, encoding: encoding) { chunk in

@@ -68,10 +68,9 @@ public enum InForce {
             """)
     }
 
-    /// Moves the version of each unit in `units`. (Not before migration v8 made the
-    /// table: v5's rebuild of an older store runs before it.)
+    /// Moves the version of each unit in `units`.
     private static func bump(_ units: Set<InForceChanges.UnitKey>, _ db: Database) throws {
-        guard !units.isEmpty, try db.tableExists("in_force_version") else { return }
+        guard !units.isEmpty else { return }
         let statement = try db.cachedStatement(sql: """
             INSERT INTO in_force_version (period, unit, version) VALUES (?, ?, 1)
             ON CONFLICT (period, unit) DO UPDATE SET version = version + 1
@@ -158,8 +157,10 @@ public enum InForce {
     // MARK: Keeping them
 
     /// Applies one file's changes (``InForceChanges``), inside the file's transaction.
-    static func apply(_ changes: InForceChanges, _ db: Database) throws {
-        try bump(changes.units, db)
+    /// - Parameter versioned: false only in migration v5, whose rebuild of an older store
+    ///   runs before v8 makes the versions' table (a new store's versions start then).
+    static func apply(_ changes: InForceChanges, _ db: Database, versioned: Bool = true) throws {
+        if versioned { try bump(changes.units, db) }
         var recompute = Set<InForceChanges.Cell>()
         let read = try db.cachedStatement(sql: """
             SELECT record_id, revision, observed_at FROM in_force_value
@@ -255,16 +256,15 @@ public enum InForce {
 
     /// Makes the tables again from the revisions in force: what the migration that
     /// brought them does, and what the tests compare the kept tables with.
-    public static func rebuild(_ db: Database) throws {
-        // Every unit that had anything in force changes version, whatever it has after.
-        var had = Set<InForceChanges.UnitKey>()
-        for row in try Row.fetchAll(db, sql: """
-            SELECT period, unit FROM in_force_value UNION SELECT period, unit FROM in_force_public
-            UNION SELECT period, unit FROM in_force_finding
-            """) {
-            had.insert(InForceChanges.UnitKey(period: row[0], unit: row[1]))
+    public static func rebuild(_ db: Database, versioned: Bool = true) throws {
+        if versioned {
+            // Every unit that had anything in force changes version, whatever it has after.
+            let had = try Row.fetchAll(db, sql: """
+                SELECT period, unit FROM in_force_value UNION SELECT period, unit FROM in_force_public
+                UNION SELECT period, unit FROM in_force_finding
+                """).map { InForceChanges.UnitKey(period: $0[0], unit: $0[1]) }
+            try bump(Set(had), db)
         }
-        try bump(had, db)
         try db.execute(sql: "DELETE FROM in_force_value; DELETE FROM in_force_public; DELETE FROM in_force_finding")
         var changes = InForceChanges()
         let heads = try Row.fetchCursor(db, sql: """
@@ -277,6 +277,6 @@ public enum InForce {
                                              indicator: row[5], value: row[6], deduction: row[7], score: row[8],
                                              respondents: row[9], observedAt: row[10], note: row[11]))
         }
-        try apply(changes, db)
+        try apply(changes, db, versioned: versioned)
     }
 }

@@ -98,7 +98,7 @@ public final class Store: Sendable {
         m.registerMigration("v4: accepted bytes per source") { db in try Ledger.indexAcceptedPerSource(db) }
         m.registerMigration("v5: what is in force") { db in
             try InForce.createTables(db)
-            try InForce.rebuild(db)
+            try InForce.rebuild(db, versioned: false)  // v8 makes the versions' table later
         }
         for step in extra { m.registerMigration(step.identifier, migrate: step.migrate) }
         // After the others (delivery's steps were v6 and v7): a store migrated before

@@ -108,11 +108,11 @@ public final class Checkpointer: Sendable {
 
     private func checkpoint() {
         // Cleared first: a commit while this one runs schedules the next.
-        let connection = state.withLock { s -> DatabaseQueue? in
+        let (closed, connection) = state.withLock { s -> (Bool, DatabaseQueue?) in
             s.scheduled = false
-            return s.closed ? nil : s.connection
+            return (s.closed, s.connection)
         }
-        if state.withLock({ $0.closed }) { return }
+        if closed { return }
         do {
             let db = try connection ?? open()
             _ = try db.writeWithoutTransaction { try $0.checkpoint(.passive) }

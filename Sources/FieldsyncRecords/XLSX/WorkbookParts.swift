@@ -49,7 +49,7 @@ enum WorkbookParts {
         return name[...]
     }
 
-    final class WorkbookReader: NSObject, XMLParserDelegate {
+    final class SheetListReader: NSObject, XMLParserDelegate {
         var workbook = Workbook()
         func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
                     attributes: [String: String] = [:]) {

@@ -99,7 +99,7 @@ public enum WorkbookReader {
             return delegate
         }
 
-        let workbook = try parsed("xl/workbook.xml", WorkbookParts.WorkbookReader()).workbook
+        let workbook = try parsed("xl/workbook.xml", WorkbookParts.SheetListReader()).workbook
         let relationships = try parsed("xl/_rels/workbook.xml.rels", WorkbookParts.RelationshipsReader()).targets
         guard let sheet = workbook.sheets.first(where: { ["数据", "data"].contains($0.name.lowercased()) }) ?? workbook.sheets.first,
               let target = relationships[sheet.relationship] else {
