@@ -45,9 +45,17 @@ public struct RecordValidator: Sendable {
             self.scheme = scheme
             units = Set(scheme.units.map(\.code))
             indicators = Dictionary(scheme.indicators.map { ($0.code, $0) }, uniquingKeysWith: { a, _ in a })
-            unitNames = Dictionary(scheme.units.map { ($0.name, $0.code) }, uniquingKeysWith: { a, _ in a })
-            indicatorNames = Dictionary(scheme.indicators.map { ($0.name, $0.code) }, uniquingKeysWith: { a, _ in a })
+            unitNames = Self.unambiguous(scheme.units.map { ($0.name, $0.code) })
+            indicatorNames = Self.unambiguous(scheme.indicators.map { ($0.name, $0.code) })
             self.closed = closed
+        }
+
+        /// Name → code for the names only one thing bears: a name two indicators share
+        /// names neither (the clerk is told it is not an indicator), never the first.
+        static func unambiguous(_ pairs: [(name: String, code: String)]) -> [String: String] {
+            var codes: [String: String?] = [:]
+            for (name, code) in pairs { codes[name] = codes[name] == nil ? code : .some(nil) }
+            return codes.compactMapValues { $0 }
         }
 
         /// The unit's code, for its code or its name.

@@ -52,6 +52,16 @@ struct ChineseHeadersTests {
         #expect(try site.values().evidence["shouning"]?["siren.fixed"] == nil)
     }
 
+    @Test("A name two indicators share names neither: refused, not taken for the first")
+    func ambiguousName() throws {
+        let scheme = TestSite.scheme.replacingOccurrences(of: "name = \"24小时值班\"", with: "name = \"固定式防空警报器安装(台)\"")
+        #expect(scheme != TestSite.scheme, "the test's scheme changed")
+        let site = try TestSite(scheme: scheme)
+        let outcome = try site.ingest("shouning", "a.csv", "编号,类型,期间,单位,指标,数值,日期\nsn-1,自评,2026,寿宁县,固定式防空警报器安装(台),2,2026-03-01\n")
+        #expect(outcome.receipt == nil)
+        #expect(outcome.problems.contains { $0.field == "indicator" }, "\(outcome.problems)")
+    }
+
     @Test("A header neither English nor Chinese is an error listing every accepted name")
     func unknownHeader() throws {
         let site = try TestSite()
