@@ -23,14 +23,7 @@ struct CommandLineTests {
     func version() throws {
         let run = try runFieldsync(["--version"])
         #expect(run.status == 0, "\(run.errors)")
-        let git = Process()
-        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        git.arguments = ["git", "-C", repositoryRoot(), "describe", "--always", "--dirty", "--tags"]
-        let pipe = Pipe()
-        git.standardOutput = pipe
-        try git.run()
-        git.waitUntilExit()
-        let described = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let described = try runProgram(["git", "-C", repositoryRoot(), "describe", "--always", "--dirty", "--tags"]).output
             .trimmingCharacters(in: .whitespacesAndNewlines)
         #expect(!described.isEmpty)
         #expect(run.output.trimmingCharacters(in: .whitespacesAndNewlines) == described)

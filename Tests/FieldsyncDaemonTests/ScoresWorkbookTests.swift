@@ -21,14 +21,8 @@ struct ScoresWorkbookTests {
         #expect(written.status == 0, "\(written.errors)")
 
         // LibreOffice opens it and saves its first sheet as CSV, as shown (0.00).
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["soffice", "--headless", "-env:UserInstallation=file://\(root)/lo-profile",
-                             "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", root + "/csv", out]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
+        _ = try runProgram(["soffice", "--headless", "-env:UserInstallation=file://\(root)/lo-profile",
+                            "--convert-to", "csv:Text - txt - csv (StarCalc):44,34,76", "--outdir", root + "/csv", out])
         let csv = try String(contentsOfFile: root + "/csv/scores.csv", encoding: .utf8)
         let lines = csv.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init) }
         #expect(lines.first?.first == "单位代码 Unit", "\(csv)")
@@ -51,14 +45,7 @@ struct ScoresWorkbookTests {
                 if row and row[1]:
                     print(row[1], repr(row[6]))
             """
-        let check = Process()
-        check.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        check.arguments = ["python3", "-c", python, out]
-        let pipe = Pipe()
-        check.standardOutput = pipe
-        try check.run()
-        check.waitUntilExit()
-        let read = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let read = try runProgram(["python3", "-c", python, out]).output
         #expect(read.hasPrefix("A2"), "the header row stays in view: \(read)")
         #expect(read.contains("siren.fixed"), "\(read)")
         #expect(!read.contains("'"), "scores are number cells, not text: \(read)")

@@ -10,16 +10,9 @@ import Testing
 struct TemplateTests {
     /// Runs python3 with openpyxl on `script`, arguments after it.
     static func python(_ script: String, _ arguments: [String]) throws -> String {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", script] + arguments
-        let pipe = Pipe()
-        process.standardOutput = pipe
-        try process.run()
-        process.waitUntilExit()
-        let out = String(decoding: pipe.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        guard process.terminationStatus == 0 else { throw TestSetupError("python3 failed: \(out)") }
-        return out
+        let run = try runProgram(["python3", "-c", script] + arguments)
+        guard run.status == 0 else { throw TestSetupError("python3 failed: \(run.errors)") }
+        return run.output
     }
 
     /// A clerk's filling: 2 siren.fixed, 是 for duty.24h; the other rows left empty.

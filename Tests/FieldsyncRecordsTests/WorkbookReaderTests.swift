@@ -15,12 +15,7 @@ struct WorkbookReaderTests {
         let out = NSTemporaryDirectory() + "openpyxl-\(kind)-\(UUID().uuidString).xlsx"
         defer { try? FileManager.default.removeItem(atPath: out) }
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Producers/openpyxl_workbooks.py").path
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", script, kind, out]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else {
+        guard try runProgram(["python3", script, kind, out]).status == 0 else {
             throw TestSetupError("openpyxl could not write the \(kind) workbook (pip install openpyxl)")
         }
         return Array(try Data(contentsOf: URL(fileURLWithPath: out)))
@@ -112,12 +107,8 @@ struct WorkbookReaderTests {
                 with zout.open(part, "w") as f:
                     f.write((prefix + content * count + suffix).encode(enc))
             """
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", python, source, out, part, content, String(count), prefix, suffix, encoding]
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw TestSetupError("could not rewrite the workbook") }
+        let run = try runProgram(["python3", "-c", python, source, out, part, content, String(count), prefix, suffix, encoding])
+        guard run.status == 0 else { throw TestSetupError("could not rewrite the workbook: \(run.errors)") }
         return Array(try Data(contentsOf: URL(fileURLWithPath: out)))
     }
 

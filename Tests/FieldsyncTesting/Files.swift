@@ -66,12 +66,23 @@ package func gb18030(_ text: String) -> [UInt8] {
 /// Runs the built `fieldsync` binary; returns its exit status (or the signal that
 /// ended it), its standard output and its standard error.
 package func runFieldsync(_ arguments: [String], fault: String? = nil) throws -> (status: Int32, output: String, errors: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: productsDirectory() + "/fieldsync")
-    process.arguments = arguments
     var env = ProcessInfo.processInfo.environment
     env["FIELDSYNC_FAULT"] = fault
-    process.environment = env
+    return try runProgram(productsDirectory() + "/fieldsync", arguments, environment: env)
+}
+
+/// Runs a program of this machine (by name, through `env`: `python3`, `soffice`, `git`),
+/// as ``runFieldsync(_:fault:)`` runs fieldsync.
+package func runProgram(_ arguments: [String]) throws -> (status: Int32, output: String, errors: String) {
+    try runProgram("/usr/bin/env", arguments, environment: ProcessInfo.processInfo.environment)
+}
+
+private func runProgram(_ executable: String, _ arguments: [String], environment: [String: String])
+    throws -> (status: Int32, output: String, errors: String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.environment = environment
     let pipe = Pipe()
     process.standardOutput = pipe
     // stderr into a file: reading two pipes one after the other could block the child.

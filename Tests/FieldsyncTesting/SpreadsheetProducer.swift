@@ -20,16 +20,10 @@ package enum SpreadsheetProducer {
         try FileManager.default.createDirectory(atPath: dir + "/out", withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try writeFile(dir + "/" + name, bytes)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         // Its own profile: LibreOffice run as root, or twice at once, needs one each.
-        process.arguments = ["soffice", "--headless", "-env:UserInstallation=file://\(dir)/profile"] + filter
-            + ["--convert-to", "xlsx", "--outdir", dir + "/out", dir + "/" + name]
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        process.waitUntilExit()
-        guard process.terminationStatus == 0, let data = FileManager.default.contents(atPath: dir + "/out/sheet.xlsx") else {
+        let run = try runProgram(["soffice", "--headless", "-env:UserInstallation=file://\(dir)/profile"] + filter
+            + ["--convert-to", "xlsx", "--outdir", dir + "/out", dir + "/" + name])
+        guard run.status == 0, let data = FileManager.default.contents(atPath: dir + "/out/sheet.xlsx") else {
             throw TestSetupError("LibreOffice did not convert \(name) (apt-get install libreoffice-calc)")
         }
         return Array(data)
