@@ -33,7 +33,7 @@ extension Intake {
         let fileID = try Ledger.insert(db, sha256: staged.sha256, source: source.name, name: text,
                                        size: staged.size, receivedAt: receivedAt, outcome: .accepted)
         let archive = archivePath(source: source, file: fileID, name: staged.name, receivedAt: receivedAt)
-        var reconciler = try Reconciler(db: db, fileID: fileID)
+        var reconciler = try Reconciler(db: db, fileID: fileID, zone: setup.officeTimeZone)
         var problems = Problems()
         var counts = ReceiptCounts()
         var periods = Set<String>()

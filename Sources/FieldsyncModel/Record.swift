@@ -22,13 +22,31 @@ public struct Record: Sendable, Hashable {
     public var observedAt: Timestamp
     public var note: String?
     public var by: String?
+    /// For a row of a fill-in workbook: the revision it was based on, instead of a
+    /// revision of its own; the store makes it the next one (SPEC §4.1).
+    public var basis: Basis?
     /// Where it stood in its file; not part of its content.
     public var location: RecordLocation
+
+    /// What a row of a fill-in workbook (`fieldsync template`) was made from: the
+    /// revision of its id in force when the workbook was made (0: none), and when the
+    /// workbook was last saved (its `dcterms:modified`), which orders the copies of one
+    /// workbook. A correction becomes the next revision without anyone editing ids or
+    /// revisions, and an older copy dropped later never wins.
+    public struct Basis: Sendable, Hashable {
+        public var revision: Int
+        public var savedAt: Timestamp?
+
+        public init(revision: Int, savedAt: Timestamp?) {
+            self.revision = revision
+            self.savedAt = savedAt
+        }
+    }
 
     public init(id: String, revision: Int = 1, kind: RecordKind, action: RecordAction = .upsert,
                 period: String, unit: String, indicator: String? = nil, value: String? = nil,
                 deduction: String? = nil, score: String? = nil, respondents: Int? = nil,
-                observedAt: Timestamp, note: String? = nil, by: String? = nil,
+                observedAt: Timestamp, note: String? = nil, by: String? = nil, basis: Basis? = nil,
                 location: RecordLocation = .file) {
         self.id = id
         self.revision = revision
@@ -44,6 +62,7 @@ public struct Record: Sendable, Hashable {
         self.observedAt = observedAt
         self.note = note
         self.by = by
+        self.basis = basis
         self.location = location
     }
 }

@@ -8,6 +8,10 @@ public struct RawRecord: Sendable {
     public var location: RecordLocation
     public var values: [RawField?]
     public var unknown: [String] = []
+    /// When the workbook holding it was last saved, as its `docProps/core.xml` says
+    /// (`dcterms:modified`): what orders copies of one fill-in workbook. Nil for text
+    /// files and workbooks that do not say.
+    public var savedAt: String?
 
     public init(location: RecordLocation) {
         self.location = location

@@ -3,11 +3,14 @@ import Glibc
 /// The fields a record may have (SPEC §4).
 public enum RecordField: Int, CaseIterable, Sendable {
     case id, kind, period, unit, indicator, value, deduction, score, respondents, observedAt, revision, action, note, by
+    /// A fill-in workbook's row: the revision it was made from (``Record/Basis``).
+    case basedOn
 
     /// The name as written in files.
     public var name: String {
         switch self {
         case .observedAt: "observed_at"
+        case .basedOn: "based_on"
         default: String(describing: self)
         }
     }
@@ -30,6 +33,7 @@ public enum RecordField: Int, CaseIterable, Sendable {
         case .action: ["操作"]
         case .note: ["备注"]
         case .by: ["填报人", "核查人"]
+        case .basedOn: ["基于版本"]
         }
     }
 

@@ -75,7 +75,7 @@ public struct RecordValidator: Sendable {
     }
 
     /// The fields every kind may carry, as a bit set of `RecordField` positions.
-    static let commonFields = mask([.id, .kind, .period, .unit, .observedAt, .revision, .action, .note, .by])
+    static let commonFields = mask([.id, .kind, .period, .unit, .observedAt, .revision, .action, .note, .by, .basedOn])
 
     /// The fields a kind may carry (the common ones and its own), as a bit set.
     static func allowedFields(_ kind: RecordKind) -> UInt32 {
@@ -260,6 +260,17 @@ public struct RecordValidator: Sendable {
             else { problems.append(Reason.invalid(at, "action", a, zh: "必须是 upsert(更新)或 retract(撤回)", en: "must be upsert (更新) or retract (撤回)")) }
         }
         let revision = integer(.revision, default: 1, in: Limits.revision)
+        // A fill-in workbook's row names the revision it was made from instead.
+        var basis: Record.Basis?
+        if raw[.basedOn] != nil {
+            if raw[.revision] != nil {
+                problems.append(Problem(at, field: "based_on", zh: "“版本”和“基于版本”只能填一个",
+                                        en: "give revision or based_on, not both"))
+            } else if let b = integer(.basedOn, default: 0, in: 0 ... Limits.revision.upperBound - 1) {
+                // A time the workbook does not say, or cannot be read, orders nothing.
+                basis = Record.Basis(revision: b, savedAt: raw.savedAt.flatMap { Timestamp.parse($0, zone: .gmt) })
+            }
+        }
         // period and its scheme
         var period: PeriodIndex?
         let periodCode = require(.period)
@@ -316,8 +327,8 @@ public struct RecordValidator: Sendable {
 
         var record: Record?
         if let kind, problems.count == before, let id, let periodCode, let unit, let observedAt, let revision {
-            record = Record(id: id, revision: revision, kind: kind, action: action, period: periodCode, unit: unit,
-                            observedAt: observedAt, note: note, by: by, location: at)
+            record = Record(id: id, revision: basis.map { $0.revision + 1 } ?? revision, kind: kind, action: action,
+                            period: periodCode, unit: unit, observedAt: observedAt, note: note, by: by, basis: basis, location: at)
         }
         // Kind-specific fields (a retraction needs none of them).
         if let kind {

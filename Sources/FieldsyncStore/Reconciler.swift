@@ -1,4 +1,6 @@
 import FieldsyncModel
+import FieldsyncProtocol
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -32,10 +34,13 @@ public struct Reconciler {
     private let demote: Statement
     /// What this file changes of what is in force, written by ``finish()``.
     private var inForce = InForceChanges()
+    /// The zone times in problems are shown in (the office's).
+    let zone: TimeZone
 
-    public init(db: Database, fileID: Int64) throws {
+    public init(db: Database, fileID: Int64, zone: TimeZone = .gmt) throws {
         self.db = db
         self.fileID = fileID
+        self.zone = zone
         insertIfNew = try db.cachedStatement(sql: Revisions.insertIfNew)
         insert = try db.cachedStatement(sql: Revisions.insert)
         head = try db.cachedStatement(sql: Revisions.head)
@@ -50,10 +55,14 @@ public struct Reconciler {
         var period: String
         var unit: String
         var entry: InForceChanges.Entry?
+        /// What it was based on, if a fill-in workbook's row made it.
+        var basedOn: Int?
+        var savedAt: Timestamp?
     }
 
     /// Applies one record (in file order); a problem means the file must be rejected.
     public mutating func apply(_ r: FieldsyncModel.Record) throws -> Result<Change, Problem> {
+        if let basis = r.basis { return try apply(r, basedOn: basis) }
         if !lastWasKnown, try store(r, inForce: true, unlessKnown: true) {
             if r.action == .upsert { inForce.add(InForceChanges.Entry(r)) }
             return .success(r.action == .retract ? .retracted : .imported)
@@ -68,32 +77,9 @@ public struct Reconciler {
             return .success(r.action == .retract ? .retracted : .imported)
         }
         lastWasKnown = true
-        if head.kind != r.kind.rawValue || head.period != r.period || head.unit != r.unit {
-            return .failure(Problem(r.location, field: "id",
-                                    zh: "编号“\(r.id)”已用于 \(head.kind)/\(head.period)/\(head.unit) 的记录,修订不能改变类别、期间或单位",
-                                    en: "id \(r.id) already belongs to a \(head.kind) record of \(head.period)/\(head.unit); a revision may not change kind, period or unit"))
-        }
-        if r.revision > head.revision {
-            try withStatement(demote) { stmt in
-                bindText(stmt, 1, r.id)
-                _ = try step(stmt, demote)
-            }
-            try store(r, inForce: true)
-            switch (head.entry, r.action) {
-            case (let old?, .upsert): inForce.replace(old, with: InForceChanges.Entry(r))
-            case (let old?, .retract): inForce.remove(old)
-            case (nil, .upsert): inForce.add(InForceChanges.Entry(r))
-            case (nil, .retract): break
-            }
-            return .success(r.action == .retract ? .retracted : .updated)
-        }
-        let same = try withStatement(exact) { stmt -> Bool? in
-            bindText(stmt, 1, r.id)
-            sqlite3_bind_int64(stmt, 2, Int64(r.revision))
-            guard try step(stmt, exact) else { return nil }
-            return stored(stmt, equals: r)
-        }
-        if let same {
+        if let problem = changesOwner(r, head) { return .failure(problem) }
+        if r.revision > head.revision { return .success(try supersede(head, with: r)) }
+        if let same = try storedRevision(r.revision, of: r.id, equals: r) {
             if same { return .success(.ignored) }
             return .failure(Problem(r.location, field: "revision",
                                     zh: "“\(r.id)”的第 \(r.revision) 版已记录且内容不同;修改请提高 revision",
@@ -102,6 +88,86 @@ public struct Reconciler {
         // An older revision arriving late: kept for the audit trail, not in force.
         try store(r, inForce: false)
         return .success(.ignored)
+    }
+
+    /// A fill-in workbook's row (SPEC §4.1): the same as what is in force changes
+    /// nothing; otherwise it becomes the next revision while the revision it was based
+    /// on is still in force, or while what is in force came from a copy of the same
+    /// workbook saved earlier than this one. Anything else — an older copy, a workbook
+    /// made before someone else's change — is refused with what to do instead.
+    private mutating func apply(_ row: FieldsyncModel.Record, basedOn basis: FieldsyncModel.Record.Basis) throws -> Result<Change, Problem> {
+        var r = row
+        lastWasKnown = true
+        guard let head = try fetchHead(r.id, contentBelow: .max) else {
+            guard basis.revision == 0 else {
+                return .failure(Problem(r.location, field: "based_on",
+                                        zh: "此行基于“\(r.id)”的第 \(basis.revision) 版填写,但本系统没有这条记录;请用 fieldsync template 重新生成表格",
+                                        en: "this row is based on revision \(basis.revision) of \(r.id), which this store does not have; make a new template (fieldsync template)"))
+            }
+            r.revision = 1
+            try store(r, inForce: true)
+            if r.action == .upsert { inForce.add(InForceChanges.Entry(r)) }
+            return .success(r.action == .retract ? .retracted : .imported)
+        }
+        if let problem = changesOwner(r, head) { return .failure(problem) }
+        if try storedRevision(head.revision, of: r.id, equals: r) == true { return .success(.ignored) }
+        let ownCopy = head.basedOn == basis.revision
+        let newerCopy = ownCopy && basis.savedAt.map { saved in head.savedAt.map { saved > $0 } ?? true } ?? false
+        guard head.revision == basis.revision || newerCopy else {
+            let why: (zh: String, en: String)
+            if !ownCopy {
+                why = ("现行的第 \(head.revision) 版不是由这份表格提交的(已有其他更正)",
+                       "revision \(head.revision), now in force, did not come from this workbook (something else changed it)")
+            } else if let saved = basis.savedAt, let previous = head.savedAt {
+                why = ("这份表格保存于 \(saved.local(zone)),早于已采用的第 \(head.revision) 版所在表格(保存于 \(previous.local(zone))),是较早的副本",
+                       "this copy was saved at \(saved.local(zone)), before the copy that made revision \(head.revision) (saved at \(previous.local(zone))): it is an older copy")
+            } else {
+                why = ("这份表格没有注明保存时间,无法判断它是否比已采用的第 \(head.revision) 版更新",
+                       "this workbook does not say when it was saved, so it cannot be told newer than the copy that made revision \(head.revision)")
+            }
+            return .failure(Problem(r.location, field: "based_on",
+                                    zh: "此行基于“\(r.id)”的第 \(basis.revision) 版填写,但\(why.zh);请用 fieldsync template 重新生成表格后再修改",
+                                    en: "this row is based on revision \(basis.revision) of \(r.id), but \(why.en); make a new template (fieldsync template) and correct it there"))
+        }
+        guard head.revision < Limits.revision.upperBound else {
+            return .failure(Problem(r.location, field: "based_on", zh: "“\(r.id)”的版本号已到上限", en: "\(r.id) has no revision left"))
+        }
+        r.revision = head.revision + 1
+        return .success(try supersede(head, with: r))
+    }
+
+    /// A problem if `r` would change the kind, period or unit its id was first given.
+    private func changesOwner(_ r: FieldsyncModel.Record, _ head: Head) -> Problem? {
+        guard head.kind != r.kind.rawValue || head.period != r.period || head.unit != r.unit else { return nil }
+        return Problem(r.location, field: "id",
+                       zh: "编号“\(r.id)”已用于 \(head.kind)/\(head.period)/\(head.unit) 的记录,修订不能改变类别、期间或单位",
+                       en: "id \(r.id) already belongs to a \(head.kind) record of \(head.period)/\(head.unit); a revision may not change kind, period or unit")
+    }
+
+    /// `r`, a higher revision than `head`, takes its place in force.
+    private mutating func supersede(_ head: Head, with r: FieldsyncModel.Record) throws -> Change {
+        try withStatement(demote) { stmt in
+            bindText(stmt, 1, r.id)
+            _ = try step(stmt, demote)
+        }
+        try store(r, inForce: true)
+        switch (head.entry, r.action) {
+        case (let old?, .upsert): inForce.replace(old, with: InForceChanges.Entry(r))
+        case (let old?, .retract): inForce.remove(old)
+        case (nil, .upsert): inForce.add(InForceChanges.Entry(r))
+        case (nil, .retract): break
+        }
+        return r.action == .retract ? .retracted : .updated
+    }
+
+    /// Whether revision `revision` of `id` has the content of `r`; nil when there is none.
+    private func storedRevision(_ revision: Int, of id: String, equals r: FieldsyncModel.Record) throws -> Bool? {
+        try withStatement(exact) { stmt -> Bool? in
+            bindText(stmt, 1, id)
+            sqlite3_bind_int64(stmt, 2, Int64(revision))
+            guard try step(stmt, exact) else { return nil }
+            return stored(stmt, equals: r)
+        }
     }
 
     /// Writes what the file changed of what is in force (``InForce``). Call once, after
@@ -130,7 +196,9 @@ public struct Reconciler {
                                              respondents: columnInt(stmt, 9).map { Int(truncatingIfNeeded: $0) },
                                              observedAt: columnInt(stmt, 10) ?? 0, note: columnText(stmt, 11))
             }
-            return Head(revision: revision, kind: kind, period: period, unit: unit, entry: entry)
+            return Head(revision: revision, kind: kind, period: period, unit: unit, entry: entry,
+                        basedOn: columnInt(stmt, 12).map { Int(truncatingIfNeeded: $0) },
+                        savedAt: columnInt(stmt, 13).map { Timestamp(microseconds: $0) })
         }
     }
 
@@ -156,6 +224,8 @@ public struct Reconciler {
             bindText(stmt, 15, r.note)
             bindText(stmt, 16, r.by)
             sqlite3_bind_int64(stmt, 17, inForce ? 1 : 0)
+            if let basis = r.basis { sqlite3_bind_int64(stmt, 18, Int64(basis.revision)) } else { sqlite3_bind_null(stmt, 18) }
+            if let saved = r.basis?.savedAt { sqlite3_bind_int64(stmt, 19, saved.microseconds) } else { sqlite3_bind_null(stmt, 19) }
             _ = try step(stmt, insert)
             return sqlite3_changes(db.sqliteConnection) > 0
         }

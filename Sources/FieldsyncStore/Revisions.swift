@@ -1,4 +1,5 @@
 import FieldsyncModel
+import FieldsyncProtocol
 import FieldsyncScoring
 import GRDB
 
@@ -46,12 +47,23 @@ public enum Revisions {
             """)
     }
 
+    /// A revision made from a fill-in workbook's row keeps what it was based on
+    /// (``Record/Basis``): the next copy of that workbook is ordered against it.
+    static func addBasis(_ db: Database) throws {
+        try db.execute(sql: """
+            -- The revision a fill-in workbook's row was based on; NULL for other records.
+            ALTER TABLE revision ADD COLUMN based_on INTEGER;
+            -- When that workbook was saved (microseconds since 1970, UTC), if it said.
+            ALTER TABLE revision ADD COLUMN saved_at INTEGER;
+            """)
+    }
+
     // MARK: The reconciler's statements (prepared once per file)
 
     private static let columns = """
         (record_id, revision, file_id, location, kind, action, period, unit, indicator,
-         value, deduction, score, respondents, observed_at, note, by, in_force)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+         value, deduction, score, respondents, observed_at, note, by, in_force, based_on, saved_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """
     /// A new revision, unless the head index refuses it (the id is known).
     static let insertIfNew = "INSERT OR IGNORE INTO revision " + columns
@@ -59,7 +71,8 @@ public enum Revisions {
     /// The revision in force of an id: what it may never change, and what it holds
     /// (which leaves force if a new revision comes).
     static let head = """
-        SELECT revision, kind, period, unit, action, indicator, value, deduction, score, respondents, observed_at, note
+        SELECT revision, kind, period, unit, action, indicator, value, deduction, score, respondents, observed_at, note,
+               based_on, saved_at
         FROM revision WHERE record_id = ? AND in_force = 1
         """
     /// One revision of an id, to compare a re-sent one with.
@@ -70,6 +83,26 @@ public enum Revisions {
     static let demote = "UPDATE revision SET in_force = 0 WHERE record_id = ? AND in_force = 1"
 
     // MARK: Reading
+
+    /// The revisions in force of these ids (those the store has), with their content:
+    /// what a fill-in workbook is made from (`fieldsync template`).
+    public static func inForce(_ db: Database, ids: [String]) throws -> [String: FieldsyncModel.Record] {
+        var heads: [String: FieldsyncModel.Record] = [:]
+        let statement = try db.cachedStatement(sql: """
+            SELECT revision, kind, action, period, unit, indicator, value, deduction, score, respondents,
+                   observed_at, note, by
+            FROM revision WHERE record_id = ? AND in_force = 1
+            """)
+        for id in ids {
+            guard let row = try Row.fetchOne(statement, arguments: [id]),
+                  let kind = RecordKind(rawValue: row["kind"]), let action = RecordAction(rawValue: row["action"]) else { continue }
+            heads[id] = FieldsyncModel.Record(id: id, revision: row["revision"], kind: kind, action: action, period: row["period"],
+                               unit: row["unit"], indicator: row["indicator"], value: row["value"],
+                               deduction: row["deduction"], score: row["score"], respondents: row["respondents"],
+                               observedAt: Timestamp(microseconds: row["observed_at"]), note: row["note"], by: row["by"])
+        }
+        return heads
+    }
 
     /// How many records `source` has in force (retractions left out), for `status`.
     public static func inForceCount(_ db: Database, source: String) throws -> Int {

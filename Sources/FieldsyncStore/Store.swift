@@ -104,6 +104,7 @@ public final class Store: Sendable {
         // After the others (delivery's steps were v6 and v7): a store migrated before
         // takes it last.
         m.registerMigration("v8: versions of what is in force") { db in try InForce.createVersions(db) }
+        m.registerMigration("v9: what a workbook's row was based on") { db in try Revisions.addBasis(db) }
         return m
     }
 }

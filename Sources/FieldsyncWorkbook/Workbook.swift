@@ -49,18 +49,27 @@ public struct Workbook: Sendable {
         /// The first row is the header: bold, and frozen in view.
         public var rows: [[Cell]]
         public var validations: [Validation]
+        /// Columns (from 0) kept out of sight: what a fill-in workbook needs back, in
+        /// ordinary cells every spreadsheet keeps when it saves.
+        public var hiddenColumns: Set<Int>
 
-        public init(name: String, rows: [[Cell]], validations: [Validation] = []) {
+        public init(name: String, rows: [[Cell]], validations: [Validation] = [], hiddenColumns: Set<Int> = []) {
             self.name = name
             self.rows = rows
             self.validations = validations
+            self.hiddenColumns = hiddenColumns
         }
     }
 
     public var sheets: [Sheet] = []
+    /// When the workbook was made, as its document properties say (`dcterms:created`
+    /// and `dcterms:modified`, which spreadsheets update on saving); nil: none written,
+    /// and the same content gives the same bytes.
+    public var savedAt: Timestamp?
 
-    public init(sheets: [Sheet] = []) {
+    public init(sheets: [Sheet] = [], savedAt: Timestamp? = nil) {
         self.sheets = sheets
+        self.savedAt = savedAt
     }
 
     /// The workbook's bytes.
@@ -76,12 +85,23 @@ public struct Workbook: Sendable {
         }
         let names = uniqueSheetNames()
         try add("[Content_Types].xml", contentTypes())
+        let core = savedAt.map { _ in #"<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/core-properties" Target="docProps/core.xml"/>"# } ?? ""
         try add("_rels/.rels", """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">\
             <Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>\
-            </Relationships>
+            \(core)</Relationships>
             """)
+        if let savedAt {
+            let when = savedAt.iso8601Seconds
+            try add("docProps/core.xml", """
+                <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+                <cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" \
+                xmlns:dcterms="http://purl.org/dc/terms/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\
+                <dcterms:created xsi:type="dcterms:W3CDTF">\(when)</dcterms:created>\
+                <dcterms:modified xsi:type="dcterms:W3CDTF">\(when)</dcterms:modified></cp:coreProperties>
+                """)
+        }
         try add("xl/workbook.xml", """
             <?xml version="1.0" encoding="UTF-8" standalone="yes"?>
             <workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" \
@@ -127,6 +147,7 @@ public struct Workbook: Sendable {
         <Default Extension="xml" ContentType="application/xml"/>\
         <Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>\
         <Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>\
+        \(savedAt == nil ? "" : #"<Override PartName="/docProps/core.xml" ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>"#)\
         \(sheets.indices.map { i in #"<Override PartName="/xl/worksheets/sheet\#(i + 1).xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>"# }.joined())\
         </Types>
         """
@@ -166,7 +187,10 @@ public struct Workbook: Sendable {
             <sheetViews><sheetView workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews>
             """
         if columns > 0 {
-            out += "<cols>" + widths.enumerated().map { i, w in #"<col min="\#(i + 1)" max="\#(i + 1)" width="\#(w)" customWidth="1"/>"# }.joined() + "</cols>"
+            out += "<cols>" + widths.enumerated().map { i, w in
+                let hidden = sheet.hiddenColumns.contains(i) ? #" hidden="1""# : ""
+                return #"<col min="\#(i + 1)" max="\#(i + 1)" width="\#(w)" customWidth="1"\#(hidden)/>"#
+            }.joined() + "</cols>"
         }
         out += "<sheetData>"
         for (r, row) in sheet.rows.enumerated() {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import FieldsyncModel
 import FieldsyncProtocol
+import FieldsyncStore
 import Foundation
 
 struct Template: AsyncParsableCommand {
@@ -32,10 +33,21 @@ struct Template: AsyncParsableCommand {
         guard let period = period ?? setup.newestPeriod, let scheme = setup.schemes[period] else {
             fail("no scheme for period \(period ?? "?"); known: \(setup.schemes.keys.sorted().joined(separator: ", "))")
         }
-        let day = String(Timestamp.now().local(setup.officeTimeZone).prefix(10))
+        let now = Timestamp.now()
+        let template = FillInTemplate(source: source, scheme: scheme, day: String(now.local(setup.officeTimeZone).prefix(10)))
+        // What is in force already (a store the daemon made): shown, and what a row is based on.
+        var inForce: [String: Record] = [:]
+        if FileManager.default.fileExists(atPath: Store.databasePath(directory: setup.config.stateDirectory)) {
+            let store = openStore(setup)
+            do {
+                inForce = try await store.writer.read { try Revisions.inForce($0, ids: template.rows.map(\.id)) }
+            } catch {
+                fail("cannot read the store: \(error)")
+            }
+        }
         let file = output ?? "\(source.name)-\(period)-填报模板.xlsx"
         do {
-            try FillInTemplate.workbook(source: source, scheme: scheme, day: day).data().write(to: URL(fileURLWithPath: file))
+            try template.workbook(inForce: inForce, madeAt: now).data().write(to: URL(fileURLWithPath: file))
         } catch {
             fail("cannot write \(file): \(error)")
         }

@@ -1,3 +1,4 @@
+import FieldsyncIntake
 import FieldsyncModel
 import FieldsyncTesting
 import Foundation
@@ -57,6 +58,112 @@ struct TemplateTests {
         let third = try site.ingest("shouning", "寿宁县-填报-另存.xlsx", resaved)
         #expect(third.receipt?.counts.ignored == 2, "\(third.problems)")
         #expect(third.receipt?.counts.imported == 0)
+    }
+
+    /// A clerk's program saving the workbook: the given values in the rows whose ids end
+    /// so, and the time it says it was saved (`dcterms:modified`), set afterwards —
+    /// openpyxl writes its own clock's second, and a test must not wait for a later one.
+    static let save = """
+        import sys, zipfile, re
+        from openpyxl import load_workbook
+        source, target, saved = sys.argv[1], sys.argv[2], sys.argv[3]
+        wb = load_workbook(source)
+        ws = wb["数据"]
+        value = [c.value for c in ws[1]].index("数值") + 1
+        for pair in sys.argv[4:]:
+            suffix, v = pair.split("=")
+            for row in ws.iter_rows(min_row=2):
+                if row[0].value.endswith(suffix):
+                    ws.cell(row=row[0].row, column=value, value=(v if v == "是" or v == "否" else float(v)))
+        wb.save(target + ".tmp")
+        with zipfile.ZipFile(target + ".tmp") as z, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
+            for item in z.infolist():
+                data = z.read(item.filename)
+                if item.filename == "docProps/core.xml":
+                    data = re.sub(rb"(<dcterms:modified[^>]*>)[^<]*", rb"\\g<1>" + saved.encode(), data)
+                out.writestr(item, data)
+        """
+
+    /// The template as the clerk first opens it: saved again by LibreOffice or by openpyxl.
+    static func resaved(_ template: String, by producer: String) throws -> String {
+        let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: template)))
+        let out = template + "." + producer + ".xlsx"
+        switch producer {
+        case "libreoffice": try writeFile(out, try SpreadsheetProducer.libreOffice(xlsx: bytes))
+        default: _ = try python("import sys\nfrom openpyxl import load_workbook\nload_workbook(sys.argv[1]).save(sys.argv[2])", [template, out])
+        }
+        return out
+    }
+
+    @Test("A corrected workbook dropped again is the next revision; an older copy dropped later never wins",
+          arguments: ["libreoffice", "openpyxl"])
+    func correction(producer: String) throws {
+        let site = try TestSite()
+        let template = site.root + "/t.xlsx"
+        #expect(try runFieldsync(["template", "--config", site.configPath, "--source", "shouning", "-o", template]).status == 0)
+        let blank = try Self.resaved(template, by: producer)
+        func drop(_ name: String, saved: String, _ values: [String]) throws -> FileOutcome {
+            let path = site.root + "/" + name
+            _ = try Self.python(Self.save, [blank, path, saved] + values)
+            return try site.ingest("shouning", name, Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        }
+        func siren() throws -> Exact? { try site.values().evidence["shouning"]?["siren.fixed"]?.report }
+
+        let first = try drop("第一次.xlsx", saved: "2026-12-01T09:00:00Z", ["siren.fixed=2", "duty.24h=是"])
+        #expect(first.receipt?.counts.imported == 2, "\(first.problems)")
+        // The same workbook, the siren count corrected, saved later: revision 2 of that row only.
+        let corrected = try drop("更正.xlsx", saved: "2026-12-02T09:00:00Z", ["siren.fixed=3", "duty.24h=是"])
+        #expect(corrected.receipt?.counts.updated == 1, "\(corrected.problems)")
+        #expect(corrected.receipt?.counts.ignored == 1)
+        #expect(try siren() == Exact(3))
+        // A copy saved between the two (a colleague's, an email's) arrives last: refused, naming the row.
+        let older = try drop("旧副本.xlsx", saved: "2026-12-01T10:00:00Z", ["siren.fixed=5", "duty.24h=是"])
+        #expect(older.receipt == nil)
+        #expect(older.problems.contains { $0.en.contains("older copy") && $0.zh.contains("较早的副本") && $0.location == .row(2) },
+                "\(older.problems)")
+        #expect(try siren() == Exact(3))
+        // Corrected once more, later still: revision 3.
+        let again = try drop("再更正.xlsx", saved: "2026-12-03T09:00:00Z", ["siren.fixed=4", "duty.24h=否"])
+        #expect(again.receipt?.counts.updated == 2, "\(again.problems)")
+        #expect(try siren() == Exact(4))
+    }
+
+    @Test("A template made now shows what is in force and is based on it; a workbook made before someone else's change is refused")
+    func basedOnWhatIsInForce() throws {
+        let site = try TestSite()
+        let before = site.root + "/before.xlsx"
+        #expect(try runFieldsync(["template", "--config", site.configPath, "--source", "shouning", "-o", before]).status == 0)
+        _ = try Self.python(Self.save, [before, site.root + "/a.xlsx", "2026-12-01T09:00:00Z", "siren.fixed=2"])
+        #expect(try site.ingest("shouning", "a.xlsx", Array(try Data(contentsOf: URL(fileURLWithPath: site.root + "/a.xlsx")))).receipt?.counts.imported == 1)
+        // Someone corrects the row by hand, with a revision of their own.
+        let csv = "id,kind,period,unit,indicator,value,observed_at,revision\nshouning-2026-siren.fixed,report,2026,shouning,siren.fixed,1,2026-12-05,7\n"
+        #expect(try site.ingest("shouning", "hand.csv", csv).receipt?.counts.updated == 1)
+
+        // The old workbook, corrected and saved later still, does not overwrite that change.
+        _ = try Self.python(Self.save, [before, site.root + "/b.xlsx", "2026-12-09T09:00:00Z", "siren.fixed=9"])
+        let stale = try site.ingest("shouning", "b.xlsx", Array(try Data(contentsOf: URL(fileURLWithPath: site.root + "/b.xlsx"))))
+        #expect(stale.problems.contains { $0.en.contains("did not come from this workbook") && $0.en.contains("fieldsync template") }, "\(stale.problems)")
+
+        // A template made now shows 1 (revision 7) and is based on revision 7.
+        let now = site.root + "/now.xlsx"
+        #expect(try runFieldsync(["template", "--config", site.configPath, "--source", "shouning", "-o", now]).status == 0)
+        let shown = try Self.python("""
+            import sys
+            from openpyxl import load_workbook
+            ws = load_workbook(sys.argv[1])["数据"]
+            header = [c.value for c in ws[1]]
+            for row in ws.iter_rows(min_row=2, values_only=True):
+                if row[0].endswith("siren.fixed"): print(row[header.index("数值")], row[header.index("日期")], row[header.index("基于版本")])
+            print(ws.column_dimensions["N"].hidden)
+            """, [now])
+        #expect(shown == "1 2026-12-05 7\nTrue\n", "\(shown)")
+        // Dropped unchanged: nothing new. Corrected: revision 8.
+        let unchanged = try site.ingest("shouning", "now.xlsx", Array(try Data(contentsOf: URL(fileURLWithPath: now))))
+        #expect(unchanged.receipt?.counts.ignored == 1 && unchanged.receipt?.counts.updated == 0, "\(unchanged.problems)")
+        _ = try Self.python(Self.save, [now, site.root + "/c.xlsx", "2026-12-10T09:00:00Z", "siren.fixed=2"])
+        let fixed = try site.ingest("shouning", "c.xlsx", Array(try Data(contentsOf: URL(fileURLWithPath: site.root + "/c.xlsx"))))
+        #expect(fixed.receipt?.counts.updated == 1, "\(fixed.problems)")
+        #expect(try site.values().evidence["shouning"]?["siren.fixed"]?.report == Exact(2))
     }
 
     @Test("Templates for the inspectors and the survey office", arguments: [("inspectors", "抽查"), ("survey", "测评")])

@@ -65,6 +65,26 @@ enum WorkbookParts {
         }
     }
 
+    /// When the workbook was last saved: the text of `dcterms:modified` in
+    /// `docProps/core.xml`, which Excel, WPS, LibreOffice and openpyxl write on saving.
+    final class CorePropertiesReader: NSObject, XMLParserDelegate {
+        var modified: String?
+        private var text: String?
+        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+                    attributes: [String: String] = [:]) {
+            if local(name) == "modified" { text = "" }
+        }
+        func parser(_ parser: XMLParser, foundCharacters string: String) {
+            if text != nil, (text?.utf8.count ?? 0) < 64 { text? += string }
+        }
+        func parser(_ parser: XMLParser, didEndElement name: String, namespaceURI: String?, qualifiedName: String?) {
+            if local(name) == "modified", let text {
+                modified = text.trimmingCharacters(in: .whitespacesAndNewlines)
+                self.text = nil
+            }
+        }
+    }
+
     /// `Id` → target of a `.rels` part.
     final class RelationshipsReader: NSObject, XMLParserDelegate {
         var targets: [String: String] = [:]

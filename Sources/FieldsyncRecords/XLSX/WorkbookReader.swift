@@ -111,6 +111,7 @@ public enum WorkbookReader {
 
         var header: TableHeader?
         var raw = RawRecord(location: .file)
+        raw.savedAt = try parsed("docProps/core.xml", WorkbookParts.CorePropertiesReader(), required: false).modified
         var reader = SheetReader(sharedStrings: shared.strings, styles: styles, date1904: workbook.date1904)
         func handle(row: Int, cells: [SheetReader.Cell]) throws {
             if let wide = cells.first(where: { $0.reference.column >= Limits.recordFields }) {
