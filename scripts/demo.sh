@@ -99,25 +99,42 @@ else
   echo "central has not received the latest sequence yet; see demo/fieldsync.log"
 fi
 
-say "9. 填报模板 A fill-in workbook: made by fieldsync template, filled as a clerk would, dropped, accepted"
+say "9. 填报模板 A fill-in workbook: made by fieldsync template, filled as a clerk would, dropped, accepted, corrected"
 "$bin/fieldsync" template --config fieldsync.toml --source shouning -o "$demo/寿宁县-填报模板.xlsx"
-# The clerk opens it, types 是 in the 数值 cell of the 24-hour duty row, saves it.
-python3 - "$demo/寿宁县-填报模板.xlsx" "$demo/.寿宁县-填报.xlsx.part" <<'FILL'
+# The clerk opens a workbook, types values in the 数值 cells of some rows, saves it
+# (as the file given), and drops it.
+fill() {
+  python3 - "$@" <<'FILL'
 import sys
 from openpyxl import load_workbook
 wb = load_workbook(sys.argv[1])
 ws = wb["数据"]
 value = [c.value for c in ws[1]].index("数值") + 1
-for row in ws.iter_rows(min_row=2):
-    if row[0].value.endswith("duty.24h"):
-        ws.cell(row=row[0].row, column=value, value="是")
-        print("  clerk fills 数值 = 是 for", row[4].value)
+for pair in sys.argv[3:]:
+    code, v = pair.split("=")
+    for row in ws.iter_rows(min_row=2):
+        if row[0].value.endswith("-" + code):
+            ws.cell(row=row[0].row, column=value, value=v if v in ("是", "否") else int(v))
+            print("  clerk types 数值 =", v, "for", row[4].value)
 wb.save(sys.argv[2])
 FILL
-mv "$demo/.寿宁县-填报.xlsx.part" spool/units/shouning/寿宁县-填报.xlsx
-for _ in $(seq 1 100); do [ -f spool/units/shouning/receipts/寿宁县-填报.xlsx.receipt.json ] && break; sleep 0.1; done
-python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("  receipt 回执: %s — records %d: new %d (the rows left empty were skipped)" % (r["file"], r["records"], r["imported"]))' \
-  spool/units/shouning/receipts/寿宁县-填报.xlsx.receipt.json
+}
+receipt() {
+  for _ in $(seq 1 100); do [ -f "spool/units/shouning/receipts/$1.receipt.json" ] && break; sleep 0.1; done
+  python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); print("  receipt 回执: %s — records %d: new %d, updated %d, unchanged %d" % (r["file"], r["records"], r["imported"], r["updated"], r["ignored"]))' \
+    "spool/units/shouning/receipts/$1.receipt.json"
+}
+fill "$demo/寿宁县-填报模板.xlsx" "$demo/寿宁县-填报.xlsx" duty.24h=是 siren.drill=1
+cp "$demo/寿宁县-填报.xlsx" "$demo/.part" && mv "$demo/.part" spool/units/shouning/寿宁县-填报.xlsx
+receipt 寿宁县-填报.xlsx
+echo "  (the rows left empty were skipped)"
+# A moment later the clerk sees the drill count is wrong, corrects it in the same
+# workbook and drops it again: no id or revision to touch.
+sleep 1
+fill "$demo/寿宁县-填报.xlsx" "$demo/寿宁县-填报-更正.xlsx" siren.drill=2
+cp "$demo/寿宁县-填报-更正.xlsx" "$demo/.part" && mv "$demo/.part" spool/units/shouning/寿宁县-填报-更正.xlsx
+receipt 寿宁县-填报-更正.xlsx
+echo "  (the corrected row is its next revision; an older copy dropped later would be refused)"
 
 say "Done 完成"
 echo "Files: demo/ (spool/ receipts and rejected files, state/ the SQLite store and archive, fieldsync.log)."

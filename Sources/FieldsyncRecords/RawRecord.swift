@@ -12,6 +12,9 @@ public struct RawRecord: Sendable {
     /// (`dcterms:modified`): what orders copies of one fill-in workbook. Nil for text
     /// files and workbooks that do not say.
     public var savedAt: String?
+    /// In a workbook, each field's column letters (`F`), by ``RecordField`` position:
+    /// a problem with a field is placed at its cell. One array per sheet, shared.
+    public var columnLetters: [String?]?
 
     public init(location: RecordLocation) {
         self.location = location

@@ -371,8 +371,16 @@ public struct RecordValidator: Sendable {
         guard problems.count > before else { return record }
         // One problem per field: a field that is malformed is not also "required".
         var seen = Set<String>()
-        let mine = problems[before...].filter { p in p.field.map { seen.insert($0).inserted } ?? true }
+        var mine = problems[before...].filter { p in p.field.map { seen.insert($0).inserted } ?? true }
         problems.removeSubrange(before...)
+        // In a workbook, a field's problem is at its cell (第2行 F列 / cell F2).
+        if case .row(let row) = at, let letters = raw.columnLetters {
+            for i in mine.indices {
+                if let name = mine[i].field, let field = RecordField(name: name), let letter = letters[field.rawValue] {
+                    mine[i].location = .cell(row: row, column: letter)
+                }
+            }
+        }
         problems.append(contentsOf: mine)
         return nil
     }

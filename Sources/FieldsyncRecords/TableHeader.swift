@@ -53,6 +53,15 @@ struct TableHeader {
         }
     }
 
+    /// Each field's column as a sheet names it (`F`), by ``RecordField`` position.
+    var columnLetters: [String?] {
+        var letters = [String?](repeating: nil, count: RecordField.allCases.count)
+        for (index, field) in columns.enumerated() {
+            if let field { letters[field.rawValue] = CellReference(row: 1, column: index).columnLetters }
+        }
+        return letters
+    }
+
     /// In a template, a row whose value (数值, 扣分 or 得分) was left empty: the clerk had
     /// nothing to report for it, and it is skipped, not refused.
     func isUnfilled(_ raw: RawRecord) -> Bool {

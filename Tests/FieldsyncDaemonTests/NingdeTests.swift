@@ -41,7 +41,11 @@ final class NingdeTests: XCTestCase {
         let results = instance.intake.ingestAll()
         let rejected = results.filter { if case .rejected = $0.outcome { true } else { false } }.map(\.name).sorted()
         XCTAssertEqual(rejected, ["东侨-2026-疏散防护.json", "公众评议-2026-补充.jsonl", "柘荣县-2026-第四季度补报.csv"])
-        XCTAssertEqual(results.count - rejected.count, 20)
+        XCTAssertEqual(results.count - rejected.count, 30)
+        // Every unit's clerk sent a Chinese-headed workbook (openpyxl's or LibreOffice's), and each was taken.
+        let workbooks = results.filter { $0.name.bytes.suffix(5).elementsEqual(".xlsx".utf8) }
+        XCTAssertEqual(workbooks.count, 11)
+        XCTAssertFalse(workbooks.contains { if case .rejected = $0.outcome { true } else { false } })
 
         let scheme = try XCTUnwrap(setup.schemes["2026"])
         let board = try Outbox.snapshot(store: store, office: setup.config.office, scheme: scheme).scoreboard
@@ -105,7 +109,7 @@ final class NingdeTests: XCTestCase {
         defer { try? FileManager.default.removeItem(atPath: root) }
         let ingest = try runFieldsync(["ingest", "--config", root + "/fieldsync.toml"])
         XCTAssertEqual(ingest.status, 0)
-        XCTAssertTrue(ingest.output.contains("20 accepted, 3 rejected"), ingest.output)
+        XCTAssertTrue(ingest.output.contains("30 accepted, 3 rejected"), ingest.output)
         let scores = try runFieldsync(["scores", "--config", root + "/fieldsync.toml", "--format", "json"])
         XCTAssertEqual(scores.status, 0)
         var parser = JSONParser(Array(scores.output.utf8))

@@ -42,4 +42,19 @@ struct WorkbookIntakeTests {
         #expect(errors.contains("cell F2"), "\(errors)")
         #expect(try site.values().evidence.isEmpty, "nothing stored")
     }
+
+    @Test("A second header row, and text in a number column, are rejected naming the cell; nothing is stored",
+          arguments: [
+              ("编号,类型,期间,单位,指标,数值,日期\n编号,类型,期间,单位,指标,数值,日期\nsn-1,自评,2026,寿宁县,固定式防空警报器安装(台),2,2026-03-01\n",
+               "第2行 B列", "kind"),
+              ("编号,类型,期间,单位,指标,数值,日期\nsn-1,自评,2026,寿宁县,固定式防空警报器安装(台),两台,2026-03-01\n",
+               "第2行 F列", "value"),
+          ])
+    func misplacedText(csv: String, cell: String, field: String) throws {
+        let site = try TestSite()
+        let outcome = try site.ingest("shouning", "自评表.xlsx", try SpreadsheetProducer.libreOffice(csv: csv))
+        #expect(outcome.receipt == nil)
+        #expect(outcome.problems.contains { $0.description.contains(cell) && $0.field == field }, "\(outcome.problems)")
+        #expect(try site.values().evidence.isEmpty, "nothing stored")
+    }
 }

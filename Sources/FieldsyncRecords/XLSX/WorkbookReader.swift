@@ -130,6 +130,7 @@ public enum WorkbookReader {
                     names[cell.reference.column] = name
                 }
                 header = TableHeader(names: names, at: .row(row), problem: problem)
+                raw.columnLetters = header?.columnLetters
                 return
             }
             if header.broken { return }
