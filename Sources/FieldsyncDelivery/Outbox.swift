@@ -106,8 +106,27 @@ public enum Outbox {
             """)
     }
 
+    /// Each staged sequence's totals, pre-rendered as a point of the trend
+    /// (``RenderedScores/trendPoint(_:sequence:generatedAt:)``): every later document
+    /// of the period carries them, so a report shows who improved after the inspections.
+    public static let trendMigration = StoreMigration("v10: scored totals") { db in
+        try db.execute(sql: """
+            CREATE TABLE scored_total (
+                period TEXT NOT NULL,
+                sequence INTEGER NOT NULL,
+                point BLOB NOT NULL,
+                PRIMARY KEY (period, sequence)
+            );
+            -- Documents staged before are of schema 1: every period delivered so far is
+            -- scored again, and central gets its scores in schema 2.
+            INSERT INTO changed_period (period, changes, changed_at)
+                SELECT DISTINCT period, 1, 0 FROM outbox WHERE true
+                ON CONFLICT (period) DO UPDATE SET changes = changes + 1;
+            """)
+    }
+
     /// Every step delivery brings to the store, in order.
-    public static let migrations = [migration, changesMigration, documentsMigration]
+    public static let migrations = [migration, changesMigration, documentsMigration, trendMigration]
 
     /// Marks `periods` changed: inside the transaction that changed their records.
     public static func noteChanges(_ db: Database, periods: some Sequence<String>, at now: Timestamp) throws {
@@ -148,7 +167,7 @@ public enum Outbox {
                 try db.execute(sql: "DELETE FROM changed_period WHERE period = ?", arguments: [period])
                 // A period without a scheme (it was removed by a reload) has nothing to stage.
                 guard let scored else { return nil }
-                return try stage(db, office: office, period: period, rendered: scored.rendered, hash: scored.hash,
+                return try stage(db, office: office, period: period, board: scored.board, rendered: scored.rendered, hash: scored.hash,
                                  scheme: schemes[period]?.sha256, now: now(), maxSize: maxSize)
             }
             if let document { staged.append(document) }
@@ -180,8 +199,8 @@ public enum Outbox {
     ///
     /// A document larger than `maxSize` (what central takes) is not staged: it would be
     /// refused for ever. The refusal is recorded as an attempt, so `status` shows it.
-    static func stage(_ db: Database, office: String, period: String, rendered: RenderedScores, hash: String, scheme: String?,
-                      now: Timestamp, maxSize: Int64) throws -> StagedDocument? {
+    static func stage(_ db: Database, office: String, period: String, board: Scoreboard, rendered: RenderedScores, hash: String,
+                      scheme: String?, now: Timestamp, maxSize: Int64) throws -> StagedDocument? {
         let last = try Row.fetchOne(db, sql: """
             SELECT sequence, content_sha256 FROM outbox WHERE period = ? ORDER BY sequence DESC LIMIT 1
             """, arguments: [period])
@@ -192,7 +211,9 @@ public enum Outbox {
             return nil
         }
         let sequence = (last.map { $0[0] as Int } ?? 0) + 1
-        let document = rendered.document(sequence: sequence, generatedAt: now)
+        let point = RenderedScores.trendPoint(board, sequence: sequence, generatedAt: now)
+        let document = rendered.document(sequence: sequence, generatedAt: now,
+                                         trend: RenderedScores.trend(try trendPoints(db, period: period) + [point]))
         let size = Int64(document.count)
         guard size <= maxSize else {
             try db.execute(sql: "INSERT INTO attempt (period, sequence, at, status, error) VALUES (?, 0, ?, NULL, ?)", arguments: [
@@ -210,7 +231,15 @@ public enum Outbox {
                              OutboxState.pending.rawValue, now.microseconds, scheme])
         try db.execute(sql: "INSERT INTO outbox_document (period, sequence, document) VALUES (?, ?, ?)",
                        arguments: [period, sequence, Data(document)])
+        try db.execute(sql: "INSERT INTO scored_total (period, sequence, point) VALUES (?, ?, ?)",
+                       arguments: [period, sequence, Data(point)])
         return StagedDocument(period: period, sequence: sequence, document: document)
+    }
+
+    /// The trend points of the period's staged sequences, oldest first.
+    static func trendPoints(_ db: Database, period: String) throws -> [[UInt8]] {
+        try Data.fetchAll(db, sql: "SELECT point FROM scored_total WHERE period = ? ORDER BY sequence", arguments: [period])
+            .map { Array($0) }
     }
 
     /// The current scoreboard of a scheme's period, read in one snapshot.
@@ -220,11 +249,17 @@ public enum Outbox {
             let row = try Row.fetchOne(db, sql: """
                 SELECT sequence, created_at FROM outbox WHERE period = ? AND content_sha256 = ? ORDER BY sequence DESC LIMIT 1
                 """, arguments: [scheme.period, hash])
-            let sequence: Int = row?[0] ?? 0
-            let generated = row.map { Timestamp(microseconds: $0[1]) } ?? .now()
-            return ScoresSnapshot(scoreboard: board, sequence: sequence,
-                                  document: ScoresDocument.document(board, office: office, sequence: sequence,
-                                                                    generatedAt: generated))
+            // The document staged for this content, byte for byte as pushed; else (not
+            // staged yet, or no [push]) the scores now, after the trend so far.
+            if let row, let sequence = row[0] as Int?,
+               let staged = try Data.fetchOne(db, sql: "SELECT document FROM outbox_document WHERE period = ? AND sequence = ?",
+                                              arguments: [scheme.period, sequence]),
+               let document = try? JSONParser.parse(Array(staged)) {
+                return ScoresSnapshot(scoreboard: board, sequence: sequence, document: document)
+            }
+            let bytes = ScoresDocument.rendered(board, office: office)
+                .document(sequence: 0, generatedAt: .now(), trend: RenderedScores.trend(try trendPoints(db, period: scheme.period)))
+            return ScoresSnapshot(scoreboard: board, sequence: 0, document: try JSONParser.parse(bytes))
         }
     }
 

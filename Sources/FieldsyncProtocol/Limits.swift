@@ -35,6 +35,9 @@ public enum Limits {
     public static let units = 10_000
     /// Indicators in one scheme.
     public static let indicators = 1000
+    /// Points of a scores document's trend: the period's scored sequences, thinned to
+    /// this many (the first, the last, evenly between) so a long year stays small.
+    public static let trendPoints = 30
 
     /// Fields of one record: a JSON record's members, a CSV file's columns. A record
     /// has thirteen; a file of a million columns is refused before it costs memory.

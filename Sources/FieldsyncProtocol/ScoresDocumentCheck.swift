@@ -1,14 +1,18 @@
 import Foundation
 
-/// Checks that a parsed body is a scores document of SPEC §6 (`fieldsync.scores/1`).
+/// Checks that a parsed body is a scores document of SPEC §6 (`fieldsync.scores/2`, or
+/// the `fieldsync.scores/1` that daemons before it send).
 ///
 /// It checks shape and types, the value ranges the scoring rules guarantee (scores and
 /// totals 0–100, deductions ≥ 0) and that `grade_zh` matches `grade`; it does not redo
 /// the scoring. Members it does not know are allowed, so a sender may add fields
 /// without breaking central. The first problem found is thrown, naming its field.
 public enum ScoresDocumentCheck {
-    /// The document's `schema`: the only version the daemon writes and central accepts.
-    public static let schema = "fieldsync.scores/1"
+    /// The document's `schema`, as the daemon writes it: version 2 adds the scheme's
+    /// rules, each indicator's reported and verified values, and the trend.
+    public static let schema = "fieldsync.scores/2"
+    /// Every version central accepts.
+    public static let schemas = ["fieldsync.scores/1", schema]
 
     /// Returns the document's identity, or throws the first ``DocumentProblem``.
     public static func check(_ document: JSONValue) throws(DocumentProblem) -> IdempotencyKey {
@@ -16,8 +20,12 @@ public enum ScoresDocumentCheck {
             throw DocumentProblem(field: "", message: "the document must be a JSON object, not \(document.typeName)")
         }
         let schema = try string(document, "schema", at: .top)
-        guard schema == Self.schema else {
-            throw DocumentProblem(field: "schema", message: "must be \"\(Self.schema)\", got \"\(schema)\"")
+        guard Self.schemas.contains(schema) else {
+            throw DocumentProblem(field: "schema", message: "must be \(Self.schemas.map { "\"\($0)\"" }.joined(separator: " or ")), got \"\(schema)\"")
+        }
+        if schema != Self.schemas[0] {
+            try checkRules(try object(document, "rules", at: .top))
+            try checkTrend(document)
         }
         let office = try identifier(document, "office")
         let period = try identifier(document, "period")
@@ -94,6 +102,8 @@ public enum ScoresDocumentCheck {
             try optionalNumber(indicator, "points", at: at)
             try optionalNumber(indicator, "target", at: at)
             try optionalNumber(indicator, "value", at: at)
+            try optionalNumber(indicator, "reported", at: at)
+            try optionalNumber(indicator, "verified", at: at)
             if let met = indicator["met"] {
                 guard case .bool = met else { throw wrongType("\(at.text).met", expected: "boolean", got: met) }
             }
@@ -107,6 +117,49 @@ public enum ScoresDocumentCheck {
                 if let why = Limits.idProblem(id) { throw DocumentProblem(field: "\(at.text).id", message: why) }
                 try number(finding, "deduction", at: at, in: .nonNegative)
                 if let note = finding["note"], note != .null { _ = try text(finding, "note", at: at) }
+            }
+        }
+    }
+
+    /// Version 2's `rules`: the weights, grade bounds, tolerance and discrepancy
+    /// deduction the scores were computed with (what a report states).
+    private static func checkRules(_ rules: JSONValue) throws(DocumentProblem) {
+        let weights = try object(rules, "weights", at: Place("rules"))
+        try number(weights, "indicators", at: Place("rules.weights"), in: .percent)
+        try number(weights, "public", at: Place("rules.weights"), in: .percent)
+        let grades = try object(rules, "grades", at: Place("rules"))
+        for key in ["excellent", "good", "average"] { try number(grades, key, at: Place("rules.grades"), in: .percent) }
+        try number(rules, "tolerance", at: Place("rules"), in: .nonNegative)
+        try number(rules, "discrepancy_deduction", at: Place("rules"), in: .nonNegative)
+    }
+
+    /// Version 2's `trend`: the totals of the period's scored sequences, oldest first, at
+    /// most ``Limits/trendPoints`` of them.
+    private static func checkTrend(_ document: JSONValue) throws(DocumentProblem) {
+        guard let trend = document["trend"] else { throw missing("trend") }
+        guard case .array(let points) = trend else { throw wrongType("trend", expected: "array", got: trend) }
+        guard points.count <= Limits.trendPoints else {
+            throw DocumentProblem(field: "trend", message: "holds \(points.count) points; at most \(Limits.trendPoints)")
+        }
+        for (index, point) in points.enumerated() {
+            let at = Place("trend", index)
+            guard case .object = point else { throw wrongType(at.text, expected: "object", got: point) }
+            let sequence = try value(point, "sequence", at: at)
+            guard case .number(let text) = sequence, let n = Int64(text), Limits.sequence.contains(n) else {
+                throw DocumentProblem(field: "\(at.text).sequence", message: "must be an integer from 1 to \(Limits.sequence.upperBound)")
+            }
+            guard Timestamp.isRFC3339(try string(point, "generated_at", at: at)) else {
+                throw DocumentProblem(field: "\(at.text).generated_at", message: "must be an RFC 3339 timestamp with offset")
+            }
+            try number(point, "overall", at: at, in: .percent)
+            let units = try object(point, "units", at: at)
+            guard case .object(let members) = units else { continue }
+            guard members.count <= Limits.units else {
+                throw DocumentProblem(field: "\(at.text).units", message: "holds \(members.count) units; at most \(Limits.units)")
+            }
+            for (code, _) in members {
+                guard Limits.isCode(code) else { throw DocumentProblem(field: "\(at.text).units", message: "\"\(code)\" is not a unit code") }
+                try number(units, code, at: Place("\(at.text).units"), in: .percent)
             }
         }
     }

@@ -25,9 +25,15 @@ public struct IndicatorScore: Sendable, Hashable {
     /// (for `deduct`: reports fewer incidents than verified). For the overall: any
     /// unit has that discrepancy on this indicator.
     public var discrepancy: Bool
+    /// For a unit: its self-reported value and the inspectors' verified one, each in
+    /// force (nil: none); what a discrepancy compares. Nil for the overall.
+    public var reported: Exact?
+    public var verified: Exact?
 
     public init(indicator: Indicator, target: Exact?, value: Exact?, source: ValueSource,
-                score: Exact, met: Bool, discrepancy: Bool) {
+                score: Exact, met: Bool, discrepancy: Bool, reported: Exact? = nil, verified: Exact? = nil) {
+        self.reported = reported
+        self.verified = verified
         self.indicator = indicator
         self.target = target
         self.value = value

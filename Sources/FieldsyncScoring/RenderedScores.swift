@@ -10,7 +10,7 @@ import FieldsyncProtocol
 /// are ``ScoresDocument``'s comment); ``ScoresDocument/document(_:office:sequence:generatedAt:)``
 /// reads these bytes back when a value is wanted.
 public struct RenderedScores: Sendable {
-    /// `{"schema":…,"office":…,"period":…,"scheme":{…}` — the object left open.
+    /// `{"schema":…,"office":…,"period":…,"scheme":{…},"rules":{…}` — the object left open.
     let head: [UInt8]
     /// `"overall":{…},"units":[…]}` — the rest of the object.
     let tail: [UInt8]
@@ -38,13 +38,52 @@ public struct RenderedScores: Sendable {
         body(tail)
     }
 
-    /// The document as pushed.
-    public func document(sequence: Int, generatedAt: Timestamp) -> [UInt8] {
-        let stamp = ",\"sequence\":\(sequence),\"generated_at\":" + JSONValue.string(generatedAt.iso8601).rendered() + ","
+    /// The document as pushed. `trend` is the `trend` array's bytes (``trend(_:)``):
+    /// like `sequence` and `generated_at`, not part of the content — the totals of
+    /// earlier sequences must not make a new one due.
+    public func document(sequence: Int, generatedAt: Timestamp, trend: [UInt8] = Array("[]".utf8)) -> [UInt8] {
+        let stamp = ",\"sequence\":\(sequence),\"generated_at\":" + JSONValue.string(generatedAt.iso8601).rendered() + ",\"trend\":"
         var out = head
-        out.reserveCapacity(head.count + stamp.utf8.count + tail.count)
+        out.reserveCapacity(head.count + stamp.utf8.count + trend.count + 1 + tail.count)
         out.append(contentsOf: stamp.utf8)
+        out.append(contentsOf: trend)
+        out.append(UInt8(ascii: ","))
         out.append(contentsOf: tail)
+        return out
+    }
+
+    /// One point of a trend: a scored sequence's overall and unit totals,
+    /// `{"sequence":3,"generated_at":…,"overall":71.78,"units":{"city":87.52,…}}`.
+    public static func trendPoint(_ board: Scoreboard, sequence: Int, generatedAt: Timestamp) -> [UInt8] {
+        var w = JSONWriter(capacity: 64 + board.units.count * 24)
+        w.beginObject()
+        w.key("sequence"); w.number(sequence)
+        w.key("generated_at"); w.string(generatedAt.iso8601)
+        w.key("overall"); w.number { board.overall.total.appendPlain(maxPlaces: 2, to: &$0) }
+        w.key("units")
+        w.beginObject()
+        for unit in board.units {
+            w.key(unit.unit?.code ?? ""); w.number { unit.total.appendPlain(maxPlaces: 2, to: &$0) }
+        }
+        w.endObject()
+        w.endObject()
+        return w.take()
+    }
+
+    /// The `trend` array of points (oldest first), thinned to ``Limits/trendPoints``:
+    /// the first, the last, and evenly spaced between.
+    public static func trend(_ points: [[UInt8]]) -> [UInt8] {
+        var kept = points
+        if points.count > Limits.trendPoints {
+            let n = Limits.trendPoints
+            kept = (0 ..< n).map { points[$0 * (points.count - 1) / (n - 1)] }
+        }
+        var out: [UInt8] = [UInt8(ascii: "[")]
+        for (i, point) in kept.enumerated() {
+            if i > 0 { out.append(UInt8(ascii: ",")) }
+            out.append(contentsOf: point)
+        }
+        out.append(UInt8(ascii: "]"))
         return out
     }
 }
@@ -86,6 +125,22 @@ extension RenderedScores {
         w.beginObject()
         w.key("name"); w.string(board.schemeName)
         w.key("sha256"); w.string(board.schemeSHA256)
+        w.endObject()
+        w.key("rules")
+        w.beginObject()
+        w.key("weights")
+        w.beginObject()
+        w.key("indicators"); w.number { board.weights.indicators.appendPlain(maxPlaces: 6, to: &$0) }
+        w.key("public"); w.number { board.weights.public.appendPlain(maxPlaces: 6, to: &$0) }
+        w.endObject()
+        w.key("grades")
+        w.beginObject()
+        w.key("excellent"); w.number { board.grades.excellent.appendPlain(maxPlaces: 6, to: &$0) }
+        w.key("good"); w.number { board.grades.good.appendPlain(maxPlaces: 6, to: &$0) }
+        w.key("average"); w.number { board.grades.average.appendPlain(maxPlaces: 6, to: &$0) }
+        w.endObject()
+        w.key("tolerance"); w.number { board.verification.tolerance.appendPlain(maxPlaces: 6, to: &$0) }
+        w.key("discrepancy_deduction"); w.number { board.verification.discrepancyDeduction.appendPlain(maxPlaces: 6, to: &$0) }
         w.endObject()
         return w.take()
     }
@@ -150,6 +205,10 @@ extension RenderedScores {
         w.key("value")
         if let value = row.value { w.number { value.appendPlain(maxPlaces: overall ? 4 : 6, to: &$0) } } else { w.null() }
         w.key("source"); w.string(overall ? "overall" : row.source.rawValue)
+        w.key("reported")
+        if let reported = row.reported { w.number { reported.appendPlain(maxPlaces: 6, to: &$0) } } else { w.null() }
+        w.key("verified")
+        if let verified = row.verified { w.number { verified.appendPlain(maxPlaces: 6, to: &$0) } } else { w.null() }
         w.key("score"); w.number { row.score.appendPlain(maxPlaces: 4, to: &$0) }
         w.key("met"); w.bool(row.met)
         w.key("discrepancy"); w.bool(row.discrepancy)

@@ -22,10 +22,13 @@ public struct Scoreboard: Sendable, Hashable {
     public var grades: GradeBounds
     /// The weights the totals were computed with (for the table's legend).
     public var weights: Weights
+    /// The tolerance and the deduction discrepancies were judged by.
+    public var verification: Verification
 
     public init(period: String, schemeName: String, schemeSHA256: String,
                 overall: UnitScore, units: [UnitScore],
-                grades: GradeBounds, weights: Weights) {
+                grades: GradeBounds, weights: Weights, verification: Verification = Verification()) {
+        self.verification = verification
         self.period = period
         self.schemeName = schemeName
         self.schemeSHA256 = schemeSHA256

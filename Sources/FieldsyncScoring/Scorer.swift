@@ -14,7 +14,7 @@ public enum Scorer {
         let overall = scoreOverall(scheme: scheme, values: values, units: units)
         return Scoreboard(period: scheme.period, schemeName: scheme.name,
                           schemeSHA256: scheme.sha256, overall: overall, units: units,
-                          grades: scheme.grades, weights: scheme.weights)
+                          grades: scheme.grades, weights: scheme.weights, verification: scheme.verification)
     }
 
     // MARK: - 5.1 One indicator
@@ -88,7 +88,8 @@ public enum Scorer {
             if evidence.value == nil { complete = false }
             rows.append(IndicatorScore(indicator: indicator, target: target, value: evidence.value,
                                        source: evidence.source, score: score,
-                                       met: score == indicator.points, discrepancy: discrepancy))
+                                       met: score == indicator.points, discrepancy: discrepancy,
+                                       reported: evidence.report, verified: evidence.spotcheck))
         }
         let indicatorScore = indicatorPercent(rows)
         let (publicScore, respondents) = publicMean(values.publicTotals[unit.code] ?? .none)

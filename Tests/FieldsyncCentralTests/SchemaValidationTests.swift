@@ -26,7 +26,7 @@ final class SchemaValidationTests: CentralTestCase {
     }
 
     func testWrongSchemaString() async throws {
-        let field = try await refusedField(SampleDocument(schema: "fieldsync.scores/2"))
+        let field = try await refusedField(SampleDocument(schema: "fieldsync.scores/3"))
         XCTAssertEqual(field, "schema")
     }
 

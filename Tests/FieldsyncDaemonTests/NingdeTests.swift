@@ -114,7 +114,9 @@ final class NingdeTests: XCTestCase {
         XCTAssertEqual(scores.status, 0)
         var parser = JSONParser(Array(scores.output.utf8))
         let doc = try parser.parseValue()
-        XCTAssertEqual(doc["schema"], .string("fieldsync.scores/1"))
+        XCTAssertEqual(doc["schema"], .string("fieldsync.scores/2"))
+        XCTAssertEqual(doc["rules"]?["grades"]?["good"], .number("76"))
+        XCTAssertEqual(doc["rules"]?["discrepancy_deduction"], .number("1"))
         XCTAssertEqual(doc["office"], .string("ningde-rfb"))
         XCTAssertEqual(doc["overall"]?["total"], .number("71.78"))
         // One unit, indicator by indicator, by its Chinese name: the numbers the document has.

@@ -56,19 +56,21 @@ final class ScoresDocumentTests: XCTestCase {
         let sha = String(repeating: "ab", count: 32)
         let indicator = #"{"code":"m","name":"指标 m","aspect":"business","points":10,"target":null,"value":10,"#
         let tail = #""score":10,"met":true,"discrepancy":false}],"public":{"respondents":1,"score":66.65},"findings":[]}"#
+        let rules = #""rules":{"weights":{"indicators":0.7,"public":0.3},"grades":{"excellent":90,"good":76,"average":60},"tolerance":0,"discrepancy_deduction":0},"#
         let components = #""indicator_score":100,"public_score":66.65,"deductions":0,"total":90,"grade":"excellent","grade_zh":"优秀","complete":true,"indicators":["#
-        let expected = #"{"schema":"fieldsync.scores/1","office":"ningde-rfb","period":"2026","scheme":{"name":"宁德市人防办2026年度绩效评估指标","sha256":""#
-            + sha + #""},"sequence":7,"generated_at":"2026-11-27T04:00:00Z","overall":{"#
-            + components + indicator + #""source":"overall","# + tail
-            + #","units":[{"unit":"shouning","name":"寿宁县","# + components + indicator + #""source":"report","# + tail
+        let expected = #"{"schema":"fieldsync.scores/2","office":"ningde-rfb","period":"2026","scheme":{"name":"宁德市人防办2026年度绩效评估指标","sha256":""#
+            + sha + #""},"# + rules + #""sequence":7,"generated_at":"2026-11-27T04:00:00Z","trend":[],"overall":{"#
+            + components + indicator + #""source":"overall","reported":null,"verified":null,"# + tail
+            + #","units":[{"unit":"shouning","name":"寿宁县","# + components + indicator + #""source":"report","reported":10,"verified":null,"# + tail
             + "]}"
         XCTAssertEqual(text, expected)
     }
 
     func testKeyOrder() {
         let doc = ScoresDocument.document(richBoard(), office: "ningde-rfb", sequence: 1, generatedAt: stamp)
-        XCTAssertEqual(keys(doc), ["schema", "office", "period", "scheme", "sequence", "generated_at",
+        XCTAssertEqual(keys(doc), ["schema", "office", "period", "scheme", "rules", "sequence", "generated_at", "trend",
                                    "overall", "units"])
+        XCTAssertEqual(keys(doc["rules"]), ["weights", "grades", "tolerance", "discrepancy_deduction"])
         XCTAssertEqual(keys(doc["scheme"]), ["name", "sha256"])
         let componentKeys = ["indicator_score", "public_score", "deductions", "total", "grade", "grade_zh",
                              "complete", "indicators", "public", "findings"]
@@ -76,7 +78,7 @@ final class ScoresDocumentTests: XCTestCase {
         let unit = first(doc, "units")
         XCTAssertEqual(keys(unit), ["unit", "name"] + componentKeys)
         XCTAssertEqual(keys(first(unit, "indicators")),
-                       ["code", "name", "aspect", "points", "target", "value", "source", "score", "met", "discrepancy"])
+                       ["code", "name", "aspect", "points", "target", "value", "source", "reported", "verified", "score", "met", "discrepancy"])
         XCTAssertEqual(keys(unit?["public"]), ["respondents", "score"])
         XCTAssertEqual(keys(first(unit, "findings")), ["id", "deduction", "note"])
     }
@@ -142,11 +144,11 @@ final class ScoresDocumentTests: XCTestCase {
     func testContentLeavesOutSequenceAndGeneratedAt() {
         let board = richBoard()
         let content = ScoresDocument.content(board, office: "ningde-rfb")
-        XCTAssertEqual(keys(content), ["schema", "office", "period", "scheme", "overall", "units"])
-        // The full document minus its two stamps is exactly the content.
+        XCTAssertEqual(keys(content), ["schema", "office", "period", "scheme", "rules", "overall", "units"])
+        // The full document minus its stamps (and the trend of earlier sequences) is exactly the content.
         let full = ScoresDocument.document(board, office: "ningde-rfb", sequence: 9, generatedAt: stamp)
         guard case .object(let members) = full else { return XCTFail("not an object") }
-        let stripped = JSONValue.object(members.filter { $0.0 != "sequence" && $0.0 != "generated_at" })
+        let stripped = JSONValue.object(members.filter { !["sequence", "generated_at", "trend"].contains($0.0) })
         XCTAssertEqual(stripped.rendered(), content.rendered())
         XCTAssertEqual(ScoresDocument.contentText(board, office: "ningde-rfb"), content.rendered())
     }
