@@ -98,6 +98,9 @@ let package = Package(
         ),
         // Workbooks written for people (the scoreboard), with ZIPFoundation.
         .target(name: "FieldsyncWorkbook", dependencies: ["FieldsyncProtocol", .product(name: "ZIPFoundation", package: "ZIPFoundation")]),
+        // The report a leadership meeting reads, rendered from scores documents alone
+        // (the daemon's `fieldsync report` and central's pages).
+        .target(name: "FieldsyncReport", dependencies: ["FieldsyncProtocol"]),
         // Pure scoring: current values in, a scoreboard and its document out.
         .target(
             name: "FieldsyncScoring",
@@ -157,7 +160,7 @@ let package = Package(
             name: "fieldsync",
             dependencies: [
                 "FieldsyncConfig", "FieldsyncDaemon", "FieldsyncDelivery", "FieldsyncIntake", "FieldsyncModel",
-                "FieldsyncProtocol", "FieldsyncScoring", "FieldsyncStore", "FieldsyncSystem", "FieldsyncWorkbook",
+                "FieldsyncProtocol", "FieldsyncReport", "FieldsyncScoring", "FieldsyncStore", "FieldsyncSystem", "FieldsyncWorkbook",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
@@ -169,7 +172,7 @@ let package = Package(
         .target(
             name: "FieldsyncCentral",
             dependencies: [
-                "FieldsyncProtocol", "SQLiteWAL",
+                "FieldsyncProtocol", "FieldsyncReport", "SQLiteWAL",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -233,12 +236,14 @@ let package = Package(
             dependencies: ["FieldsyncConfig", "FieldsyncDaemon", "FieldsyncDelivery", "FieldsyncIntake", "FieldsyncModel", "FieldsyncProtocol", "FieldsyncRecords", "FieldsyncScoring", "FieldsyncStore", "FieldsyncSystem", "FieldsyncTesting", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "FieldsyncSystemTests", dependencies: ["FieldsyncSystem", "FieldsyncTesting"]),
+        .testTarget(name: "FieldsyncReportTests", dependencies: ["FieldsyncReport", "FieldsyncProtocol", "FieldsyncTesting"]),
         .testTarget(name: "CurlTests", dependencies: ["Curl", "TestSupport"]),
         .testTarget(
             name: "FieldsyncCentralTests",
             dependencies: [
                 "FieldsyncCentral",
                 "FieldsyncProtocol",
+                "FieldsyncReport",
                 "FieldsyncTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),

@@ -14,6 +14,9 @@ command -v openssl >/dev/null || need+=(openssl)           # TLS tests make a th
 command -v python3 >/dev/null || need+=(python3)           # TLS test server, fixture checker
 command -v curl >/dev/null || need+=(curl)                 # the push benchmark's peer
 command -v soffice >/dev/null || need+=(libreoffice-calc)  # a real producer of the .xlsx test workbooks
+command -v chromium >/dev/null || need+=(chromium)          # prints the report to PDF; the tests see it as a person does
+command -v pdftotext >/dev/null || need+=(poppler-utils)   # reads the printed report's text back
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)  # Chinese in the report and its PDF
 python3 -c 'import pip' 2>/dev/null || need+=(python3-pip)
 
 # openpyxl, the other producer of test workbooks (from PyPI).

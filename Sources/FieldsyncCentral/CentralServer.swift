@@ -1,3 +1,5 @@
+import FieldsyncProtocol
+import FieldsyncReport
 import Foundation
 import Hummingbird
 import NIOCore
@@ -7,7 +9,9 @@ import NIOCore
 /// Routes:
 /// - `POST /api/fieldsync/v1/scores` — the push protocol (see ``ScoresPushHandler``);
 /// - `GET /api/fieldsync/v1/offices/:office/periods/:period` — the latest document, raw;
-/// - `GET /` — the HTML city scoreboard (``ScoreboardPage``);
+/// - `GET /` — the HTML city scoreboard (``ScoreboardPage``), linking to
+/// - `GET /report/:office/:period` — the report of the latest document (``Report``, the
+///   renderer of `fieldsync report`: the same page for the same document);
 /// - `GET /healthz` — 200 when the database answers.
 ///
 /// Tests build the app with ``makeApplication(onListening:)`` and drive it with
@@ -15,6 +19,7 @@ import NIOCore
 public struct CentralServer: Sendable {
     public static let scoresPath = "/api/fieldsync/v1/scores"
     public static let documentPath = "/api/fieldsync/v1/offices/:office/periods/:period"
+    public static let reportPath = "/report/:office/:period"
 
     public let configuration: CentralConfiguration
     public let store: DocumentStore
@@ -61,6 +66,20 @@ public struct CentralServer: Sendable {
                     .fieldsyncSequence: "\(document.identity.sequence)",
                 ],
                 body: .init(byteBuffer: ByteBuffer(bytes: document.body)))
+        }
+        router.get(RouterPath(Self.reportPath)) { _, context in
+            guard let office = context.parameters.get("office")?.removingPercentEncoding,
+                let period = context.parameters.get("period")?.removingPercentEncoding,
+                let stored = try await store.latest(office: office, period: period),
+                let document = try? JSONParser.parse(stored.body)
+            else {
+                return Response(status: .notFound, headers: [.contentType: "text/plain; charset=utf-8"],
+                                body: .init(byteBuffer: ByteBuffer(string: "没有该单位和期间的评分文档 No scores document for this office and period\n")))
+            }
+            return Response(
+                status: .ok,
+                headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
+                body: .init(byteBuffer: ByteBuffer(string: Report.html(document))))
         }
         router.get("/") { _, _ in
             Response(

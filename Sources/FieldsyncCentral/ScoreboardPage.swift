@@ -1,4 +1,5 @@
 import FieldsyncProtocol
+import FieldsyncReport
 import Foundation
 
 /// The city scoreboard served at `GET /`: one self-contained HTML page (no scripts, no
@@ -27,12 +28,40 @@ public enum ScoreboardPage {
             """
         if documents.isEmpty {
             html += "<p class=\"empty\">尚未收到评分文档 No scores document received yet.</p>\n"
+        } else {
+            html += overview(documents)
         }
         for document in documents {
             html += section(for: document)
         }
         html += "</body>\n</html>\n"
         return html
+    }
+
+    /// Every office and period at a glance: its latest overall total and grade, and a
+    /// link to its report.
+    static func overview(_ documents: [StoredDocument]) -> String {
+        let e = HTMLText.escape
+        var html = """
+            <table class="overview"><thead><tr><th>单位 Office</th><th>期间 Period</th><th>总分 Total</th><th>等次 Grade</th>\
+            <th>报告 Report</th></tr></thead><tbody>
+
+            """
+        for stored in documents {
+            let overall = (try? JSONParser.parse(stored.body))?["overall"]
+            let grade = text(overall?["grade"])
+            let office = stored.identity.office, period = stored.identity.period
+            let link = "/report/\(percentEncoded(office))/\(percentEncoded(period))"
+            html += "<tr><td>\(e(office))</td><td>\(e(period))</td><td class=\"num total\">\(e(text(overall?["total"])))</td>"
+            html += "<td class=\"grade-\(e(grade))\">\(e(Grade(rawValue: grade)?.chinese ?? "")) \(e(grade))</td>"
+            html += "<td><a href=\"\(e(link))\">报告 Report</a></td></tr>\n"
+        }
+        return html + "</tbody></table>\n"
+    }
+
+    /// A code for a path segment (codes are letters, digits, `.`, `_`, `-`: unchanged).
+    private static func percentEncoded(_ code: String) -> String {
+        code.addingPercentEncoding(withAllowedCharacters: CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-._"))) ?? ""
     }
 
     private static func section(for stored: StoredDocument) -> String {

@@ -68,11 +68,12 @@ public final class Daemon: Sendable {
 
     var instance: Instance { current.withLock { $0 } }
 
+    /// The courier of a configuration. Without `[push]` it only scores and stages what
+    /// changed — the sequences and the totals a report's trend shows — and posts nothing.
     static func courier(for instance: Instance, logger: Logger) -> Courier? {
-        instance.setup.config.push.map {
-            Courier(store: instance.store, office: instance.setup.config.office, settings: $0, schemes: instance.setup.schemes,
-                    logger: logger)
-        }
+        let push = instance.setup.config.push
+        return Courier(store: instance.store, office: instance.setup.config.office, settings: push ?? PushSettings(url: ""),
+                       schemes: instance.setup.schemes, logger: logger, delivers: push != nil)
     }
 
     func source(watching directory: String) -> Source? {

@@ -36,10 +36,9 @@ public final class Instance: Sendable {
         self.setup = setup
         self.store = store
         self.logger = logger
-        var hook: ChangeHook?
-        if setup.config.push != nil {
-            hook = { db, periods in try Outbox.noteChanges(db, periods: periods.sorted(), at: .now()) }
-        }
+        // With or without [push]: every change is scored, as a sequence whose totals the
+        // report's trend keeps.
+        let hook: ChangeHook = { db, periods in try Outbox.noteChanges(db, periods: periods.sorted(), at: .now()) }
         self.intake = Intake(setup: setup, store: store, logger: logger, onChange: hook, afterChange: afterChange, clock: clock)
     }
 
@@ -63,7 +62,6 @@ public final class Instance: Sendable {
     /// scored with: at start and after a reload (a new scheme changes scores without
     /// any new record), and before `fieldsync push`.
     public func markSchemesChanged() throws {
-        guard setup.config.push != nil else { return }
         try store.writer.write { try Outbox.noteSchemeChanges($0, schemes: setup.schemes, at: .now()) }
     }
 
@@ -71,8 +69,7 @@ public final class Instance: Sendable {
     /// does after `debounce`): `fieldsync ingest` and `fieldsync push` call it.
     @discardableResult
     public func stageChanged() throws -> [StagedDocument] {
-        guard let push = setup.config.push else { return [] }
-        return try Outbox.stageChanged(store: store, office: setup.config.office, schemes: setup.schemes,
-                                       maxSize: push.maxDocumentSize)
+        try Outbox.stageChanged(store: store, office: setup.config.office, schemes: setup.schemes,
+                                maxSize: setup.config.push?.maxDocumentSize ?? PushSettings(url: "").maxDocumentSize)
     }
 }

@@ -136,7 +136,10 @@ public struct StatusReport: Sendable {
             }
         }
         out += "推送 Push: \(pushURL ?? "not configured 未配置")\n"
-        for p in periods {
+        for p in periods where pushURL == nil {
+            out += "  \(p.period): 评分序号 scored sequence \(p.latestSequence) (not pushed 不推送)\n"
+        }
+        for p in periods where pushURL != nil {
             out += "  \(p.period): sequence \(p.latestSequence); 待推送 pending \(p.pending), 已送达 delivered \(p.delivered), 失败 dead \(p.dead)\n"
             out += "    last attempt \(p.lastAttemptAt?.local(zone) ?? "never"), last success \(p.lastSuccessAt?.local(zone) ?? "never")"
             if let age = p.oldestUndeliveredAge { out += ", oldest undelivered change \(age.components.seconds)s ago" }

@@ -21,6 +21,9 @@ public final class Courier: Sendable {
     let schemes: [String: Scheme]
     let logger: Logger
     let policy: RetryPolicy
+    /// False without `[push]`: changes are scored and staged (their sequences and trend
+    /// kept for reports), nothing is posted.
+    let delivers: Bool
     private let state = Mutex(State())
     /// What was scored last, to score the next change unit by unit.
     private let cache = ScoringCache()
@@ -40,7 +43,9 @@ public final class Courier: Sendable {
     /// locked database): soon, not after `interval`.
     static let storeRetry: Duration = .seconds(2)
 
-    public init(store: Store, office: String, settings: PushSettings, schemes: [String: Scheme], logger: Logger) {
+    public init(store: Store, office: String, settings: PushSettings, schemes: [String: Scheme], logger: Logger,
+                delivers: Bool = true) {
+        self.delivers = delivers
         self.store = store
         self.office = office
         self.settings = settings
@@ -106,6 +111,7 @@ public final class Courier: Sendable {
     /// document that is due.
     private func stageAndDeliver() async throws -> Duration {
         try stageChanged()
+        guard delivers else { return settings.interval }
         let now = Timestamp.now()
         let held = Array(state.withLock { $0.held.values })
         let due = try await store.writer.read { try Outbox.due($0, now: now, held: held) }

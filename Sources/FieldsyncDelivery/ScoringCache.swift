@@ -75,7 +75,7 @@ public final class ScoringCache: Sendable {
         let overall = Scorer.scoreOverall(scheme: scheme, values: scored.values, units: scored.units)
         let board = Scoreboard(period: scheme.period, schemeName: scheme.name, schemeSHA256: scheme.sha256,
                                overall: overall, units: scored.units, grades: scheme.grades, weights: scheme.weights,
-                               verification: scheme.verification)
+                               verification: scheme.verification, timeZone: scheme.timeZone.identifier)
         let rendered = RenderedScores(head: RenderedScores.head(board, office: office), overall: RenderedScores.piece(overall),
                                       units: scored.pieces)
         let keep = scored

@@ -131,6 +131,10 @@ public enum ScoresDocumentCheck {
         for key in ["excellent", "good", "average"] { try number(grades, key, at: Place("rules.grades"), in: .percent) }
         try number(rules, "tolerance", at: Place("rules"), in: .nonNegative)
         try number(rules, "discrepancy_deduction", at: Place("rules"), in: .nonNegative)
+        let zone = try string(rules, "timezone", at: Place("rules"))
+        guard zone.utf8.count <= Limits.codeBytes, TimeZone(identifier: zone) != nil else {
+            throw DocumentProblem(field: "rules.timezone", message: "must be a time zone name such as Asia/Shanghai")
+        }
     }
 
     /// Version 2's `trend`: the totals of the period's scored sequences, oldest first, at

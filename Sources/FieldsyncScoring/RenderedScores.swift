@@ -141,6 +141,7 @@ extension RenderedScores {
         w.endObject()
         w.key("tolerance"); w.number { board.verification.tolerance.appendPlain(maxPlaces: 6, to: &$0) }
         w.key("discrepancy_deduction"); w.number { board.verification.discrepancyDeduction.appendPlain(maxPlaces: 6, to: &$0) }
+        w.key("timezone"); w.string(board.timeZone)
         w.endObject()
         return w.take()
     }

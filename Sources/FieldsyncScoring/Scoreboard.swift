@@ -24,11 +24,16 @@ public struct Scoreboard: Sendable, Hashable {
     public var weights: Weights
     /// The tolerance and the deduction discrepancies were judged by.
     public var verification: Verification
+    /// The scheme's time zone (an IANA name): where its dates are, and the zone a
+    /// report shows times in.
+    public var timeZone: String
 
     public init(period: String, schemeName: String, schemeSHA256: String,
                 overall: UnitScore, units: [UnitScore],
-                grades: GradeBounds, weights: Weights, verification: Verification = Verification()) {
+                grades: GradeBounds, weights: Weights, verification: Verification = Verification(),
+                timeZone: String = "UTC") {
         self.verification = verification
+        self.timeZone = timeZone
         self.period = period
         self.schemeName = schemeName
         self.schemeSHA256 = schemeSHA256

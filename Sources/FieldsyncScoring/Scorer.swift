@@ -14,7 +14,8 @@ public enum Scorer {
         let overall = scoreOverall(scheme: scheme, values: values, units: units)
         return Scoreboard(period: scheme.period, schemeName: scheme.name,
                           schemeSHA256: scheme.sha256, overall: overall, units: units,
-                          grades: scheme.grades, weights: scheme.weights, verification: scheme.verification)
+                          grades: scheme.grades, weights: scheme.weights, verification: scheme.verification,
+                          timeZone: scheme.timeZone.identifier)
     }
 
     // MARK: - 5.1 One indicator

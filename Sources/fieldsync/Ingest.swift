@@ -43,11 +43,12 @@ struct Ingest: AsyncParsableCommand {
             }
         }
         printOut("\(accepted) accepted, \(rejected) rejected" + (left > 0 ? ", \(left) left for later" : "") + "\n")
-        // With [push]: score what changed and stage its documents for `fieldsync push`
-        // (or the daemon's courier), once for the whole run.
+        // Score what changed, once for the whole run, as a new sequence (kept for the
+        // report's trend); with [push], staged for `fieldsync push` or the daemon.
         do {
             for staged in try instance.stageChanged() {
-                printOut("staged 已生成  scores of \(staged.period), sequence \(staged.sequence) (deliver with fieldsync push)\n")
+                let next = instance.setup.config.push == nil ? "no [push] configured: kept for reports" : "deliver with fieldsync push"
+                printOut("staged 已生成  scores of \(staged.period), sequence \(staged.sequence) (\(next))\n")
             }
         } catch {
             fail("the files are stored, but their scores could not be staged for delivery (the daemon or fieldsync push will): \(describe(error))")

@@ -1,4 +1,6 @@
 @testable import FieldsyncCentral
+import FieldsyncProtocol
+import FieldsyncReport
 import FieldsyncTesting
 import Foundation
 import Hummingbird
@@ -43,6 +45,23 @@ final class ScoreboardPageTests: CentralTestCase {
             let page = String(buffer: try await client.execute(uri: "/", method: .get).body)
             XCTAssertFalse(page.contains("<script>"))
             XCTAssertTrue(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;&amp;&quot;"))
+        }
+    }
+
+    func testOverviewLinksToEachReportTheSameRendererAsTheDaemons() async throws {
+        let server = try makeServer()
+        let document = SampleDocument(sequence: "7")
+        try await server.makeApplication().test(.router) { client in
+            _ = try await Self.push(client, document.json, key: document.key)
+            let page = String(buffer: try await client.execute(uri: "/", method: .get).body)
+            XCTAssertTrue(page.contains(#"<a href="/report/ningde-rfb/2026">报告 Report</a>"#), page)
+            XCTAssertTrue(page.contains(#"<td class="num total">79.99</td>"#))
+            let report = try await client.execute(uri: "/report/ningde-rfb/2026", method: .get)
+            XCTAssertEqual(report.status, .ok)
+            // Byte for byte what `fieldsync report` renders from the same document.
+            XCTAssertEqual(String(buffer: report.body), Report.html(try JSONParser.parse(Array(document.json.utf8))))
+            let missing = try await client.execute(uri: "/report/ningde-rfb/2030", method: .get)
+            XCTAssertEqual(missing.status, .notFound)
         }
     }
 

@@ -56,7 +56,7 @@ final class ScoresDocumentTests: XCTestCase {
         let sha = String(repeating: "ab", count: 32)
         let indicator = #"{"code":"m","name":"指标 m","aspect":"business","points":10,"target":null,"value":10,"#
         let tail = #""score":10,"met":true,"discrepancy":false}],"public":{"respondents":1,"score":66.65},"findings":[]}"#
-        let rules = #""rules":{"weights":{"indicators":0.7,"public":0.3},"grades":{"excellent":90,"good":76,"average":60},"tolerance":0,"discrepancy_deduction":0},"#
+        let rules = #""rules":{"weights":{"indicators":0.7,"public":0.3},"grades":{"excellent":90,"good":76,"average":60},"tolerance":0,"discrepancy_deduction":0,"timezone":"Asia/Shanghai"},"#
         let components = #""indicator_score":100,"public_score":66.65,"deductions":0,"total":90,"grade":"excellent","grade_zh":"优秀","complete":true,"indicators":["#
         let expected = #"{"schema":"fieldsync.scores/2","office":"ningde-rfb","period":"2026","scheme":{"name":"宁德市人防办2026年度绩效评估指标","sha256":""#
             + sha + #""},"# + rules + #""sequence":7,"generated_at":"2026-11-27T04:00:00Z","trend":[],"overall":{"#
@@ -70,7 +70,7 @@ final class ScoresDocumentTests: XCTestCase {
         let doc = ScoresDocument.document(richBoard(), office: "ningde-rfb", sequence: 1, generatedAt: stamp)
         XCTAssertEqual(keys(doc), ["schema", "office", "period", "scheme", "rules", "sequence", "generated_at", "trend",
                                    "overall", "units"])
-        XCTAssertEqual(keys(doc["rules"]), ["weights", "grades", "tolerance", "discrepancy_deduction"])
+        XCTAssertEqual(keys(doc["rules"]), ["weights", "grades", "tolerance", "discrepancy_deduction", "timezone"])
         XCTAssertEqual(keys(doc["scheme"]), ["name", "sha256"])
         let componentKeys = ["indicator_score", "public_score", "deductions", "total", "grade", "grade_zh",
                              "complete", "indicators", "public", "findings"]

@@ -65,8 +65,9 @@ package func gb18030(_ text: String) -> [UInt8] {
 
 /// Runs the built `fieldsync` binary; returns its exit status (or the signal that
 /// ended it), its standard output and its standard error.
-package func runFieldsync(_ arguments: [String], fault: String? = nil) throws -> (status: Int32, output: String, errors: String) {
-    var env = ProcessInfo.processInfo.environment
+package func runFieldsync(_ arguments: [String], fault: String? = nil,
+                          environment: [String: String] = [:]) throws -> (status: Int32, output: String, errors: String) {
+    var env = ProcessInfo.processInfo.environment.merging(environment) { _, new in new }
     env["FIELDSYNC_FAULT"] = fault
     return try runProgram(productsDirectory() + "/fieldsync", arguments, environment: env)
 }

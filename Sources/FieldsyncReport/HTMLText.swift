@@ -2,8 +2,8 @@
 ///
 /// Everything on the scoreboard that came from a pushed document goes through here:
 /// an office is trusted to push scores, not to run script in the city's browsers.
-enum HTMLText {
-    static func escape(_ text: String) -> String {
+public enum HTMLText {
+    public static func escape(_ text: String) -> String {
         var escaped = ""
         escaped.reserveCapacity(text.utf8.count)
         for character in text.unicodeScalars {
