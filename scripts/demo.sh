@@ -136,6 +136,19 @@ cp "$demo/寿宁县-填报-更正.xlsx" "$demo/.part" && mv "$demo/.part" spool/
 receipt 寿宁县-填报-更正.xlsx
 echo "  (the corrected row is its next revision; an older copy dropped later would be refused)"
 
+say "10. 报告 The leadership meeting's report: fieldsync report (HTML; a PDF when Chromium is installed)"
+# The daemon scores each change as a sequence (debounce 1 s): wait for the correction's,
+# so the trend shows the scores before and after it.
+for _ in $(seq 1 100); do
+  "$bin/fieldsync" status --config fieldsync.toml --format json | python3 -c 'import json,sys; sys.exit(any(p["changed_not_staged_since"] for p in json.load(sys.stdin)["push"]["periods"]))' && break
+  sleep 0.1
+done
+"$bin/fieldsync" report --config fieldsync.toml -o "$demo/宁德-2026-报告.html"
+if command -v chromium >/dev/null; then
+  "$bin/fieldsync" report --config fieldsync.toml --format pdf -o "$demo/宁德-2026-报告.pdf"
+fi
+echo "  the same page for the same document at central: $central/report/ningde-rfb/2026"
+
 say "Done 完成"
 echo "Files: demo/ (spool/ receipts and rejected files, state/ the SQLite store and archive, fieldsync.log)."
 if [ "${KEEP:-0}" = 1 ]; then

@@ -64,6 +64,12 @@ struct ReportCommandTests {
         let pages = try runProgram(["pdfinfo", root + "/r.pdf"]).output
         let count = pages.split(separator: "\n").first { $0.hasPrefix("Pages:") }.flatMap { Int($0.split(separator: " ").last ?? "") }
         #expect(count.map { $0 >= 1 && $0 <= 8 } == true, "a report of 11 units prints on at most 8 A4 pages: \(pages)")
+        // The traceability line (the scheme's sha256 among it) on every printed page.
+        guard case .string(let sha)? = document["scheme"]?["sha256"] else { Issue.record("no sha256"); return }
+        for page in 1 ... (count ?? 1) {
+            let text = try runProgram(["pdftotext", "-f", "\(page)", "-l", "\(page)", root + "/r.pdf", "-"]).output
+            #expect(text.replacingOccurrences(of: "\n", with: "").contains(String(sha.prefix(16))), "page \(page) lacks the trace line")
+        }
 
         // The screenshot, beside one of a blank page of the same size.
         #expect(try runFieldsync(["report", "--config", config, "-o", root + "/r.html"]).status == 0)
