@@ -35,6 +35,18 @@ struct ReportCommandTests {
             let row = "<tr><td>\(name)</td><td class=\"n\">\(two(unit["indicator_score"]))</td><td class=\"n\">\(two(unit["public_score"]))</td>"
                 + "<td class=\"n\">\(two(unit["deductions"]))</td><td class=\"n\"><b>\(two(unit["total"]))</b></td>"
             #expect(html.contains(row), "\(row)")
+            // Its public evaluation, and each indicator short of its target among the weak points.
+            guard case .number(let respondents)? = unit["public"]?["respondents"] else { continue }
+            let publicRow = "<tr><td>\(name)</td><td class=\"n\">\(two(unit["public_score"]))</td><td class=\"n\">\(respondents)</td></tr>"
+            #expect(html.contains(publicRow), "\(publicRow)")
+            guard case .array(let indicators)? = unit["indicators"] else { continue }
+            for indicator in indicators where indicator["met"] == .bool(false) {
+                func plain(_ v: JSONValue?) -> String { if case .number(let n)? = v { n } else { "–" } }
+                guard case .string(let indicatorName)? = indicator["name"] else { continue }
+                let weak = "<tr><td>\(indicatorName)</td><td class=\"n\">\(plain(indicator["value"]))</td><td class=\"n\">\(plain(indicator["target"]))</td>"
+                    + "<td class=\"n\">\(plain(indicator["points"]))</td>"
+                #expect(html.contains(weak), "\(weak)")
+            }
         }
         #expect(html.contains("<b>\(two(document["overall"]?["total"]))</b>"))
         // The document's identity, on every printed page.
