@@ -2,23 +2,18 @@ import FieldsyncProtocol
 import Foundation
 import GRDB
 import SQLiteWAL
-import Synchronization
 
-/// Central's SQLite store of every scores document received, one row per idempotency key.
+/// Central's SQLite store of every scores document received, one row per idempotency
+/// key: the ``DocumentStorage`` of a city's receiver, in one file.
 ///
 /// A `DatabasePool` in WAL mode: the scoreboard and GET readers never wait for a push
 /// being written, and writes are serialised, so two identical pushes racing each other
 /// still store one row. "Latest" is not stored; it is the highest sequence of an
 /// office and period, so a late older document can never hide a newer one.
-public final class DocumentStore: Sendable {
+public final class DocumentStore: DocumentStorage {
     let pool: DatabasePool
     /// Checkpoints beside the writer: a push's 2xx never waits for one.
     let checkpointer: Checkpointer
-    private let stored = Atomic<Int>(0)
-
-    /// Grows each time a document is stored: what was read from the store before is
-    /// stale once it has grown.
-    public var generation: Int { stored.load(ordering: .acquiring) }
 
     /// Opens (creating if needed) the database at `path` and brings its schema up to date.
     public init(path: String) throws {
@@ -54,6 +49,12 @@ public final class DocumentStore: Sendable {
                     );
                     """)
         }
+        migrator.registerMigration("v2: who pushed") { db in
+            try db.execute(sql: """
+                -- The first 16 hex digits of the SHA-256 of the pushing token (never the token).
+                ALTER TABLE document ADD COLUMN token_fingerprint TEXT;
+                """)
+        }
         return migrator
     }
 
@@ -61,7 +62,7 @@ public final class DocumentStore: Sendable {
     ///
     /// Same key and same bytes → `.replayed`; same key, other bytes → `.conflict`;
     /// neither writes anything.
-    public func store(_ identity: IdempotencyKey, body: [UInt8], receivedAt: Date = Date()) async throws
+    public func store(_ identity: IdempotencyKey, body: [UInt8], receivedAt: Date, tokenFingerprint: String?) async throws
         -> StoreOutcome
     {
         let received = Timestamp(receivedAt).iso8601Seconds
@@ -77,15 +78,15 @@ public final class DocumentStore: Sendable {
                 arguments: [identity.office, identity.period])
             try db.execute(
                 sql: """
-                    INSERT INTO document (idempotency_key, office, period, sequence, body, received_at)
-                    VALUES (?, ?, ?, ?, ?, ?)
+                    INSERT INTO document (idempotency_key, office, period, sequence, body, received_at, token_fingerprint)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
                     """,
                 arguments: [
                     identity.description, identity.office, identity.period, identity.sequence, bodyData, received,
+                    tokenFingerprint,
                 ])
             return .stored(becameLatest: highest.map { identity.sequence > $0 } ?? true)
         }
-        if case .stored = outcome { stored.add(1, ordering: .releasing) }
         return outcome
     }
 
@@ -103,21 +104,65 @@ public final class DocumentStore: Sendable {
         }
     }
 
-    /// The latest document of every office and period, by office, then newest period first.
-    public func latestDocuments() async throws -> [StoredDocument] {
+    public func document(office: String, period: String, sequence: Int64) async throws -> StoredDocument? {
+        try await pool.read { db in
+            try Row.fetchOne(
+                db,
+                sql: "SELECT office, period, sequence, body, received_at FROM document WHERE office = ? AND period = ? AND sequence = ?",
+                arguments: [office, period, sequence]
+            ).map(Self.document(from:))
+        }
+    }
+
+    public func latestDocuments(skip: Int, offices: Int) async throws -> [StoredDocument] {
         try await pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
                     SELECT office, period, MAX(sequence) AS sequence, body, received_at FROM document
+                    WHERE office IN (SELECT DISTINCT office FROM document ORDER BY office LIMIT ? OFFSET ?)
                     GROUP BY office, period ORDER BY office, period DESC
-                    """
+                    """,
+                arguments: [min(offices, Int(Int32.max)), skip]
             ).map(Self.document(from:))
         }
     }
 
-    /// How many documents are stored, for one office and period or (both nil) in all.
-    public func documentCount(office: String? = nil, period: String? = nil) async throws -> Int {
+    public func offices() async throws -> [OfficeSummary] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT office, COUNT(DISTINCT period) AS periods, MAX(received_at) AS last FROM document
+                GROUP BY office ORDER BY office
+                """).map { OfficeSummary(office: $0["office"], periods: $0["periods"], lastPushAt: $0["last"]) }
+        }
+    }
+
+    public func periods(office: String) async throws -> [PeriodSummary] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT period, MAX(sequence) AS latest, COUNT(*) AS sequences, MAX(received_at) AS last FROM document
+                WHERE office = ? GROUP BY period ORDER BY period DESC
+                """, arguments: [office]).map {
+                PeriodSummary(period: $0["period"], latestSequence: $0["latest"], sequences: $0["sequences"], lastPushAt: $0["last"])
+            }
+        }
+    }
+
+    public func sequences(office: String, period: String) async throws -> [SequenceEntry] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT sequence, received_at, token_fingerprint FROM document WHERE office = ? AND period = ? ORDER BY sequence
+                """, arguments: [office, period]).map {
+                SequenceEntry(sequence: $0["sequence"], receivedAt: $0["received_at"], tokenFingerprint: $0["token_fingerprint"])
+            }
+        }
+    }
+
+    public func changeMark() async throws -> Int64 {
+        try await pool.read { db in try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(id), 0) FROM document") ?? 0 }
+    }
+
+    public func documentCount(office: String?, period: String?) async throws -> Int {
         try await pool.read { db in
             try Int.fetchOne(
                 db,

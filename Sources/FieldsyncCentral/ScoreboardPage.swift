@@ -10,7 +10,9 @@ import Foundation
 /// HTML-escaped.
 public enum ScoreboardPage {
     /// Renders the page for `documents` (the latest of each office/period).
-    public static func render(_ documents: [StoredDocument], now: Date = Date()) -> String {
+    /// Renders page `page` (from 0) of `pages` for `documents` (the latest of each
+    /// office/period on that page).
+    public static func render(_ documents: [StoredDocument], page: Int = 0, pages: Int = 1, now: Date = Date()) -> String {
         var html = """
             <!DOCTYPE html>
             <html lang="zh-CN">
@@ -30,6 +32,12 @@ public enum ScoreboardPage {
             html += "<p class=\"empty\">尚未收到评分文档 No scores document received yet.</p>\n"
         } else {
             html += overview(documents)
+            if pages > 1 {
+                html += "<p class=\"meta\">第 \(page + 1) / \(pages) 页 Page \(page + 1) of \(pages)"
+                if page > 0 { html += " · <a href=\"/?page=\(page - 1)\">上一页 Previous</a>" }
+                if page + 1 < pages { html += " · <a href=\"/?page=\(page + 1)\">下一页 Next</a>" }
+                html += "</p>\n"
+            }
         }
         for document in documents {
             html += section(for: document)

@@ -12,7 +12,7 @@ import Logging
 /// the first push got — `201` and the same body — plus `Idempotent-Replayed: true`,
 /// and stores nothing.
 struct ScoresPushHandler: Sendable {
-    let store: DocumentStore
+    let store: any DocumentStorage
     let tokens: BearerTokens
     let maxBodySize: Int
     let maxUnits: Int
@@ -104,7 +104,8 @@ struct ScoresPushHandler: Sendable {
                 field: "period"
             ).response(.unprocessableContent)
         }
-        switch try await store.store(identity, body: body) {
+        switch try await store.store(identity, body: body, receivedAt: Date(),
+                                     tokenFingerprint: tokenOffice == nil ? nil : BearerTokens.fingerprint(of: authorization)) {
         case .stored(let becameLatest):
             logger.info(
                 "stored scores document",

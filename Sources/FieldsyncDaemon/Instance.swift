@@ -70,6 +70,6 @@ public final class Instance: Sendable {
     @discardableResult
     public func stageChanged() throws -> [StagedDocument] {
         try Outbox.stageChanged(store: store, office: setup.config.office, schemes: setup.schemes,
-                                maxSize: setup.config.push?.maxDocumentSize ?? PushSettings(url: "").maxDocumentSize)
+                                maxSize: setup.config.push?.maxDocumentSize)
     }
 }

@@ -218,7 +218,7 @@ public final class Courier: Sendable {
     /// Scores the changed periods and stages their documents.
     func stageChanged() throws {
         for staged in try Outbox.stageChanged(store: store, office: office, schemes: schemes,
-                                              maxSize: settings.maxDocumentSize, cache: cache) {
+                                              maxSize: delivers ? settings.maxDocumentSize : nil, cache: cache) {
             state.withLock { $0.held[staged.period] = staged }
             logger.info("staged scores document", metadata: ["period": "\(staged.period)", "sequence": "\(staged.sequence)"])
         }

@@ -120,7 +120,7 @@ public enum Outbox {
             -- Documents staged before are of schema 1: every period delivered so far is
             -- scored again, and central gets its scores in schema 2.
             INSERT INTO changed_period (period, changes, changed_at)
-                SELECT DISTINCT period, 1, 0 FROM outbox WHERE true
+                SELECT DISTINCT period, 1, CAST(strftime('%s', 'now') AS INTEGER) * 1000000 FROM outbox WHERE true
                 ON CONFLICT (period) DO UPDATE SET changes = changes + 1;
             """)
     }
@@ -152,7 +152,7 @@ public enum Outbox {
     /// - Parameter afterScoring: called between scoring a period and staging it (the
     ///   tests commit a change there).
     @discardableResult
-    public static func stageChanged(store: Store, office: String, schemes: [String: Scheme], maxSize: Int64 = .max,
+    public static func stageChanged(store: Store, office: String, schemes: [String: Scheme], maxSize: Int64? = .max,
                                     cache: ScoringCache? = nil, now: @Sendable () -> Timestamp = Timestamp.now,
                                     afterScoring: (String) throws -> Void = { _ in }) throws -> [StagedDocument] {
         var staged: [StagedDocument] = []
@@ -197,10 +197,13 @@ public enum Outbox {
     /// Stages the next document of a period if its content (`hash`) differs from the
     /// last one staged. Returns the new document, if any.
     ///
-    /// A document larger than `maxSize` (what central takes) is not staged: it would be
-    /// refused for ever. The refusal is recorded as an attempt, so `status` shows it.
+    /// A document larger than `maxSize` (what central takes) is staged without its
+    /// trend if that makes it fit, else not at all: it would be refused for ever. The
+    /// refusal is recorded as an attempt, so `status` shows it. With `maxSize` nil —
+    /// no `[push]`: nothing will be posted — there is no limit, and only the newest
+    /// document is kept (what `scores` and `report` read); the trend keeps the totals.
     static func stage(_ db: Database, office: String, period: String, board: Scoreboard, rendered: RenderedScores, hash: String,
-                      scheme: String?, now: Timestamp, maxSize: Int64) throws -> StagedDocument? {
+                      scheme: String?, now: Timestamp, maxSize: Int64?) throws -> StagedDocument? {
         let last = try Row.fetchOne(db, sql: """
             SELECT sequence, content_sha256 FROM outbox WHERE period = ? ORDER BY sequence DESC LIMIT 1
             """, arguments: [period])
@@ -212,10 +215,13 @@ public enum Outbox {
         }
         let sequence = (last.map { $0[0] as Int } ?? 0) + 1
         let point = RenderedScores.trendPoint(board, sequence: sequence, generatedAt: now)
-        let document = rendered.document(sequence: sequence, generatedAt: now,
-                                         trend: RenderedScores.trend(try trendPoints(db, period: period) + [point]))
+        var document = rendered.document(sequence: sequence, generatedAt: now,
+                                         trend: RenderedScores.trend(try trendPoints(db, period: period, then: point)))
+        if let maxSize, Int64(document.count) > maxSize {
+            document = rendered.document(sequence: sequence, generatedAt: now)
+        }
         let size = Int64(document.count)
-        guard size <= maxSize else {
+        if let maxSize, size > maxSize {
             try db.execute(sql: "INSERT INTO attempt (period, sequence, at, status, error) VALUES (?, 0, ?, NULL, ?)", arguments: [
                 period, now.microseconds,
                 "not staged: the scores document is \(size) bytes, more than central takes (\(maxSize) bytes, push.max_document_size)",
@@ -233,13 +239,24 @@ public enum Outbox {
                        arguments: [period, sequence, Data(document)])
         try db.execute(sql: "INSERT INTO scored_total (period, sequence, point) VALUES (?, ?, ?)",
                        arguments: [period, sequence, Data(point)])
+        if maxSize == nil {
+            try db.execute(sql: "DELETE FROM outbox_document WHERE period = ? AND sequence < ?", arguments: [period, sequence])
+        }
         return StagedDocument(period: period, sequence: sequence, document: document)
     }
 
-    /// The trend points of the period's staged sequences, oldest first.
-    static func trendPoints(_ db: Database, period: String) throws -> [[UInt8]] {
-        try Data.fetchAll(db, sql: "SELECT point FROM scored_total WHERE period = ? ORDER BY sequence", arguments: [period])
-            .map { Array($0) }
+    /// The trend points of the period's staged sequences, oldest first, and `then` (the
+    /// sequence being staged) last, thinned to ``Limits/trendPoints``: only the points
+    /// kept are read, however long the year.
+    static func trendPoints(_ db: Database, period: String, then last: [UInt8]? = nil) throws -> [[UInt8]] {
+        let sequences = try Int64.fetchAll(db, sql: "SELECT sequence FROM scored_total WHERE period = ? ORDER BY sequence",
+                                           arguments: [period])
+        let total = sequences.count + (last == nil ? 0 : 1)
+        let statement = try db.cachedStatement(sql: "SELECT point FROM scored_total WHERE period = ? AND sequence = ?")
+        return try RenderedScores.trendIndices(count: total).map { i in
+            if i == sequences.count, let last { return last }
+            return Array(try Data.fetchOne(statement, arguments: [period, sequences[i]]) ?? Data())
+        }
     }
 
     /// The current scoreboard of a scheme's period, read in one snapshot.

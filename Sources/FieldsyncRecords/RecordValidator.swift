@@ -262,8 +262,8 @@ public struct RecordValidator: Sendable {
         let revision = integer(.revision, default: 1, in: Limits.revision)
         // A fill-in workbook's row names the revision it was made from instead.
         var basis: Record.Basis?
-        if raw[.basedOn] != nil {
-            if raw[.revision] != nil {
+        if text(.basedOn) != nil {
+            if text(.revision) != nil {
                 problems.append(Problem(at, field: "based_on", zh: "“版本”和“基于版本”只能填一个",
                                         en: "give revision or based_on, not both"))
             } else if let b = integer(.basedOn, default: 0, in: 0 ... Limits.revision.upperBound - 1) {

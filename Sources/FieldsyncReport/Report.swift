@@ -99,10 +99,19 @@ public enum Report {
         return out + "</tbody></table>\n</section>\n"
     }
 
+    /// The most cells the scorecard draws: a document may have 10,000 units and 1,000
+    /// indicators, and a page of ten million cells helps no meeting (and would let one
+    /// document make central build hundreds of megabytes).
+    static let scorecardCells = 20_000
+
     /// Units × indicators, coloured by the share of points earned.
     static func scorecard(_ d: ReportData) -> String {
         let e = HTMLText.escape
         let indicators = d.overall.rows
+        guard d.units.count * max(1, indicators.count) <= scorecardCells else {
+            return "<section id=\"scorecard\">\n<h2>得分矩阵 Scorecard</h2>\n<p>单位与指标过多(\(d.units.count) × \(indicators.count)),不绘制得分矩阵;"
+                + "见下方薄弱环节。 Too many units and indicators (\(d.units.count) × \(indicators.count)) to draw: see the weak points below.</p>\n</section>\n"
+        }
         var out = """
             <section id="scorecard">
             <h2>得分矩阵 Scorecard</h2>
@@ -112,8 +121,9 @@ public enum Report {
             """
         for u in d.units {
             out += "<tr><td>\(e(u.name))</td>"
+            let rows = Dictionary(u.rows.map { ($0.code, $0) }, uniquingKeysWith: { first, _ in first })
             for ind in indicators {
-                guard let row = u.rows.first(where: { $0.code == ind.code }) else {
+                guard let row = rows[ind.code] else {
                     out += "<td class=\"na\"></td>"
                     continue
                 }

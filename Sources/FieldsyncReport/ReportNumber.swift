@@ -7,7 +7,9 @@ import Foundation
 /// length, not a score.
 enum ReportNumber {
     /// `text` with at least two decimals: `90` → `90.00`, `87.5` → `87.50`, `0.6667` as is.
-    static func two(_ text: String) -> String {
+    static func two(_ written: String) -> String {
+        // A number a document wrote with an exponent (1e2) is shown as plain decimals.
+        let text = DecimalText.canonicalize(written)?.text ?? written
         guard let dot = text.firstIndex(of: ".") else { return text + ".00" }
         let decimals = text.distance(from: dot, to: text.endIndex) - 1
         return decimals >= 2 ? text : text + String(repeating: "0", count: 2 - decimals)

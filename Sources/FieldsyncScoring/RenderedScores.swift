@@ -70,16 +70,19 @@ public struct RenderedScores: Sendable {
         return w.take()
     }
 
+    /// Which of `count` points (oldest first) a trend keeps: all, or the first, the last
+    /// and evenly spaced between, ``Limits/trendPoints`` in all.
+    public static func trendIndices(count: Int) -> [Int] {
+        let n = Limits.trendPoints
+        guard count > n else { return Array(0 ..< count) }
+        return (0 ..< n).map { $0 * (count - 1) / (n - 1) }
+    }
+
     /// The `trend` array of points (oldest first), thinned to ``Limits/trendPoints``:
     /// the first, the last, and evenly spaced between.
     public static func trend(_ points: [[UInt8]]) -> [UInt8] {
-        var kept = points
-        if points.count > Limits.trendPoints {
-            let n = Limits.trendPoints
-            kept = (0 ..< n).map { points[$0 * (points.count - 1) / (n - 1)] }
-        }
         var out: [UInt8] = [UInt8(ascii: "[")]
-        for (i, point) in kept.enumerated() {
+        for (i, point) in trendIndices(count: points.count).map({ points[$0] }).enumerated() {
             if i > 0 { out.append(UInt8(ascii: ",")) }
             out.append(contentsOf: point)
         }

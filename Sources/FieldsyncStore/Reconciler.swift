@@ -112,7 +112,8 @@ public struct Reconciler {
         if let problem = changesOwner(r, head) { return .failure(problem) }
         if try storedRevision(head.revision, of: r.id, equals: r) == true { return .success(.ignored) }
         let ownCopy = head.basedOn == basis.revision
-        let newerCopy = ownCopy && basis.savedAt.map { saved in head.savedAt.map { saved > $0 } ?? true } ?? false
+        // Newer only if both copies say when they were saved, and this one later.
+        let newerCopy = ownCopy && basis.savedAt.map { saved in head.savedAt.map { saved > $0 } ?? false } ?? false
         guard head.revision == basis.revision || newerCopy else {
             let why: (zh: String, en: String)
             if !ownCopy {
@@ -121,9 +122,12 @@ public struct Reconciler {
             } else if let saved = basis.savedAt, let previous = head.savedAt {
                 why = ("这份表格保存于 \(saved.local(zone)),早于已采用的第 \(head.revision) 版所在表格(保存于 \(previous.local(zone))),是较早的副本",
                        "this copy was saved at \(saved.local(zone)), before the copy that made revision \(head.revision) (saved at \(previous.local(zone))): it is an older copy")
-            } else {
+            } else if basis.savedAt == nil {
                 why = ("这份表格没有注明保存时间,无法判断它是否比已采用的第 \(head.revision) 版更新",
                        "this workbook does not say when it was saved, so it cannot be told newer than the copy that made revision \(head.revision)")
+            } else {
+                why = ("已采用的第 \(head.revision) 版所在表格没有注明保存时间,无法判断这份是否更新",
+                       "the copy that made revision \(head.revision) did not say when it was saved, so this one cannot be told newer")
             }
             return .failure(Problem(r.location, field: "based_on",
                                     zh: "此行基于“\(r.id)”的第 \(basis.revision) 版填写,但\(why.zh);请用 fieldsync template 重新生成表格后再修改",

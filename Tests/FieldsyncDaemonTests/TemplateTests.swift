@@ -128,6 +128,20 @@ struct TemplateTests {
         #expect(try siren() == Exact(4))
     }
 
+    @Test("A copy in force that did not say when it was saved is never taken for older than a dated one")
+    func undatedCopyInForce() throws {
+        let site = try TestSite()
+        let template = site.root + "/t.xlsx"
+        #expect(try runFieldsync(["template", "--config", site.configPath, "--source", "shouning", "-o", template]).status == 0)
+        // Saved without a time (its properties stripped), then an older dated copy arrives.
+        _ = try Self.python(Self.save, [template, site.root + "/undated.xlsx", "", "siren.fixed=3"])
+        #expect(try site.ingest("shouning", "undated.xlsx", Array(try Data(contentsOf: URL(fileURLWithPath: site.root + "/undated.xlsx")))).receipt?.counts.imported == 1)
+        _ = try Self.python(Self.save, [template, site.root + "/dated.xlsx", "2026-12-01T09:00:00Z", "siren.fixed=5"])
+        let dated = try site.ingest("shouning", "dated.xlsx", Array(try Data(contentsOf: URL(fileURLWithPath: site.root + "/dated.xlsx"))))
+        #expect(dated.problems.contains { $0.en.contains("did not say when it was saved") }, "\(dated.problems)")
+        #expect(try site.values().evidence["shouning"]?["siren.fixed"]?.report == Exact(3))
+    }
+
     @Test("A template made now shows what is in force and is based on it; a workbook made before someone else's change is refused")
     func basedOnWhatIsInForce() throws {
         let site = try TestSite()

@@ -1,5 +1,6 @@
 import FieldsyncDelivery
 import FieldsyncProtocol
+import FieldsyncScoring
 import FieldsyncTesting
 import Foundation
 import Testing
@@ -40,5 +41,25 @@ struct TrendTests {
         let snapshot = try Outbox.snapshot(store: site.store, office: site.setup.config.office, scheme: site.setup.schemes["2026"]!)
         #expect(snapshot.sequence == 2)
         #expect(snapshot.document == document)
+    }
+
+    @Test("Without [push] only the newest document is kept; the trend keeps every sequence's totals")
+    func withoutPushOnlyTheNewestDocument() throws {
+        let site = try TestSite()
+        for (n, value) in ["0", "1", "2"].enumerated() {
+            #expect(try site.ingest("shouning", "\(n).json", Self.report("s-\(n)", value: value)).receipt != nil)
+            _ = try site.instance.stageChanged()
+        }
+        #expect(try site.count("SELECT count(*) FROM outbox_document") == 1)
+        #expect(try site.count("SELECT count(*) FROM scored_total") == 3)
+    }
+
+    @Test("A long year's trend keeps the first, the last and evenly spaced points between", arguments: [0, 1, 30, 31, 100, 5000])
+    func thinning(count: Int) {
+        let kept = RenderedScores.trendIndices(count: count)
+        #expect(kept.count == min(count, Limits.trendPoints))
+        #expect(kept.first == (count > 0 ? 0 : nil))
+        #expect(kept.last == (count > 0 ? count - 1 : nil))
+        #expect(zip(kept, kept.dropFirst()).allSatisfy { $0 < $1 })
     }
 }

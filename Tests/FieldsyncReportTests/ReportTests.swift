@@ -42,4 +42,23 @@ struct ReportTests {
         #expect(html.contains("No data yet"))
         #expect(!html.contains("id=\"ranking\""))
     }
+
+    @Test("A number written with an exponent is shown as plain decimals")
+    func exponent() throws {
+        let html = try Self.page(SampleDocument(unitTotal: "1e2"))
+        #expect(html.contains("<b>100.00</b>"))
+        #expect(!html.contains("1e2"))
+    }
+
+    @Test("A document of very many units and indicators gets no scorecard of millions of cells")
+    func scorecardIsCapped() throws {
+        let indicators = (0 ..< 200).map { #"{"code": "i\#($0)", "score": 1, "points": 1, "met": true}"# }.joined(separator: ",")
+        let units = (0 ..< 101).map { n in
+            #"{"unit": "u\#(n)", "name": "U\#(n)", "indicator_score": 1, "public_score": 1, "deductions": 0, "total": 1, "grade": "poor", "grade_zh": "差", "complete": true, "indicators": []}"#
+        }.joined(separator: ",")
+        let json = #"{"schema": "fieldsync.scores/1", "office": "o", "period": "p", "scheme": {"name": "s", "sha256": "x"}, "sequence": 1, "generated_at": "2026-11-27T04:00:00Z", "overall": {"indicator_score": 1, "public_score": 1, "deductions": 0, "total": 1, "grade": "poor", "grade_zh": "差", "complete": true, "indicators": [\#(indicators)]}, "units": [\#(units)]}"#
+        let html = Report.html(try JSONParser.parse(Array(json.utf8)))
+        #expect(html.contains("Too many units and indicators (101 × 200)"))
+        #expect(html.utf8.count < 1_000_000, "\(html.utf8.count) bytes")
+    }
 }
