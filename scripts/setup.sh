@@ -17,6 +17,8 @@ command -v soffice >/dev/null || need+=(libreoffice-calc)  # a real producer of 
 command -v chromium >/dev/null || need+=(chromium)          # prints the report to PDF; the tests see it as a person does
 command -v pdftotext >/dev/null || need+=(poppler-utils)   # reads the printed report's text back
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)  # Chinese in the report and its PDF
+[ -x /usr/lib/postgresql/15/bin/initdb ] || need+=(postgresql)  # central's PostgreSQL tests start a cluster of their own
+command -v psql >/dev/null || need+=(postgresql-client)
 python3 -c 'import pip' 2>/dev/null || need+=(python3-pip)
 
 # openpyxl, the other producer of test workbooks (from PyPI).

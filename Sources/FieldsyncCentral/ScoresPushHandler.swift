@@ -46,7 +46,15 @@ struct ScoresPushHandler: Sendable {
             return tooLarge()
         }
         return try await gate.withTurn {
-            try await receive(request, key: key, tokenOffice: tokenOffice, authorization: authorization, logger: logger)
+            do {
+                return try await receive(request, key: key, tokenOffice: tokenOffice, authorization: authorization, logger: logger)
+            } catch let error as StorageUnavailable {
+                // Nothing was committed: the office retries (SPEC §7), and central
+                // reconnects by itself when the database is back.
+                logger.error("push not stored: the database is unavailable", metadata: ["key": "\(key)", "error": "\(error.underlying)"])
+                return PushReply.refused("unavailable", "the database is unavailable; try again later")
+                    .response(.serviceUnavailable, headers: [.retryAfter: "5"])
+            }
         }
     }
 
@@ -96,16 +104,19 @@ struct ScoresPushHandler: Sendable {
                 "forbidden", "this token pushes for office \(tokenOffice), not for \(identity.office)", field: "office"
             ).response(.forbidden)
         }
-        if try await store.documentCount(office: identity.office, period: identity.period) == 0,
-           try await store.periodCount(office: identity.office) >= maxPeriods {
+        if try await StorageUnavailable.guarding({ try await store.documentCount(office: identity.office, period: identity.period) }) == 0,
+           try await StorageUnavailable.guarding({ try await store.periodCount(office: identity.office) }) >= maxPeriods {
             logger.warning("push refused: an office with too many periods", metadata: ["key": "\(identity.description)"])
             return PushReply.refused(
                 "invalid", "office \(identity.office) has documents for \(maxPeriods) periods already; this central keeps at most \(maxPeriods) per office",
                 field: "period"
             ).response(.unprocessableContent)
         }
-        switch try await store.store(identity, body: body, receivedAt: Date(),
-                                     tokenFingerprint: tokenOffice == nil ? nil : BearerTokens.fingerprint(of: authorization)) {
+        let outcome = try await StorageUnavailable.guarding {
+            try await store.store(identity, body: body, receivedAt: Date(),
+                                  tokenFingerprint: tokenOffice == nil ? nil : BearerTokens.fingerprint(of: authorization))
+        }
+        switch outcome {
         case .stored(let becameLatest):
             logger.info(
                 "stored scores document",
@@ -134,5 +145,15 @@ struct ScoresPushHandler: Sendable {
         guard let contentType else { return false }
         let mediaType = contentType.split(separator: ";", maxSplits: 1).first ?? ""
         return mediaType.trimmingCharacters(in: .whitespaces).lowercased() == "application/json"
+    }
+}
+
+/// The storage failed a push (the database went away, a disk is full): answered 503
+/// with `Retry-After`, never a 2xx for what was not committed.
+struct StorageUnavailable: Error {
+    var underlying: any Error
+
+    static func guarding<T>(_ body: () async throws -> T) async throws -> T {
+        do { return try await body() } catch { throw StorageUnavailable(underlying: error) }
     }
 }

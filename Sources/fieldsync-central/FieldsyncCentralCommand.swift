@@ -2,6 +2,7 @@ import ArgumentParser
 import FieldsyncCentral
 import Foundation
 import Logging
+import PostgresNIO
 
 /// `fieldsync-central`: runs the reference central receiver of fieldsync score pushes.
 @main
@@ -46,8 +47,11 @@ struct FieldsyncCentralCommand: AsyncParsableCommand {
     @Option(help: "TCP port to listen on; 0 picks a free one and prints it.")
     var port = 8080
 
-    @Option(help: "SQLite database file for received documents (created if missing).")
+    @Option(help: "Where received documents are kept: an SQLite file (created if missing), or postgres://USER@HOST[:PORT]/DB (several receivers may share one; password from --database-password-file or PGPASSWORD; ?sslmode=require for TLS).")
     var database: String
+
+    @Option(help: "File whose first line is the PostgreSQL password (not in the URL, not in ps).")
+    var databasePasswordFile: String?
 
     @Option(help: "File of accepted bearer tokens: OFFICE TOKEN per line.")
     var tokenFile: String?
@@ -93,20 +97,47 @@ struct FieldsyncCentralCommand: AsyncParsableCommand {
         if tokens.acceptsAnyone {
             logger.warning("no --token-file given: accepting pushes from anyone")
         }
+        let configuration = CentralConfiguration(
+            host: host, port: port, databasePath: database, tokens: tokens, maxBodySize: maxBodySize,
+            maxUnits: maxUnits, requestDeadline: .seconds(requestDeadline), maxConnections: maxConnections,
+            maxPeriods: maxPeriods, logger: logger)
         let server: CentralServer
-        do {
-            server = try CentralServer(
-                configuration: CentralConfiguration(
-                    host: host, port: port, databasePath: database, tokens: tokens, maxBodySize: maxBodySize,
-                    maxUnits: maxUnits, requestDeadline: .seconds(requestDeadline), maxConnections: maxConnections,
-                    maxPeriods: maxPeriods, logger: logger))
-        } catch {
-            throw CentralConfigurationError("cannot open the database \(database): \(error)")
+        // A database that cannot be opened is one sentence and exit status 2.
+        func fail(_ message: String) -> Never {
+            FileHandle.standardError.write(Data("fieldsync-central: \(message)\n".utf8))
+            Foundation.exit(2)
+        }
+        if DatabaseURL.isPostgres(database) {
+            let url: DatabaseURL
+            do { url = try DatabaseURL(parsing: database, passwordFile: databasePasswordFile) } catch { fail("\(error)") }
+            do {
+                server = CentralServer(configuration: configuration, store: try await PostgresDocumentStore(url, logger: logger))
+            } catch {
+                fail("cannot open the database \(url.redacted): \(Self.reason(error))")
+            }
+        } else {
+            do {
+                server = try CentralServer(configuration: configuration)
+            } catch {
+                fail("cannot open the database \(database): \(error)")
+            }
         }
         let host = self.host
         try await server.run { port in
             FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
         }
+    }
+}
+
+extension FieldsyncCentralCommand {
+    /// What went wrong with the database, in a sentence: PostgresNIO's errors describe
+    /// themselves at length (and hide the server's message unless asked).
+    static func reason(_ error: any Error) -> String {
+        if let psql = error as? PSQLError {
+            if let message = psql.serverInfo?[.message] { return message }
+            return "\(psql.code)"
+        }
+        return String(describing: error).prefix(300).description
     }
 }
 
