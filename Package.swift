@@ -177,6 +177,8 @@ let package = Package(
                 "FieldsyncProtocol", "FieldsyncReport", "SQLiteWAL",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -250,6 +252,8 @@ let package = Package(
                 "FieldsyncProtocol",
                 "FieldsyncReport",
                 "FieldsyncTesting",
+                "TestSupport",
+                "Curl",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]

@@ -1,5 +1,6 @@
 import FieldsyncProtocol
 import Logging
+import NIOSSL
 
 /// Everything a ``CentralServer`` needs to run: where to listen, where to keep the
 /// documents, whom to accept pushes from and how big a push may be.
@@ -22,6 +23,34 @@ public struct CentralConfiguration: Sendable {
     public var maxConnections: Int
     /// Periods one office may have documents for; a document for one more answers 422.
     public var maxPeriods: Int
+    /// HTTPS with this server certificate and key (``tls(certificate:key:)``); nil: plain
+    /// HTTP (behind a TLS proxy, or on loopback).
+    public var tls: TLSConfiguration?
+
+    /// The TLS configuration of a PEM certificate chain and key, checked now: a file
+    /// that cannot be read or a key that does not fit is an error at start-up.
+    public static func tls(certificate: String, key: String) throws -> TLSConfiguration {
+        let chain: [NIOSSLCertificate]
+        do {
+            chain = try NIOSSLCertificate.fromPEMFile(certificate)
+        } catch {
+            throw CentralConfigurationError("cannot read the TLS certificate \(certificate): \(error)")
+        }
+        let privateKey: NIOSSLPrivateKey
+        do {
+            privateKey = try NIOSSLPrivateKey(file: key, format: .pem)
+        } catch {
+            throw CentralConfigurationError("cannot read the TLS key \(key): \(error)")
+        }
+        let configuration = TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) },
+                                                                     privateKey: .privateKey(privateKey))
+        do {
+            _ = try NIOSSLContext(configuration: configuration)
+        } catch {
+            throw CentralConfigurationError("cannot use the TLS key \(key) with \(certificate): \(error)")
+        }
+        return configuration
+    }
     /// Where the server logs (requests refused, documents stored).
     public var logger: Logger
 

@@ -2,6 +2,8 @@ import FieldsyncProtocol
 import FieldsyncReport
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import NIOCore
 
 /// The reference central receiver: a Hummingbird application over a ``DocumentStore``.
@@ -160,10 +162,15 @@ public struct CentralServer: Sendable {
         let connections = ConnectionGuard.Count(limit: configuration.maxConnections)
         let deadline = TimeAmount.nanoseconds(Int64(configuration.requestDeadline.components.seconds) * 1_000_000_000
             + configuration.requestDeadline.components.attoseconds / 1_000_000_000)
+        var server = HTTPServerBuilder.http1(configuration: .init(
+            additionalChannelHandlers: [ConnectionGuard(deadline: deadline, connections: connections)]))
+        if let tls = configuration.tls {
+            // Checked when it was made (CentralConfiguration.tls(certificate:key:)).
+            server = try! .tls(server, tlsConfiguration: tls)
+        }
         return Application(
             router: makeRouter(),
-            server: .http1(configuration: .init(
-                additionalChannelHandlers: [ConnectionGuard(deadline: deadline, connections: connections)])),
+            server: server,
             configuration: .init(
                 address: .hostname(configuration.host, port: configuration.port),
                 serverName: "fieldsync-central"),

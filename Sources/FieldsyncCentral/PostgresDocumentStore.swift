@@ -195,7 +195,7 @@ public final class PostgresDocumentStore: DocumentStorage {
 
     /// How long a push or a page may wait for the database: past it, the push is
     /// answered 503 (nothing committed) instead of hanging while the pool reconnects.
-    static let patience: Duration = .seconds(5)
+    static let patience: Duration = .seconds(15)
 
     /// `body`, or an error once ``patience`` is over (the body is cancelled).
     private func deadline<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws -> T {

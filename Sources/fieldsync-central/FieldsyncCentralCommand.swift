@@ -53,6 +53,12 @@ struct FieldsyncCentralCommand: AsyncParsableCommand {
     @Option(help: "File whose first line is the PostgreSQL password (not in the URL, not in ps).")
     var databasePasswordFile: String?
 
+    @Option(help: "HTTPS: the server's certificate chain (PEM); with --tls-key.")
+    var tlsCert: String?
+
+    @Option(help: "HTTPS: the server's private key (PEM).")
+    var tlsKey: String?
+
     @Option(help: "File of accepted bearer tokens: OFFICE TOKEN per line.")
     var tokenFile: String?
 
@@ -97,15 +103,22 @@ struct FieldsyncCentralCommand: AsyncParsableCommand {
         if tokens.acceptsAnyone {
             logger.warning("no --token-file given: accepting pushes from anyone")
         }
-        let configuration = CentralConfiguration(
+        var configuration = CentralConfiguration(
             host: host, port: port, databasePath: database, tokens: tokens, maxBodySize: maxBodySize,
             maxUnits: maxUnits, requestDeadline: .seconds(requestDeadline), maxConnections: maxConnections,
             maxPeriods: maxPeriods, logger: logger)
         let server: CentralServer
-        // A database that cannot be opened is one sentence and exit status 2.
+        // A database that cannot be opened, a certificate that cannot be used: one
+        // sentence and exit status 2.
         func fail(_ message: String) -> Never {
             FileHandle.standardError.write(Data("fieldsync-central: \(message)\n".utf8))
             Foundation.exit(2)
+        }
+        switch (tlsCert, tlsKey) {
+        case (let cert?, let key?):
+            do { configuration.tls = try CentralConfiguration.tls(certificate: cert, key: key) } catch { fail("\(error)") }
+        case (nil, nil): break
+        default: fail("--tls-cert and --tls-key go together")
         }
         if DatabaseURL.isPostgres(database) {
             let url: DatabaseURL
@@ -122,9 +135,9 @@ struct FieldsyncCentralCommand: AsyncParsableCommand {
                 fail("cannot open the database \(database): \(error)")
             }
         }
-        let host = self.host
+        let host = self.host, scheme = configuration.tls == nil ? "http" : "https"
         try await server.run { port in
-            FileHandle.standardOutput.write(Data("listening on http://\(host):\(port)\n".utf8))
+            FileHandle.standardOutput.write(Data("listening on \(scheme)://\(host):\(port)\n".utf8))
         }
     }
 }

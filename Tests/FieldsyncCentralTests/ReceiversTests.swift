@@ -1,7 +1,9 @@
+import Curl
 import FieldsyncCentral
 import FieldsyncTesting
 import Foundation
 import Testing
+import TestSupport
 
 /// Several receivers, one truth: two `fieldsync-central` processes on one PostgreSQL
 /// database keep the idempotency contract between them — the database does, not memory.
@@ -86,13 +88,13 @@ struct DatabaseOutageTests {
         #expect(try ReceiversTests.push(port, SampleDocument(sequence: "1").json, key: "ningde-rfb/2026/1").status == 201)
 
         try cluster.stop()
-        let down = try runProgram(["curl", "-s", "-D", "-", "-o", "/dev/null", "--max-time", "20", "-X", "POST",
+        let down = try runProgram(["curl", "-s", "-D", "-", "-o", "/dev/null", "--max-time", "40", "-X", "POST",
                                    "-H", "Content-Type: application/json", "-H", "Idempotency-Key: ningde-rfb/2026/2",
                                    "--data-binary", SampleDocument(sequence: "2").json,
                                    "http://127.0.0.1:\(port)/api/fieldsync/v1/scores"]).output.lowercased()
         #expect(down.hasPrefix("http/1.1 503"), "\(down)")
         #expect(down.contains("retry-after: 5"), "\(down)")
-        let health = try runProgram(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "20",
+        let health = try runProgram(["curl", "-s", "-o", "/dev/null", "-w", "%{http_code}", "--max-time", "40",
                                      "http://127.0.0.1:\(port)/healthz"]).output
         #expect(health == "503")
 
@@ -105,5 +107,56 @@ struct DatabaseOutageTests {
         }
         #expect(status == 201)
         #expect(try cluster.psql(url, "SELECT count(*) FROM document").trimmingCharacters(in: .whitespacesAndNewlines) == "2")
+    }
+}
+
+/// HTTPS without a proxy: the daemon's libcurl client pushes to central's own TLS with
+/// the office's `ca_file`, and refuses it without.
+@Suite("Central over TLS")
+struct CentralTLSTests {
+    @Test("The daemon's libcurl pushes to central's HTTPS with ca_file; without it the certificate is refused")
+    func https() async throws {
+        let directory = URL(fileURLWithPath: NSTemporaryDirectory() + "central-tls-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let (ca, certificate, key) = try TLSTestServer.serverCertificate(in: directory)
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: productsDirectory() + "/fieldsync-central")
+        process.arguments = ["--port", "0", "--database", directory.path + "/central.sqlite",
+                             "--tls-cert", certificate, "--tls-key", key, "--log-level", "error"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        defer { process.terminate(); process.waitUntilExit() }
+        var line = Data()
+        while !line.contains(0x0A) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { throw TestSetupError("receiver exited before listening") }
+            line.append(chunk)
+        }
+        let said = String(decoding: line, as: UTF8.self)
+        #expect(said.hasPrefix("listening on https://"), "\(said)")
+        let port = try #require(said.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+
+        let document = SampleDocument(sequence: "1")
+        func push(caFile: String?) async throws(CurlError) -> HTTPResponse {
+            try await CurlClient.perform(HTTPRequest(
+                url: "https://127.0.0.1:\(port)/api/fieldsync/v1/scores", method: "POST",
+                headers: [("Content-Type", "application/json"), ("Idempotency-Key", document.key)],
+                body: Array(document.json.utf8), connectTimeout: .seconds(5), totalTimeout: .seconds(10), caFile: caFile))
+        }
+        #expect(try await push(caFile: ca).status == 201)
+        await #expect(throws: CurlError.self) { try await push(caFile: nil) }
+    }
+
+    @Test("A certificate without its key, or a file that is not one, is one sentence and exit status 2")
+    func badCertificate() throws {
+        let run = try runProgram([productsDirectory() + "/fieldsync-central", "--database", "/tmp/x.sqlite",
+                                  "--tls-cert", "/nonexistent.pem", "--tls-key", "/nonexistent.key"])
+        #expect(run.status == 2)
+        #expect(run.errors.contains("cannot read the TLS certificate /nonexistent.pem"), "\(run.errors)")
+        let half = try runProgram([productsDirectory() + "/fieldsync-central", "--database", "/tmp/x.sqlite", "--tls-cert", "/a.pem"])
+        #expect(half.status == 2 && half.errors.contains("go together"), "\(half.errors)")
     }
 }

@@ -40,12 +40,8 @@ public final class TLSTestServer {
         func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
 
         do {
-            try Self.makeCA(name: "fieldsync test CA", key: path("ca.key"), cert: path("ca.pem"))
+            _ = try Self.serverCertificate(in: directory)
             try Self.makeCA(name: "unrelated test CA", key: path("other-ca.key"), cert: path("other-ca.pem"))
-            try Self.makeLeaf(
-                name: "127.0.0.1", key: path("server.key"), cert: path("server.pem"),
-                extensions: "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n",
-                caKey: path("ca.key"), caCert: path("ca.pem"), directory: directory)
             try Self.makeLeaf(
                 name: "fieldsync-test-client", key: path("client.key"), cert: path("client.pem"),
                 extensions: "extendedKeyUsage=clientAuth\n",
@@ -115,6 +111,18 @@ public final class TLSTestServer {
         }
         try? stdinPipe.fileHandleForWriting.close()
         try? FileManager.default.removeItem(at: directory)
+    }
+
+    /// A throw-away CA and a server certificate for 127.0.0.1 and localhost signed by it,
+    /// made with openssl in `directory`: for servers other than this one (central's HTTPS).
+    public static func serverCertificate(in directory: URL) throws -> (caFile: String, certificate: String, key: String) {
+        func path(_ name: String) -> String { directory.appendingPathComponent(name).path }
+        try makeCA(name: "fieldsync test CA", key: path("ca.key"), cert: path("ca.pem"))
+        try makeLeaf(
+            name: "127.0.0.1", key: path("server.key"), cert: path("server.pem"),
+            extensions: "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n",
+            caKey: path("ca.key"), caCert: path("ca.pem"), directory: directory)
+        return (path("ca.pem"), path("server.pem"), path("server.key"))
     }
 
     public enum TLSTestServerError: Error {
