@@ -33,12 +33,8 @@ while [[ $# -gt 0 ]]; do
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
-# Built (incrementally) for every run, so the figures are of the code checked out;
-# BIN=DIR measures binaries built elsewhere.
-if [ -z "${BIN:-}" ]; then
-    for product in fieldsync fieldsync-central fieldsync-bench; do (cd "$ROOT" && swift build -c release --product "$product" >&2); done
-    BIN=$(cd "$ROOT" && swift build -c release --show-bin-path)
-fi
+. "$ROOT/bench/release.sh"
+release_binaries fieldsync fieldsync-central fieldsync-bench
 command -v inotifywait >/dev/null || { echo "inotifywait not found (apt-get install inotify-tools)" >&2; exit 2; }
 command -v curl >/dev/null || { echo "curl not found" >&2; exit 2; }
 

@@ -8,10 +8,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 records=${1:-200000} reps=${2:-3}
-if [ -z "${BIN:-}" ]; then
-    for product in fieldsync fieldsync-bench; do (cd "$ROOT" && swift build -c release --product "$product" >&2); done
-    BIN=$(cd "$ROOT" && swift build -c release --show-bin-path)
-fi
+. "$ROOT/bench/release.sh"
+release_binaries fieldsync fieldsync-bench
 work=$(mktemp -d "${TMPDIR:-/tmp}/fieldsync-report-XXXXXX")
 trap 'rm -rf "$work"' EXIT
 # The store: fieldsync-bench's 100 × 50 scheme and one file of RECORDS spot-checks, ingested.

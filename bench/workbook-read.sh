@@ -8,12 +8,8 @@
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 records=${1:-200000} reps=${2:-3}
-# Built (incrementally) for every run, so the figures are of the code checked out;
-# BIN=DIR measures binaries built elsewhere.
-if [ -z "${BIN:-}" ]; then
-    for product in fieldsync fieldsync-bench; do (cd "$ROOT" && swift build -c release --product "$product" >&2); done
-    BIN=$(cd "$ROOT" && swift build -c release --show-bin-path)
-fi
+. "$ROOT/bench/release.sh"
+release_binaries fieldsync fieldsync-bench
 python3 -c 'import openpyxl' 2>/dev/null || { echo "openpyxl not found (pip install openpyxl)" >&2; exit 2; }
 work=$(mktemp -d "${TMPDIR:-/tmp}/fieldsync-workbook-XXXXXX")
 trap 'rm -rf "$work"' EXIT

@@ -70,43 +70,40 @@ public struct DatabaseURL: Sendable, Equatable {
     /// The URL without its password, for logs and errors.
     public var redacted: String { "postgres://\(user)@\(socketPath ?? "\(host):\(port)")/\(database)" }
 
+    /// What `sslmode` asks of TLS: nil for none; else the client's TLS settings (the
+    /// server's certificate verified only for `verify-full`) and whether TLS is required
+    /// (`prefer` falls back to plain). Decided once for the pool and the first connection.
+    private var tlsChoice: (configuration: TLSConfiguration, required: Bool)? {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch tls {
+        case .disable: return nil
+        case .prefer, .require:
+            configuration.certificateVerification = .none
+            return (configuration, tls == .require)
+        case .verifyFull: return (configuration, true)
+        }
+    }
+
     /// One connection's configuration: the receiver's first, which migrates the schema
     /// and so tells at once what is wrong with the URL (the pool would keep retrying).
     func connectionConfiguration() throws -> PostgresConnection.Configuration {
         if let socketPath {
             return PostgresConnection.Configuration(unixSocketPath: socketPath, username: user, password: password, database: database)
         }
-        var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
-        let tls: PostgresConnection.Configuration.TLS
-        switch self.tls {
-        case .disable: tls = .disable
-        case .prefer:
-            tlsConfiguration.certificateVerification = .none
-            tls = .prefer(try NIOSSLContext(configuration: tlsConfiguration))
-        case .require:
-            tlsConfiguration.certificateVerification = .none
-            tls = .require(try NIOSSLContext(configuration: tlsConfiguration))
-        case .verifyFull: tls = .require(try NIOSSLContext(configuration: tlsConfiguration))
+        var tls = PostgresConnection.Configuration.TLS.disable
+        if let choice = tlsChoice {
+            let context = try NIOSSLContext(configuration: choice.configuration)
+            tls = choice.required ? .require(context) : .prefer(context)
         }
         return PostgresConnection.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
     }
 
-    func clientConfiguration() throws -> PostgresClient.Configuration {
+    /// The pool's configuration.
+    func clientConfiguration() -> PostgresClient.Configuration {
         if let socketPath {
             return PostgresClient.Configuration(unixSocketPath: socketPath, username: user, password: password, database: database)
         }
-        var tlsConfiguration = TLSConfiguration.makeClientConfiguration()
-        let tls: PostgresClient.Configuration.TLS
-        switch self.tls {
-        case .disable: tls = .disable
-        case .prefer:
-            tlsConfiguration.certificateVerification = .none
-            tls = .prefer(tlsConfiguration)
-        case .require:
-            tlsConfiguration.certificateVerification = .none
-            tls = .require(tlsConfiguration)
-        case .verifyFull: tls = .require(tlsConfiguration)
-        }
+        let tls = tlsChoice.map { $0.required ? .require($0.configuration) : .prefer($0.configuration) } ?? PostgresClient.Configuration.TLS.disable
         return PostgresClient.Configuration(host: host, port: port, username: user, password: password, database: database, tls: tls)
     }
 }

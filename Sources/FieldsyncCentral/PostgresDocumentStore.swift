@@ -34,7 +34,7 @@ public final class PostgresDocumentStore: DocumentStorage {
             throw error
         }
         try await first.close()
-        let client = PostgresClient(configuration: try database.clientConfiguration(), backgroundLogger: logger)
+        let client = PostgresClient(configuration: database.clientConfiguration(), backgroundLogger: logger)
         self.client = client
         running = Task { await client.run() }
     }

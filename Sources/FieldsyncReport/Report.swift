@@ -143,16 +143,18 @@ public enum Report {
         let e = HTMLText.escape
         var out = "<section id=\"weak\">\n<h2>薄弱环节 Weak points</h2>\n"
         for s in [d.overall] + d.units {
-            let short = s.rows.filter { !$0.met }.sorted {
-                ReportNumber.position(ReportNumber.lost(points: $0.points, score: $0.score))
-                    > ReportNumber.position(ReportNumber.lost(points: $1.points, score: $1.score))
-            }
+            // Each row's points lost, worked out once; the most lost first (ties in scheme order).
+            let short = s.rows.filter { !$0.met }.map { (row: $0, lost: ReportNumber.lost(points: $0.points, score: $0.score)) }
+                .enumerated().sorted { a, b in
+                    let (x, y) = (ReportNumber.position(a.element.lost), ReportNumber.position(b.element.lost))
+                    return x != y ? x > y : a.offset < b.offset
+                }.map(\.element)
             guard !short.isEmpty else { continue }
             let name = s.code.isEmpty ? "总体 Overall" : s.name
             out += "<div class=\"keep\"><h3>\(e(name))</h3><table><thead><tr><th>指标 Indicator</th><th>数值 Value</th><th>目标 Target</th><th>满分 Points</th><th>失分 Points lost</th></tr></thead><tbody>\n"
-            for r in short {
+            for (r, lost) in short {
                 out += "<tr><td>\(e(r.name))</td><td class=\"n\">\(e(r.value ?? "–"))</td><td class=\"n\">\(e(r.target ?? "–"))</td>"
-                out += "<td class=\"n\">\(e(r.points ?? "–"))</td><td class=\"n\">\(e(ReportNumber.lost(points: r.points, score: r.score)))</td></tr>\n"
+                out += "<td class=\"n\">\(e(r.points ?? "–"))</td><td class=\"n\">\(e(lost))</td></tr>\n"
             }
             out += "</tbody></table></div>\n"
         }

@@ -9,27 +9,6 @@ import TestSupport
 /// database keep the idempotency contract between them — the database does, not memory.
 @Suite("Two receivers on one PostgreSQL database", .serialized)
 struct ReceiversTests {
-    /// A receiver process on `database`; its port.
-    static func start(_ database: String, _ log: String) throws -> (Process, Int) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: productsDirectory() + "/fieldsync-central")
-        process.arguments = ["--port", "0", "--database", database, "--log-level", "error"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // The one line it prints when it listens.
-        var line = Data()
-        while !line.contains(0x0A) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { throw TestSetupError("receiver exited before listening") }
-            line.append(chunk)
-        }
-        guard let port = String(decoding: line, as: UTF8.self).split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
-        else { throw TestSetupError("no port in \(String(decoding: line, as: UTF8.self))") }
-        return (process, port)
-    }
-
     /// POSTs a document with curl; the status and whether it was marked a replay.
     static func push(_ port: Int, _ body: String, key: String) throws -> (status: Int, replay: Bool) {
         let file = NSTemporaryDirectory() + "push-\(UUID().uuidString).json"
@@ -46,7 +25,7 @@ struct ReceiversTests {
     @Test("The same key pushed at once to both is stored once, both answer 2xx, one as a replay; other bytes are 409 wherever they land")
     func oneTruth() async throws {
         let database = try PostgresServer.shared().makeDatabase()
-        let (a, portA) = try Self.start(database, "a"), (b, portB) = try Self.start(database, "b")
+        let (a, portA, _) = try startReceiver(["--database", database]), (b, portB, _) = try startReceiver(["--database", database])
         defer { a.terminate(); b.terminate(); a.waitUntilExit(); b.waitUntilExit() }
         for sequence in 1 ... 12 {
             let document = SampleDocument(sequence: "\(sequence)")
@@ -83,7 +62,7 @@ struct DatabaseOutageTests {
     func outage() async throws {
         let cluster = try PostgresServer.dedicated()
         let url = try cluster.makeDatabase()
-        let (process, port) = try ReceiversTests.start(url, "outage")
+        let (process, port, _) = try startReceiver(["--database", url])
         defer { process.terminate(); process.waitUntilExit() }
         #expect(try ReceiversTests.push(port, SampleDocument(sequence: "1").json, key: "ningde-rfb/2026/1").status == 201)
 
@@ -120,24 +99,10 @@ struct CentralTLSTests {
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
         let (ca, certificate, key) = try TLSTestServer.serverCertificate(in: directory)
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: productsDirectory() + "/fieldsync-central")
-        process.arguments = ["--port", "0", "--database", directory.path + "/central.sqlite",
-                             "--tls-cert", certificate, "--tls-key", key, "--log-level", "error"]
-        let out = Pipe()
-        process.standardOutput = out
-        process.standardError = FileHandle.nullDevice
-        try process.run()
+        let (process, port, said) = try startReceiver(["--database", directory.path + "/central.sqlite",
+                                                       "--tls-cert", certificate, "--tls-key", key])
         defer { process.terminate(); process.waitUntilExit() }
-        var line = Data()
-        while !line.contains(0x0A) {
-            let chunk = out.fileHandleForReading.availableData
-            if chunk.isEmpty { throw TestSetupError("receiver exited before listening") }
-            line.append(chunk)
-        }
-        let said = String(decoding: line, as: UTF8.self)
         #expect(said.hasPrefix("listening on https://"), "\(said)")
-        let port = try #require(said.split(separator: ":").last.flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
 
         let document = SampleDocument(sequence: "1")
         func push(caFile: String?) async throws(CurlError) -> HTTPResponse {
@@ -159,4 +124,26 @@ struct CentralTLSTests {
         let half = try runProgram([productsDirectory() + "/fieldsync-central", "--database", "/tmp/x.sqlite", "--tls-cert", "/a.pem"])
         #expect(half.status == 2 && half.errors.contains("go together"), "\(half.errors)")
     }
+}
+
+/// A `fieldsync-central` process on port 0 with `arguments`; the port it chose and the
+/// line it printed when it listened.
+func startReceiver(_ arguments: [String]) throws -> (Process, Int, String) {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: productsDirectory() + "/fieldsync-central")
+    process.arguments = ["--port", "0", "--log-level", "error"] + arguments
+    let out = Pipe()
+    process.standardOutput = out
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    var line = Data()
+    while !line.contains(0x0A) {
+        let chunk = out.fileHandleForReading.availableData
+        if chunk.isEmpty { throw TestSetupError("receiver exited before listening") }
+        line.append(chunk)
+    }
+    let said = String(decoding: line, as: UTF8.self)
+    guard let port = said.split(separator: ":").last.flatMap({ Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) })
+    else { throw TestSetupError("no port in \(said)") }
+    return (process, port, said)
 }

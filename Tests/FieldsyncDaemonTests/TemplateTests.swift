@@ -84,6 +84,15 @@ struct TemplateTests {
                 out.writestr(item, data)
         """
 
+    /// `workbook` filled with `values` (as ``save`` takes them), saved at `saved`, and
+    /// dropped into Shouning's directory as `name`.
+    static func saveAndDrop(_ site: TestSite, _ workbook: String, as name: String, saved: String,
+                            _ values: [String]) throws -> FileOutcome {
+        let path = site.root + "/" + name
+        _ = try python(save, [workbook, path, saved] + values)
+        return try site.ingest("shouning", name, Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+    }
+
     /// The template as the clerk first opens it: saved again by LibreOffice or by openpyxl.
     static func resaved(_ template: String, by producer: String) throws -> String {
         let bytes = Array(try Data(contentsOf: URL(fileURLWithPath: template)))
@@ -103,9 +112,7 @@ struct TemplateTests {
         #expect(try runFieldsync(["template", "--config", site.configPath, "--source", "shouning", "-o", template]).status == 0)
         let blank = try Self.resaved(template, by: producer)
         func drop(_ name: String, saved: String, _ values: [String]) throws -> FileOutcome {
-            let path = site.root + "/" + name
-            _ = try Self.python(Self.save, [blank, path, saved] + values)
-            return try site.ingest("shouning", name, Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+            try Self.saveAndDrop(site, blank, as: name, saved: saved, values)
         }
         func siren() throws -> Exact? { try site.values().evidence["shouning"]?["siren.fixed"]?.report }
 
@@ -134,10 +141,8 @@ struct TemplateTests {
         let template = site.root + "/t.xlsx"
         #expect(try runFieldsync(["template", "--config", site.configPath, "--source", "shouning", "-o", template]).status == 0)
         // Saved without a time (its properties stripped), then an older dated copy arrives.
-        _ = try Self.python(Self.save, [template, site.root + "/undated.xlsx", "", "siren.fixed=3"])
-        #expect(try site.ingest("shouning", "undated.xlsx", Array(try Data(contentsOf: URL(fileURLWithPath: site.root + "/undated.xlsx")))).receipt?.counts.imported == 1)
-        _ = try Self.python(Self.save, [template, site.root + "/dated.xlsx", "2026-12-01T09:00:00Z", "siren.fixed=5"])
-        let dated = try site.ingest("shouning", "dated.xlsx", Array(try Data(contentsOf: URL(fileURLWithPath: site.root + "/dated.xlsx"))))
+        #expect(try Self.saveAndDrop(site, template, as: "undated.xlsx", saved: "", ["siren.fixed=3"]).receipt?.counts.imported == 1)
+        let dated = try Self.saveAndDrop(site, template, as: "dated.xlsx", saved: "2026-12-01T09:00:00Z", ["siren.fixed=5"])
         #expect(dated.problems.contains { $0.en.contains("did not say when it was saved") }, "\(dated.problems)")
         #expect(try site.values().evidence["shouning"]?["siren.fixed"]?.report == Exact(3))
     }
@@ -147,15 +152,13 @@ struct TemplateTests {
         let site = try TestSite()
         let before = site.root + "/before.xlsx"
         #expect(try runFieldsync(["template", "--config", site.configPath, "--source", "shouning", "-o", before]).status == 0)
-        _ = try Self.python(Self.save, [before, site.root + "/a.xlsx", "2026-12-01T09:00:00Z", "siren.fixed=2"])
-        #expect(try site.ingest("shouning", "a.xlsx", Array(try Data(contentsOf: URL(fileURLWithPath: site.root + "/a.xlsx")))).receipt?.counts.imported == 1)
+        #expect(try Self.saveAndDrop(site, before, as: "a.xlsx", saved: "2026-12-01T09:00:00Z", ["siren.fixed=2"]).receipt?.counts.imported == 1)
         // Someone corrects the row by hand, with a revision of their own.
         let csv = "id,kind,period,unit,indicator,value,observed_at,revision\nshouning-2026-siren.fixed,report,2026,shouning,siren.fixed,1,2026-12-05,7\n"
         #expect(try site.ingest("shouning", "hand.csv", csv).receipt?.counts.updated == 1)
 
         // The old workbook, corrected and saved later still, does not overwrite that change.
-        _ = try Self.python(Self.save, [before, site.root + "/b.xlsx", "2026-12-09T09:00:00Z", "siren.fixed=9"])
-        let stale = try site.ingest("shouning", "b.xlsx", Array(try Data(contentsOf: URL(fileURLWithPath: site.root + "/b.xlsx"))))
+        let stale = try Self.saveAndDrop(site, before, as: "b.xlsx", saved: "2026-12-09T09:00:00Z", ["siren.fixed=9"])
         #expect(stale.problems.contains { $0.en.contains("did not come from this workbook") && $0.en.contains("fieldsync template") }, "\(stale.problems)")
 
         // A template made now shows 1 (revision 7) and is based on revision 7.
@@ -174,8 +177,7 @@ struct TemplateTests {
         // Dropped unchanged: nothing new. Corrected: revision 8.
         let unchanged = try site.ingest("shouning", "now.xlsx", Array(try Data(contentsOf: URL(fileURLWithPath: now))))
         #expect(unchanged.receipt?.counts.ignored == 1 && unchanged.receipt?.counts.updated == 0, "\(unchanged.problems)")
-        _ = try Self.python(Self.save, [now, site.root + "/c.xlsx", "2026-12-10T09:00:00Z", "siren.fixed=2"])
-        let fixed = try site.ingest("shouning", "c.xlsx", Array(try Data(contentsOf: URL(fileURLWithPath: site.root + "/c.xlsx"))))
+        let fixed = try Self.saveAndDrop(site, now, as: "c.xlsx", saved: "2026-12-10T09:00:00Z", ["siren.fixed=2"])
         #expect(fixed.receipt?.counts.updated == 1, "\(fixed.problems)")
         #expect(try site.values().evidence["shouning"]?["siren.fixed"]?.report == Exact(2))
     }

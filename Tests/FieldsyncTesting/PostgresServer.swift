@@ -51,10 +51,7 @@ package final class PostgresServer: Sendable {
                 guard chown(directory, 65534, 65534) == 0 else { throw TestSetupError("cannot hand \(directory) to nobody") }
             }
             try run(["initdb", "-D", directory + "/data", "-A", "trust", "-U", "fieldsync", "-E", "UTF8", "--no-sync"])
-            // Through a shell with its output to the log: the server pg_ctl leaves running
-            // would otherwise hold the pipe a test reads to its end.
-            try run(["pg_ctl", "-D", directory + "/data", "-l", directory + "/log", "-w", "-o",
-                     "-k \(directory) -c listen_addresses='' -c fsync=off -c max_connections=200", "start"], detached: true)
+            try start()
         } catch let error as TestSetupError {
             throw error
         } catch {
