@@ -233,11 +233,21 @@ final class RunningServer: Sendable {
     }
 
     /// Whether the server closed `fd` (end of stream or reset) within `milliseconds`.
+    ///
+    /// What the server still had in flight (the rest of a response whose head came in
+    /// another segment) is read and passed over: only end of stream or an error counts.
     func waitForClose(_ fd: Int32, milliseconds: Int32) -> Bool {
-        var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-        guard poll(&pfd, 1, milliseconds) > 0 else { return false }
-        var byte: UInt8 = 0
-        return recv(fd, &byte, 1, Int32(MSG_DONTWAIT)) <= 0
+        let until = ContinuousClock.now + .milliseconds(milliseconds)
+        var buffer = [UInt8](repeating: 0, count: 4096)
+        while true {
+            let left = until - ContinuousClock.now
+            guard left > .zero else { return false }
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            let wait = Int32(left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000)
+            guard poll(&pfd, 1, max(wait, 1)) > 0 else { return false }
+            let read = recv(fd, &buffer, buffer.count, Int32(MSG_DONTWAIT))
+            if read == 0 || (read < 0 && errno != EAGAIN && errno != EINTR) { return true }
+        }
     }
 
     /// Sends `text` on `fd` and returns what comes back within 10 s, up to a response's head.

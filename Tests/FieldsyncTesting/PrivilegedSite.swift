@@ -2,6 +2,7 @@ import FieldsyncSystem
 import Foundation
 import Glibc
 import GRDB
+import Synchronization
 
 /// A numeric user the tests run a process as, with `setpriv` (util-linux): no entry in
 /// /etc/passwd is needed, so CI's root can be a daemon and a county clerk at once.
@@ -66,11 +67,7 @@ package final class PrivilegedSite {
     ///   `systemd/fieldsync.tmpfiles` gives them.
     package init(dropMode: mode_t? = nil, extraConfig: String = "") throws {
         site = try TestSite(extraConfig: extraConfig)
-        executable = site.root + "/fieldsync"
-        // FIELDSYNC_DAEMON_UNDER_TEST runs these attacks on another build (an older
-        // release, to see them succeed there).
-        let binary = ProcessInfo.processInfo.environment["FIELDSYNC_DAEMON_UNDER_TEST"] ?? productsDirectory() + "/fieldsync"
-        try FileManager.default.copyItem(atPath: binary, toPath: executable)
+        executable = try Self.sharedExecutable.get()
         let mode = try dropMode ?? Tmpfiles.mode(of: "/var/spool/fieldsync/units/shouning")
         let answerMode = try Tmpfiles.mode(of: "/var/spool/fieldsync/units/shouning/rejected")
         let daemon = TestUser.daemon
@@ -88,6 +85,31 @@ package final class PrivilegedSite {
             }
         }
     }
+
+    /// One copy of the daemon per test process, in a directory every uid can traverse.
+    ///
+    /// One, written once with close-on-exec: a copy per site, written while other tests
+    /// spawn processes, let a child inherit the copy's write descriptor, and running the
+    /// copy then failed with ETXTBSY ("Text file busy"). FIELDSYNC_DAEMON_UNDER_TEST runs
+    /// these attacks on another build (an older release, to see them succeed there).
+    private static let sharedExecutable: Result<String, any Error> = Result {
+        let binary = ProcessInfo.processInfo.environment["FIELDSYNC_DAEMON_UNDER_TEST"] ?? productsDirectory() + "/fieldsync"
+        var template = Array("/tmp/fieldsync-binary-XXXXXX".utf8CString)
+        guard let made = mkdtemp(&template) else { throw SystemCallError("mkdtemp", subject: "/tmp") }
+        let directory = String(cString: made)
+        guard Glibc.chmod(directory, 0o755) == 0 else { throw SystemCallError("chmod", subject: directory) }
+        let executable = directory + "/fieldsync"
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: binary))
+        let fd = open(executable, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o755)
+        guard fd >= 0 else { throw SystemCallError("open", subject: executable) }
+        let written = bytes.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        close(fd)
+        guard written == bytes.count else { throw SystemCallError("write", subject: executable) }
+        removeAtExit.withLock { $0 = directory }
+        atexit { if let directory = PrivilegedSite.removeAtExit.withLock({ $0 }) { try? FileManager.default.removeItem(atPath: directory) } }
+        return executable
+    }
+    private static let removeAtExit = Mutex<String?>(nil)
 
     private func chmod(_ path: String, _ mode: mode_t) throws {
         guard Glibc.chmod(path, mode) == 0 else { throw SystemCallError("chmod", subject: path) }
