@@ -23,6 +23,11 @@ public struct CentralConfiguration: Sendable {
     public var maxConnections: Int
     /// Periods one office may have documents for; a document for one more answers 422.
     public var maxPeriods: Int
+    /// Pushes read, checked and stored at once (``PushGate``); the others wait their
+    /// turn. More than one lets a push's checks run while another waits on the
+    /// database; central's memory for pushes stays at most this × `maxBodySize` (and
+    /// the parsed forms).
+    public var concurrentPushes: Int
     /// HTTPS with this server certificate and key (``tls(certificate:key:)``); nil: plain
     /// HTTP (behind a TLS proxy, or on loopback).
     public var tls: TLSConfiguration?
@@ -61,6 +66,8 @@ public struct CentralConfiguration: Sendable {
     public static let defaultMaxConnections = 512
     /// An office scores one period a year: a century of them.
     public static let defaultMaxPeriods = 100
+    /// Enough to keep two cores and a database busy (bench/central-load.sh).
+    public static let defaultConcurrentPushes = 4
 
     public init(
         host: String = "127.0.0.1",
@@ -72,6 +79,7 @@ public struct CentralConfiguration: Sendable {
         requestDeadline: Duration = CentralConfiguration.defaultRequestDeadline,
         maxConnections: Int = CentralConfiguration.defaultMaxConnections,
         maxPeriods: Int = CentralConfiguration.defaultMaxPeriods,
+        concurrentPushes: Int = CentralConfiguration.defaultConcurrentPushes,
         logger: Logger = Logger(label: "fieldsync-central")
     ) {
         self.host = host
@@ -83,6 +91,7 @@ public struct CentralConfiguration: Sendable {
         self.requestDeadline = requestDeadline
         self.maxConnections = maxConnections
         self.maxPeriods = maxPeriods
+        self.concurrentPushes = concurrentPushes
         self.logger = logger
     }
 }

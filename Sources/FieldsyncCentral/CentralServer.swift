@@ -37,8 +37,8 @@ public struct CentralServer: Sendable {
     let page = PageCache()
     /// Each office and period's report, rendered once per sequence.
     let reports = ReportCache()
-    /// Pushes handled one at a time (see ``PushGate``).
-    let gate = PushGate(turns: 1)
+    /// Pushes handled a few at a time (`concurrentPushes`, see ``PushGate``).
+    let gate: PushGate
 
     /// Opens (or creates) the database named in `configuration`.
     public init(configuration: CentralConfiguration) throws {
@@ -49,6 +49,7 @@ public struct CentralServer: Sendable {
     public init(configuration: CentralConfiguration, store: any DocumentStorage) {
         self.configuration = configuration
         self.store = store
+        gate = PushGate(turns: configuration.concurrentPushes)
     }
 
     /// The routes, for embedding in another Hummingbird application.

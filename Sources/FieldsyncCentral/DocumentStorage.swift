@@ -10,8 +10,10 @@ import Foundation
 /// the same bytes is a replay, with other bytes a conflict, decided in one transaction
 /// against a unique key — so it holds however many receivers share one database.
 public protocol DocumentStorage: Sendable {
-    /// Stores `body` under `identity` unless that key is already there.
-    func store(_ identity: IdempotencyKey, body: [UInt8], receivedAt: Date, tokenFingerprint: String?) async throws -> StoreOutcome
+    /// Stores `body` under `identity` unless that key is already there, or unless its
+    /// period would be one more than the `maxPeriods` the office may have.
+    func store(_ identity: IdempotencyKey, body: [UInt8], receivedAt: Date, tokenFingerprint: String?,
+               maxPeriods: Int) async throws -> StoreOutcome
     /// The highest-sequence document of an office and period.
     func latest(office: String, period: String) async throws -> StoredDocument?
     /// One stored sequence, byte for byte as pushed.
@@ -38,7 +40,13 @@ public protocol DocumentStorage: Sendable {
 
 extension DocumentStorage {
     public func store(_ identity: IdempotencyKey, body: [UInt8], receivedAt: Date = Date()) async throws -> StoreOutcome {
-        try await store(identity, body: body, receivedAt: receivedAt, tokenFingerprint: nil)
+        try await store(identity, body: body, receivedAt: receivedAt, tokenFingerprint: nil, maxPeriods: .max)
+    }
+
+    public func store(_ identity: IdempotencyKey, body: [UInt8], receivedAt: Date, tokenFingerprint: String?) async throws
+        -> StoreOutcome
+    {
+        try await store(identity, body: body, receivedAt: receivedAt, tokenFingerprint: tokenFingerprint, maxPeriods: .max)
     }
 
     public func documentCount() async throws -> Int { try await documentCount(office: nil, period: nil) }

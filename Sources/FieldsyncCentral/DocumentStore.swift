@@ -60,10 +60,11 @@ public final class DocumentStore: DocumentStorage {
 
     /// Stores `body` under `identity` unless that key is already there.
     ///
-    /// Same key and same bytes → `.replayed`; same key, other bytes → `.conflict`;
-    /// neither writes anything.
-    public func store(_ identity: IdempotencyKey, body: [UInt8], receivedAt: Date, tokenFingerprint: String?) async throws
-        -> StoreOutcome
+    /// Same key and same bytes → `.replayed`; same key, other bytes → `.conflict`; a
+    /// period past `maxPeriods` → `.tooManyPeriods`; none of them writes anything.
+    /// SQLite has one writer at a time: deciding in the write transaction is enough.
+    public func store(_ identity: IdempotencyKey, body: [UInt8], receivedAt: Date, tokenFingerprint: String?,
+                      maxPeriods: Int) async throws -> StoreOutcome
     {
         let received = Timestamp(receivedAt).iso8601Seconds
         let bodyData = Data(body)
@@ -76,6 +77,11 @@ public final class DocumentStore: DocumentStorage {
             let highest = try Int64.fetchOne(
                 db, sql: "SELECT MAX(sequence) FROM document WHERE office = ? AND period = ?",
                 arguments: [identity.office, identity.period])
+            if highest == nil, maxPeriods < .max,
+               try Int.fetchOne(db, sql: "SELECT COUNT(DISTINCT period) FROM document WHERE office = ?",
+                                arguments: [identity.office]) ?? 0 >= maxPeriods {
+                return .tooManyPeriods
+            }
             try db.execute(
                 sql: """
                     INSERT INTO document (idempotency_key, office, period, sequence, body, received_at, token_fingerprint)

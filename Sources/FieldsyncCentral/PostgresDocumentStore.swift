@@ -79,8 +79,11 @@ public final class PostgresDocumentStore: DocumentStorage {
         }
     }
 
-    public func store(_ identity: IdempotencyKey, body: [UInt8], receivedAt: Date, tokenFingerprint: String?) async throws
-        -> StoreOutcome
+    /// One transaction. A period new to the office first takes a transaction-scoped
+    /// advisory lock on the office, so that receivers storing new periods of one office
+    /// at the same moment count its periods one after the other (`maxPeriods` holds).
+    public func store(_ identity: IdempotencyKey, body: [UInt8], receivedAt: Date, tokenFingerprint: String?,
+                      maxPeriods: Int) async throws -> StoreOutcome
     {
         let received = Timestamp(receivedAt).iso8601Seconds
         let key = identity.description, office = identity.office, period = identity.period, sequence = identity.sequence
@@ -91,6 +94,16 @@ public final class PostgresDocumentStore: DocumentStorage {
                 "SELECT MAX(sequence) FROM document WHERE office = \(office) AND period = \(period)", logger: logger
             ).decode(Int64?.self) {
                 highest = h
+            }
+            if highest == nil, maxPeriods < .max {
+                try await connection.query("SELECT pg_advisory_xact_lock(hashtextextended(\(office), 0))", logger: logger)
+                var periods = 0
+                for try await n in try await connection.query(
+                    "SELECT COUNT(DISTINCT period) FROM document WHERE office = \(office) AND period <> \(period)", logger: logger
+                ).decode(Int.self) {
+                    periods = n
+                }
+                if periods >= maxPeriods { return .tooManyPeriods }
             }
             var inserted = false
             for try await _ in try await connection.query("""

@@ -104,17 +104,10 @@ struct ScoresPushHandler: Sendable {
                 "forbidden", "this token pushes for office \(tokenOffice), not for \(identity.office)", field: "office"
             ).response(.forbidden)
         }
-        if try await StorageUnavailable.guarding({ try await store.documentCount(office: identity.office, period: identity.period) }) == 0,
-           try await StorageUnavailable.guarding({ try await store.periodCount(office: identity.office) }) >= maxPeriods {
-            logger.warning("push refused: an office with too many periods", metadata: ["key": "\(identity.description)"])
-            return PushReply.refused(
-                "invalid", "office \(identity.office) has documents for \(maxPeriods) periods already; this central keeps at most \(maxPeriods) per office",
-                field: "period"
-            ).response(.unprocessableContent)
-        }
         let outcome = try await StorageUnavailable.guarding {
             try await store.store(identity, body: body, receivedAt: Date(),
-                                  tokenFingerprint: tokenOffice == nil ? nil : BearerTokens.fingerprint(of: authorization))
+                                  tokenFingerprint: tokenOffice == nil ? nil : BearerTokens.fingerprint(of: authorization),
+                                  maxPeriods: maxPeriods)
         }
         switch outcome {
         case .stored(let becameLatest):
@@ -133,6 +126,12 @@ struct ScoresPushHandler: Sendable {
                 "\(identity.description) was already stored with different content; a changed document needs a new sequence",
                 field: "Idempotency-Key"
             ).response(.conflict)
+        case .tooManyPeriods:
+            logger.warning("push refused: an office with too many periods", metadata: ["key": "\(identity.description)"])
+            return PushReply.refused(
+                "invalid", "office \(identity.office) has documents for \(maxPeriods) periods already; this central keeps at most \(maxPeriods) per office",
+                field: "period"
+            ).response(.unprocessableContent)
         }
     }
 

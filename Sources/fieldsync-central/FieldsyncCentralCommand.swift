@@ -27,8 +27,9 @@ struct FieldsyncCentralCommand: AsyncParsableCommand {
             fingerprint (16 hex digits of their SHA-256) stands for them.
 
             Limits: a request must be wholly received within --request-deadline seconds
-            of its start; at most --max-connections connections are held; pushes are
-            handled one at a time; a document of more than --max-units units or
+            of its start; at most --max-connections connections are held; at most
+            --concurrent-pushes pushes are read and checked at once (the others wait
+            their turn, their bytes in the kernel); a document of more than --max-units units or
             --max-body-size bytes gets 413; an office may have documents for at most
             --max-periods periods (one more gets 422).
 
@@ -77,6 +78,9 @@ struct FieldsyncCentralCommand: AsyncParsableCommand {
     @Option(help: "Periods one office may have documents for; a document for one more gets 422.")
     var maxPeriods = CentralConfiguration.defaultMaxPeriods
 
+    @Option(help: "Pushes read, checked and stored at once; the others wait their turn.")
+    var concurrentPushes = CentralConfiguration.defaultConcurrentPushes
+
     @Option(help: "Log level: trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
@@ -87,6 +91,7 @@ struct FieldsyncCentralCommand: AsyncParsableCommand {
         guard (1...3600).contains(requestDeadline) else { throw ValidationError("--request-deadline must be 1 to 3600 seconds.") }
         guard maxConnections > 0 else { throw ValidationError("--max-connections must be positive.") }
         guard maxPeriods > 0 else { throw ValidationError("--max-periods must be positive.") }
+        guard (1...256).contains(concurrentPushes) else { throw ValidationError("--concurrent-pushes must be 1 to 256.") }
     }
 
     func run() async throws {
@@ -106,7 +111,7 @@ struct FieldsyncCentralCommand: AsyncParsableCommand {
         var configuration = CentralConfiguration(
             host: host, port: port, databasePath: database, tokens: tokens, maxBodySize: maxBodySize,
             maxUnits: maxUnits, requestDeadline: .seconds(requestDeadline), maxConnections: maxConnections,
-            maxPeriods: maxPeriods, logger: logger)
+            maxPeriods: maxPeriods, concurrentPushes: concurrentPushes, logger: logger)
         let server: CentralServer
         // A database that cannot be opened, a certificate that cannot be used: one
         // sentence and exit status 2.

@@ -3,43 +3,31 @@ import FieldsyncProtocol
 import FieldsyncTesting
 import Foundation
 import Glibc
-import GRDB
 import Hummingbird
 import HummingbirdTesting
-import Logging
 import Testing
 
 /// Central holds against the pushes of one office, the connections of many and the
 /// slowness of some: each limit is a clear answer, and the server keeps answering others.
 @Suite("Central's limits", .serialized)
 struct CentralLimitsTests {
-    let directory = NSTemporaryDirectory() + "fieldsync-central-limits-" + UUID().uuidString
-
     static let ningdeToken = "ningde-token-0123456789"
     static let fuanToken = "fuan-token-0123456789"
 
-    func configuration(maxUnits: Int = CentralConfiguration.defaultMaxUnits, deadline: Duration = .seconds(10),
-                       maxConnections: Int = CentralConfiguration.defaultMaxConnections,
-                       maxPeriods: Int = CentralConfiguration.defaultMaxPeriods) throws -> CentralConfiguration {
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        var logger = Logger(label: "central-limits")
-        logger.logLevel = .critical
-        return CentralConfiguration(host: "127.0.0.1", port: 0, databasePath: directory + "/central.sqlite",
-                                    tokens: BearerTokens([Self.ningdeToken: "ningde-rfb", Self.fuanToken: "fuan-rfb"]),
-                                    maxUnits: maxUnits, requestDeadline: deadline, maxConnections: maxConnections,
-                                    maxPeriods: maxPeriods, logger: logger)
+    /// A receiver on a new database of `engine` that takes a token for Ningde and one for
+    /// Fu'an; its log stays quiet (what it would say is what these tests provoke).
+    func makeServer(_ engine: CentralEngine, maxUnits: Int = CentralConfiguration.defaultMaxUnits,
+                    deadline: Duration = .seconds(10), maxConnections: Int = CentralConfiguration.defaultMaxConnections,
+                    maxPeriods: Int = CentralConfiguration.defaultMaxPeriods) async throws -> CentralServer {
+        try await engine.makeServer(tokens: [Self.ningdeToken: "ningde-rfb", Self.fuanToken: "fuan-rfb"], maxUnits: maxUnits,
+                                    requestDeadline: deadline, maxConnections: maxConnections, maxPeriods: maxPeriods,
+                                    logLevel: .critical)
     }
 
-    func push(_ client: some TestClientProtocol, _ document: SampleDocument, token: String) async throws -> TestResponse {
-        try await client.execute(uri: CentralServer.scoresPath, method: .post,
-                                 headers: [.contentType: "application/json", .authorization: "Bearer \(token)",
-                                           .idempotencyKey: document.key],
-                                 body: ByteBuffer(string: document.json))
-    }
-
-    @Test("A token pushes for its own office only: another's document gets 403 and nothing is stored")
-    func tokenBoundToOffice() async throws {
-        let server = try CentralServer(configuration: configuration())
+    @Test("A token pushes for its own office only: another's document gets 403 and nothing is stored",
+          arguments: CentralEngine.allCases)
+    func tokenBoundToOffice(engine: CentralEngine) async throws {
+        let server = try await makeServer(engine)
         try await server.makeApplication().test(.router) { client in
             let forged = try await push(client, SampleDocument(office: "fuan-rfb"), token: Self.ningdeToken)
             #expect(forged.status == .forbidden)
@@ -50,9 +38,9 @@ struct CentralLimitsTests {
         #expect(try await server.store.documentCount() == 1)
     }
 
-    @Test("A sequence no office could reach cannot make a document the latest for ever")
-    func absurdSequence() async throws {
-        let server = try CentralServer(configuration: configuration())
+    @Test("A sequence no office could reach cannot make a document the latest for ever", arguments: CentralEngine.allCases)
+    func absurdSequence(engine: CentralEngine) async throws {
+        let server = try await makeServer(engine)
         try await server.makeApplication().test(.router) { client in
             let response = try await push(client, SampleDocument(sequence: "9223372036854775807"), token: Self.ningdeToken)
             #expect(response.status == .unprocessableContent)
@@ -80,20 +68,20 @@ struct CentralLimitsTests {
         #expect(passed == accepted, "\(total)")
     }
 
-    @Test("A document beyond the table of limits gets 422 naming the field", arguments: beyondTheTable)
-    func beyondLimits(label: String, document: SampleDocument, field: String) async throws {
-        let server = try CentralServer(configuration: configuration())
+    @Test("A document beyond the table of limits gets 422 naming the field", arguments: CentralEngine.allCases, beyondTheTable)
+    func beyondLimits(engine: CentralEngine, beyond: (label: String, document: SampleDocument, field: String)) async throws {
+        let server = try await makeServer(engine)
         try await server.makeApplication().test(.router) { client in
-            let response = try await push(client, document, token: Self.ningdeToken)
-            #expect(response.status == .unprocessableContent, "\(label)")
-            #expect(String(buffer: response.body).contains("\"field\":\"\(field)\""), "\(String(buffer: response.body))")
+            let response = try await push(client, beyond.document, token: Self.ningdeToken)
+            #expect(response.status == .unprocessableContent, "\(beyond.label)")
+            #expect(String(buffer: response.body).contains("\"field\":\"\(beyond.field)\""), "\(String(buffer: response.body))")
         }
         #expect(try await server.store.documentCount() == 0)
     }
 
-    @Test("An office may have documents for so many periods; another period gets 422")
-    func tooManyPeriods() async throws {
-        let server = try CentralServer(configuration: configuration(maxPeriods: 2))
+    @Test("An office may have documents for so many periods; another period gets 422", arguments: CentralEngine.allCases)
+    func tooManyPeriods(engine: CentralEngine) async throws {
+        let server = try await makeServer(engine, maxPeriods: 2)
         try await server.makeApplication().test(.router) { client in
             #expect(try await push(client, SampleDocument(period: "2025"), token: Self.ningdeToken).status == .created)
             #expect(try await push(client, SampleDocument(period: "2026"), token: Self.ningdeToken).status == .created)
@@ -106,9 +94,9 @@ struct CentralLimitsTests {
         }
     }
 
-    @Test("A document with more units than central takes gets 413")
-    func tooManyUnits() async throws {
-        let server = try CentralServer(configuration: configuration(maxUnits: 1))
+    @Test("A document with more units than central takes gets 413", arguments: CentralEngine.allCases)
+    func tooManyUnits(engine: CentralEngine) async throws {
+        let server = try await makeServer(engine, maxUnits: 1)
         try await server.makeApplication().test(.router) { client in
             let response = try await push(client, SampleDocument(), token: Self.ningdeToken)  // two units
             #expect(response.status == .contentTooLarge)
@@ -117,22 +105,21 @@ struct CentralLimitsTests {
         #expect(try await server.store.documentCount() == 0)
     }
 
-    @Test("The page is rendered once per document stored — by this receiver or another on the database — not on every request")
-    func pageIsCached() async throws {
-        let server = try CentralServer(configuration: configuration())
+    @Test("The page is rendered once per document stored — by this receiver or another on the database — not on every request",
+          arguments: CentralEngine.allCases)
+    func pageIsCached(engine: CentralEngine) async throws {
+        let server = try await makeServer(engine)
         try await server.makeApplication().test(.router) { client in
             #expect(try await push(client, SampleDocument(), token: Self.ningdeToken).status == .created)
             let first = String(buffer: try await client.execute(uri: "/", method: .get).body)
             #expect(first.contains("ningde-rfb"))
             _ = try await client.execute(uri: "/", method: .get)
             #expect(server.page.renders.load(ordering: .relaxed) == 1, "a second request is answered from the page rendered")
-            // A row another receiver on the same database wrote: the page is rendered anew.
-            let db = try DatabaseQueue(path: directory + "/central.sqlite")
-            try await db.write { try $0.execute(sql: """
-                INSERT INTO document (idempotency_key, office, period, sequence, body, received_at)
-                SELECT 'fuan-rfb/2026/1', 'fuan-rfb', '2026', 1, replace(body, 'ningde-rfb', 'fuan-rfb'), received_at FROM document
-                """) }
-            try db.close()
+            // A document another receiver on the same database stored: the page is rendered anew.
+            let another = try await engine.open(server.configuration.databasePath)
+            let fuan = SampleDocument(office: "fuan-rfb", sequence: "1")
+            #expect(try await another.store(IdempotencyKey(office: "fuan-rfb", period: "2026", sequence: 1),
+                                            body: Array(fuan.json.utf8)) == .stored(becameLatest: true))
             let again = String(buffer: try await client.execute(uri: "/", method: .get).body)
             #expect(again.contains("fuan-rfb"), "another receiver's document shows")
             #expect(server.page.renders.load(ordering: .relaxed) == 2)
@@ -142,9 +129,9 @@ struct CentralLimitsTests {
         }
     }
 
-    @Test("A request dripped a byte at a time is cut off at the deadline; others are answered")
-    func slowRequestIsCutOff() async throws {
-        let running = try await RunningServer(configuration(deadline: .seconds(1)))
+    @Test("A request dripped a byte at a time is cut off at the deadline; others are answered", arguments: CentralEngine.allCases)
+    func slowRequestIsCutOff(engine: CentralEngine) async throws {
+        let running = try await RunningServer(makeServer(engine, deadline: .seconds(1)))
         defer { running.stop() }
         let slow = try running.connect()
         defer { close(slow) }
@@ -162,9 +149,9 @@ struct CentralLimitsTests {
         #expect(try await offPool { try running.get("/healthz") }.hasPrefix("HTTP/1.1 200"))
     }
 
-    @Test("A request answered before its body arrived is still held to the deadline")
-    func earlyAnswerIsHeldToDeadline() async throws {
-        let running = try await RunningServer(configuration(deadline: .seconds(1)))
+    @Test("A request answered before its body arrived is still held to the deadline", arguments: CentralEngine.allCases)
+    func earlyAnswerIsHeldToDeadline(engine: CentralEngine) async throws {
+        let running = try await RunningServer(makeServer(engine, deadline: .seconds(1)))
         defer { running.stop() }
         let fd = try running.connect()
         defer { close(fd) }
@@ -175,9 +162,9 @@ struct CentralLimitsTests {
         #expect(try await offPool { running.waitForClose(fd, milliseconds: 10_000) }, "the connection was held past the deadline")
     }
 
-    @Test("Connections beyond the limit are closed as they come")
-    func connectionLimit() async throws {
-        let running = try await RunningServer(configuration(deadline: .seconds(30), maxConnections: 2))
+    @Test("Connections beyond the limit are closed as they come", arguments: CentralEngine.allCases)
+    func connectionLimit(engine: CentralEngine) async throws {
+        let running = try await RunningServer(makeServer(engine, deadline: .seconds(30), maxConnections: 2))
         defer { running.stop() }
         let health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
         let a = try running.connect(), b = try running.connect()
@@ -192,21 +179,12 @@ struct CentralLimitsTests {
     }
 }
 
-/// Runs blocking socket calls on a thread of their own: the cooperative pool (two
-/// threads on two cores) also runs the server's handlers, and must not wait on them.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        Thread { continuation.resume(with: Result { try body() }) }.start()
-    }
-}
-
 /// A central on a real port, for what needs real TCP connections.
 final class RunningServer: Sendable {
     let port: Int
     let task: Task<Void, any Error>
 
-    init(_ configuration: CentralConfiguration) async throws {
-        let server = try CentralServer(configuration: configuration)
+    init(_ server: CentralServer) async throws {
         let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
         task = Task {
             defer { continuation.finish() }

@@ -3,102 +3,116 @@ import FieldsyncTesting
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import XCTest
+import Testing
 
-/// Documents that are JSON but not a `fieldsync.scores/1` document answer 422 naming the field.
-final class SchemaValidationTests: CentralTestCase {
-    /// Pushes `document` and returns the `field` of the 422 answer.
-    private func refusedField(_ document: SampleDocument, file: StaticString = #filePath, line: UInt = #line)
-        async throws -> String?
-    {
-        let server = try makeServer()
+/// Documents that are JSON but not a `fieldsync.scores/1` document answer 422 naming the
+/// field, and are not stored, whichever engine is behind the receiver.
+@Suite("A document that is not fieldsync.scores/1 is refused naming the field")
+struct SchemaValidationTests {
+    /// Pushes `document` to a new receiver on `engine`, and returns the `field` of the 422
+    /// answer after checking the rest of the answer and that nothing was stored.
+    private func refusedField(_ document: SampleDocument, on engine: CentralEngine,
+                              sourceLocation: SourceLocation = #_sourceLocation) async throws -> String? {
+        let server = try await engine.makeServer()
         let field = try await server.makeApplication().test(.router) { client in
-            let response = try await Self.push(client, document.json, key: document.key)
-            XCTAssertEqual(response.status, .unprocessableContent, String(buffer: response.body), file: file, line: line)
-            let reply = try Self.json(response)
-            XCTAssertEqual(reply["status"] as? String, "invalid", file: file, line: line)
-            XCTAssertNotNil(reply["error"] as? String, file: file, line: line)
+            let response = try await push(client, document.json, key: document.key)
+            #expect(response.status == .unprocessableContent, "\(String(buffer: response.body))", sourceLocation: sourceLocation)
+            let reply = try jsonObject(response)
+            #expect(reply["status"] as? String == "invalid", sourceLocation: sourceLocation)
+            #expect(reply["error"] as? String != nil, sourceLocation: sourceLocation)
             return reply["field"] as? String
         }
         let count = try await server.store.documentCount()
-        XCTAssertEqual(count, 0, "a refused document must not be stored", file: file, line: line)
+        #expect(count == 0, "a refused document must not be stored", sourceLocation: sourceLocation)
         return field
     }
 
-    func testWrongSchemaString() async throws {
-        let field = try await refusedField(SampleDocument(schema: "fieldsync.scores/3"))
-        XCTAssertEqual(field, "schema")
+    @Test("Another schema string is refused at schema", arguments: CentralEngine.allCases)
+    func wrongSchemaString(engine: CentralEngine) async throws {
+        let field = try await refusedField(SampleDocument(schema: "fieldsync.scores/3"), on: engine)
+        #expect(field == "schema")
     }
 
-    func testBadGrade() async throws {
-        let field = try await refusedField(SampleDocument(unitGrade: "great"))
-        XCTAssertEqual(field, "units[0].grade")
+    @Test("A grade that is not one of the four is refused at the unit's grade", arguments: CentralEngine.allCases)
+    func badGrade(engine: CentralEngine) async throws {
+        let field = try await refusedField(SampleDocument(unitGrade: "great"), on: engine)
+        #expect(field == "units[0].grade")
     }
 
-    func testGradeZhMustMatchGrade() async throws {
-        let field = try await refusedField(SampleDocument(unitGrade: "good", unitGradeZh: "优秀"))
-        XCTAssertEqual(field, "units[0].grade_zh")
+    @Test("A Chinese grade that says another grade than the English one is refused at grade_zh", arguments: CentralEngine.allCases)
+    func gradeZhMustMatchGrade(engine: CentralEngine) async throws {
+        let field = try await refusedField(SampleDocument(unitGrade: "good", unitGradeZh: "优秀"), on: engine)
+        #expect(field == "units[0].grade_zh")
     }
 
-    func testMissingUnits() async throws {
+    @Test("A document without units is refused at units", arguments: CentralEngine.allCases)
+    func missingUnits(engine: CentralEngine) async throws {
         var document = SampleDocument()
         document.unitsMember = #""no_units": true"#
-        let field = try await refusedField(document)
-        XCTAssertEqual(field, "units")
+        let field = try await refusedField(document, on: engine)
+        #expect(field == "units")
     }
 
-    func testUnitsNotAnArray() async throws {
+    @Test("Units that are not an array are refused at units", arguments: CentralEngine.allCases)
+    func unitsNotAnArray(engine: CentralEngine) async throws {
         var document = SampleDocument()
         document.unitsMember = #""units": {}"#
-        let field = try await refusedField(document)
-        XCTAssertEqual(field, "units")
+        let field = try await refusedField(document, on: engine)
+        #expect(field == "units")
     }
 
-    func testSequenceMustBeAPositiveInteger() async throws {
+    @Test("A sequence that is not a positive integer (0, a fraction, negative, an exponent, a string) is refused at sequence",
+          arguments: CentralEngine.allCases)
+    func sequenceMustBeAPositiveInteger(engine: CentralEngine) async throws {
         for sequence in ["0", "1.5", "-3", "1e2", "\"7\""] {
-            let field = try await refusedField(SampleDocument(sequence: sequence))
-            XCTAssertEqual(field, "sequence", sequence)
+            let field = try await refusedField(SampleDocument(sequence: sequence), on: engine)
+            #expect(field == "sequence", "\(sequence)")
         }
     }
 
-    func testTotalMustBeANumberInRange() async throws {
-        let asString = try await refusedField(SampleDocument(unitTotal: "\"86.6\""))
-        XCTAssertEqual(asString, "units[0].total")
-        let tooHigh = try await refusedField(SampleDocument(unitTotal: "100.01"))
-        XCTAssertEqual(tooHigh, "units[0].total")
+    @Test("A total that is a string, or over 100, is refused at the unit's total", arguments: CentralEngine.allCases)
+    func totalMustBeANumberInRange(engine: CentralEngine) async throws {
+        let asString = try await refusedField(SampleDocument(unitTotal: "\"86.6\""), on: engine)
+        #expect(asString == "units[0].total")
+        let tooHigh = try await refusedField(SampleDocument(unitTotal: "100.01"), on: engine)
+        #expect(tooHigh == "units[0].total")
     }
 
-    func testOfficeMustNotContainSlash() async throws {
-        let field = try await refusedField(SampleDocument(office: "a/b"))
-        XCTAssertEqual(field, "office")
+    @Test("An office with a slash is refused at office", arguments: CentralEngine.allCases)
+    func officeMustNotContainSlash(engine: CentralEngine) async throws {
+        let field = try await refusedField(SampleDocument(office: "a/b"), on: engine)
+        #expect(field == "office")
     }
 
-    func testDuplicateUnit() async throws {
+    @Test("A unit listed twice is refused at the second", arguments: CentralEngine.allCases)
+    func duplicateUnit(engine: CentralEngine) async throws {
         var document = SampleDocument()
         let unit = """
             {"unit":"city","name":"市本级","indicator_score":1,"public_score":1,"deductions":0,"total":1,\
             "grade":"poor","grade_zh":"差","complete":true,"indicators":[]}
             """
         document.unitsMember = "\"units\": [\(unit), \(unit)]"
-        let field = try await refusedField(document)
-        XCTAssertEqual(field, "units[1].unit")
+        let field = try await refusedField(document, on: engine)
+        #expect(field == "units[1].unit")
     }
 
-    func testCheckNamesNestedIndicatorFields() throws {
+    @Test("The check names a field nested in an indicator")
+    func checkNamesNestedIndicatorFields() throws {
         let text = SampleDocument().json.replacingOccurrences(of: #""met": true,"#, with: #""met": "yes","#)
         let document = try JSONParser.parse(Array(text.utf8))
-        XCTAssertThrowsError(try ScoresDocumentCheck.check(document)) { error in
-            XCTAssertEqual((error as? DocumentProblem)?.field, "units[0].indicators[0].met")
-        }
+        let error = #expect(throws: DocumentProblem.self) { try ScoresDocumentCheck.check(document) }
+        #expect(error?.field == "units[0].indicators[0].met")
     }
 
-    func testSampleDocumentPasses() throws {
+    @Test("The sample document passes, with its office, period and sequence as identity")
+    func sampleDocumentPasses() throws {
         let document = try JSONParser.parse(Array(SampleDocument().json.utf8))
         let identity = try ScoresDocumentCheck.check(document)
-        XCTAssertEqual(identity, IdempotencyKey(office: "ningde-rfb", period: "2026", sequence: 7))
+        #expect(identity == IdempotencyKey(office: "ningde-rfb", period: "2026", sequence: 7))
     }
 
-    func testTheSpecExampleShapePasses() throws {
+    @Test("The shape of SPEC §6's example passes; members the check does not know are allowed")
+    func theSpecExampleShapePasses() throws {
         // SPEC §6 with its elisions filled in; extra members are allowed.
         let text = """
             {"schema":"fieldsync.scores/1","office":"ningde-rfb","period":"2026",
@@ -108,6 +122,6 @@ final class SchemaValidationTests: CentralTestCase {
                         "grade_zh":"差","complete":false,"indicators":[]},
              "units":[]}
             """
-        XCTAssertNoThrow(try ScoresDocumentCheck.check(try JSONParser.parse(Array(text.utf8))))
+        #expect(throws: Never.self) { try ScoresDocumentCheck.check(try JSONParser.parse(Array(text.utf8))) }
     }
 }
