@@ -37,6 +37,8 @@ public struct CentralServer: Sendable {
     let page = PageCache()
     /// Each office and period's report, rendered once per sequence.
     let reports = ReportCache()
+    /// What `/metrics` shows (``CentralMetrics``).
+    let metrics = CentralMetrics()
     /// Pushes handled a few at a time (`concurrentPushes`, see ``PushGate``).
     let gate: PushGate
 
@@ -58,7 +60,7 @@ public struct CentralServer: Sendable {
         let store = self.store
         let push = ScoresPushHandler(
             store: store, tokens: configuration.tokens, maxBodySize: configuration.maxBodySize,
-            maxUnits: configuration.maxUnits, maxPeriods: configuration.maxPeriods, gate: gate)
+            maxUnits: configuration.maxUnits, maxPeriods: configuration.maxPeriods, gate: gate, metrics: metrics)
         let page = self.page
 
         router.post(RouterPath(Self.scoresPath)) { request, context in
@@ -134,6 +136,11 @@ public struct CentralServer: Sendable {
                 status: .ok,
                 headers: [.contentType: "text/html; charset=utf-8", .cacheControl: "no-store"],
                 body: .init(byteBuffer: ByteBuffer(bytes: try await page.current(store, page: number))))
+        }
+        let metrics = self.metrics
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                     body: .init(byteBuffer: ByteBuffer(string: await metrics.text(store: store))))
         }
         router.get("/healthz") { _, _ in
             let healthy = await store.isHealthy()

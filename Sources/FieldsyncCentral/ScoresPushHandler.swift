@@ -18,8 +18,17 @@ struct ScoresPushHandler: Sendable {
     let maxUnits: Int
     let maxPeriods: Int
     let gate: PushGate
+    let metrics: CentralMetrics
 
     func handle(_ request: Request, context: some RequestContext) async throws -> Response {
+        let response = try await answer(request, context: context)
+        let office: String?
+        if case .office(let o) = tokens.verdict(authorization: request.headers[.authorization]) { office = o } else { office = nil }
+        metrics.countPush(office: office, status: response.status.code)
+        return response
+    }
+
+    private func answer(_ request: Request, context: some RequestContext) async throws -> Response {
         let logger = context.logger
         let authorization = request.headers[.authorization]
         guard case .office(let tokenOffice) = tokens.verdict(authorization: authorization) else {

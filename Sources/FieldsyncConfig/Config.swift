@@ -14,6 +14,8 @@ public struct Config: Sendable {
     public var sources: [Source]
     public var intake: IntakeSettings
     public var push: PushSettings?
+    /// `[metrics]`: always on; the section only moves the file or changes how often.
+    public var metrics = MetricsSettings()
     /// `timezone`: the zone times are shown to people in (`status`, messages); nil: the
     /// zone of the newest scheme (``Setup/officeTimeZone``).
     public var timeZone: TimeZone?
@@ -144,12 +146,22 @@ public struct Config: Sendable {
             try t.rejectUnknownKeys()
             push = p
         }
+        var metrics = MetricsSettings()
+        if let t = try toml.table("metrics") {
+            if let s = try t.string("textfile"), !s.isEmpty { metrics.textfile = Paths.resolve(s, against: base) }
+            if let d = try t.duration("interval") {
+                guard d >= .seconds(1) else { throw t.error("interval", "must be at least 1s") }
+                metrics.interval = d
+            }
+            try t.rejectUnknownKeys()
+        }
         try toml.rejectUnknownKeys()
 
         var config = Config(file: file, office: office, stateDirectory: stateDirectory,
                             schemePaths: schemes.map { Paths.resolve($0, against: base) },
                             sources: sources, intake: intake, push: push)
         config.timeZone = timeZone
+        config.metrics = metrics
         return config
     }
 

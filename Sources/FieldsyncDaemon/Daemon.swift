@@ -18,6 +18,7 @@ import Synchronization
 ///   between files and while idle, so a stuck loop gets the service restarted;
 /// - ``WatchService``: inotify events, queued for the loop;
 /// - ``DeliveryService``: the courier, when `[push]` is configured;
+/// - ``MetricsService``: the metrics textfile, rewritten every few seconds;
 /// - ``SignalService``: SIGHUP reloads; SIGTERM and SIGINT shut the group down
 ///   gracefully — the courier stops (a transfer in flight stays pending), the current
 ///   file finishes — and the process exits 0.
@@ -29,6 +30,8 @@ import Synchronization
 public final class Daemon: Sendable {
     let configPath: String
     let logger: Logger
+    /// The build (git describe), for the metrics.
+    let version: String
     let queue = WorkQueue()
     let current: Mutex<Instance>
     let notifier: SystemdNotifier?
@@ -49,9 +52,11 @@ public final class Daemon: Sendable {
     /// Scans asked for by events (an overflow) come at most this often.
     static let scanSpacing: Duration = .seconds(1)
 
-    public init(configPath: String, logger: Logger, environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+    public init(configPath: String, logger: Logger, version: String = "unknown",
+                environment: [String: String] = ProcessInfo.processInfo.environment) throws {
         self.configPath = configPath
         self.logger = logger
+        self.version = version
         let setup = try Setup.load(config: configPath)
         let store = try Instance.openStore(directory: setup.config.stateDirectory)
         // The courier is woken right after a commit that changed records (it scores
@@ -92,6 +97,8 @@ public final class Daemon: Sendable {
             .init(service: IntakeService(daemon: self), successTerminationBehavior: .gracefullyShutdownGroup,
                   serviceName: "intake"),
             .init(service: DeliveryService(couriers: couriers), successTerminationBehavior: .ignore, serviceName: "delivery"),
+            .init(service: MetricsService(daemon: self, version: version), successTerminationBehavior: .ignore,
+                  serviceName: "metrics"),
             .init(service: WatchService(watchers: watchers) { [weak self] in self?.handle($0) },
                   successTerminationBehavior: .ignore, serviceName: "inotify"),
             .init(service: SignalService(signals: signals, reload: { [queue] in queue.requestReload() },

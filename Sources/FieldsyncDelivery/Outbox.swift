@@ -362,4 +362,10 @@ public enum Outbox {
         }
         return periods
     }
+
+    /// How many delivery attempts got each answer (`nil`: none — a connection, TLS or
+    /// timeout failure, or a document too large to stage), for ever.
+    public static func attemptsByStatus(_ db: Database) throws -> [(status: Int?, count: Int)] {
+        try Row.fetchAll(db, sql: "SELECT status, count(*) FROM attempt GROUP BY status ORDER BY status").map { ($0[0], $0[1]) }
+    }
 }

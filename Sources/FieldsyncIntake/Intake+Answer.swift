@@ -31,7 +31,8 @@ extension Intake {
                    receivedAt: Timestamp, dryRun: Bool) throws -> Result<(Int64, ReceiptCounts, String), Problems> {
         let validator = RecordValidator(source: source, schemes: setup.schemes, receivedAt: receivedAt)
         let fileID = try Ledger.insert(db, sha256: staged.sha256, source: source.name, name: text,
-                                       size: staged.size, receivedAt: receivedAt, outcome: .accepted)
+                                       size: staged.size, receivedAt: receivedAt, droppedAt: Timestamp(staged.status.changed),
+                                       outcome: .accepted)
         let archive = archivePath(source: source, file: fileID, name: staged.name, receivedAt: receivedAt)
         var reconciler = try Reconciler(db: db, fileID: fileID, zone: setup.officeTimeZone)
         var problems = Problems()
@@ -69,7 +70,7 @@ extension Intake {
         if !problems.isEmpty { return .failure(problems) }
         if dryRun { return .success((fileID, counts, archive)) }
         try reconciler.finish()
-        try Ledger.record(db, file: fileID, counts: counts, archive: archive, finished: false)
+        try Ledger.record(db, file: fileID, counts: counts, archive: archive, answeredAt: nil)
         if !periods.isEmpty, let onChange { try onChange(db, periods) }
         return .success((fileID, counts, archive))
     }
@@ -97,8 +98,9 @@ extension Intake {
                               duplicateOf: entry.name)
         try store.writer.write { db in
             let id = try Ledger.insert(db, sha256: staged.sha256, source: source.name, name: text,
-                                       size: staged.size, receivedAt: dropped.receivedAt, outcome: .duplicate)
-            try Ledger.record(db, file: id, counts: counts, archive: entry.archive, finished: true)
+                                       size: staged.size, receivedAt: dropped.receivedAt,
+                                       droppedAt: Timestamp(staged.status.changed), outcome: .duplicate)
+            try Ledger.record(db, file: id, counts: counts, archive: entry.archive, answeredAt: clock())
         }
         try writeReceipt(receipt, for: dropped.name, dropped.handles)
         try dropped.handles.receipts.syncFileSystem()
@@ -181,7 +183,7 @@ extension Intake {
             try handles.rejected.sync()
             try handles.drop.sync()
             FaultPoint.hit("after-reject-move")
-            try store.writer.write { try Ledger.finish($0, file: id) }
+            try store.writer.write { try Ledger.finish($0, file: id, at: clock()) }
         } catch {
             logger.error("could not set a rejected file aside; it stays for the next scan", metadata: [
                 "source": "\(source.name)", "file": "\(display)", "error": "\(error)",

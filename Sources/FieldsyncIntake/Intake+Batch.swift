@@ -261,8 +261,9 @@ extension Intake {
         // say so in the ledger is finished when the store is next opened (recover()).
         let finished = live()
         do {
+            let now = clock()
             try store.writer.write { db in
-                for i in finished { try Ledger.finish(db, file: files[i].fileID) }
+                for i in finished { try Ledger.finish(db, file: files[i].fileID, at: now) }
             }
         } catch {
             logger.warning("answered files not yet marked finished; they are at the next start", metadata: [

@@ -41,6 +41,16 @@ public enum Ledger {
             """)
     }
 
+    /// When each file was dropped (its ctime as intake first saw it: the rename into the
+    /// drop directory) and answered (its receipt or rejection durable): the metrics'
+    /// drop → answer latency, kept with the file so a restart does not lose it.
+    static func addTimes(_ db: Database) throws {
+        try db.execute(sql: """
+            ALTER TABLE file ADD COLUMN dropped_at INTEGER;
+            ALTER TABLE file ADD COLUMN answered_at INTEGER;
+            """)
+    }
+
     /// The file `source` dropped with these bytes and had accepted, if any.
     public static func accepted(_ db: Database, sha256: String, source: String) throws -> LedgerEntry? {
         guard let row = try Row.fetchOne(db, sql: """
@@ -61,23 +71,28 @@ public enum Ledger {
     }
 
     public static func insert(_ db: Database, sha256: String, source: String, name: String, size: Int64,
-                       receivedAt: Timestamp, outcome: LedgerOutcome) throws -> Int64 {
+                       receivedAt: Timestamp, droppedAt: Timestamp, outcome: LedgerOutcome) throws -> Int64 {
         try db.execute(sql: """
-            INSERT INTO file (sha256, source, name, size, received_at, outcome) VALUES (?, ?, ?, ?, ?, ?)
-            """, arguments: [sha256, source, name, size, receivedAt.microseconds, outcome.rawValue])
+            INSERT INTO file (sha256, source, name, size, received_at, dropped_at, outcome) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """, arguments: [sha256, source, name, size, receivedAt.microseconds, droppedAt.microseconds, outcome.rawValue])
         return db.lastInsertedRowID
     }
 
-    public static func record(_ db: Database, file id: Int64, counts: ReceiptCounts, archive: String?, finished: Bool) throws {
+    /// The file's counts; `answeredAt` when its answer is durable with them.
+    public static func record(_ db: Database, file id: Int64, counts: ReceiptCounts, archive: String?,
+                              answeredAt: Timestamp?) throws {
         try db.execute(sql: """
-            UPDATE file SET records = ?, imported = ?, updated = ?, ignored = ?, retracted = ?, archive = ?, finished = ?
+            UPDATE file SET records = ?, imported = ?, updated = ?, ignored = ?, retracted = ?, archive = ?, finished = ?,
+                            answered_at = ?
             WHERE id = ?
             """, arguments: [counts.records, counts.imported, counts.updated, counts.ignored, counts.retracted,
-                             archive, finished, id])
+                             archive, answeredAt != nil, answeredAt?.microseconds, id])
     }
 
-    public static func finish(_ db: Database, file id: Int64) throws {
-        try db.execute(sql: "UPDATE file SET finished = 1 WHERE id = ?", arguments: [id])
+    /// The file is answered (receipt or rejection durable) as of `at`.
+    public static func finish(_ db: Database, file id: Int64, at: Timestamp) throws {
+        try db.execute(sql: "UPDATE file SET finished = 1, answered_at = coalesce(answered_at, ?) WHERE id = ?",
+                       arguments: [at.microseconds, id])
     }
 
     /// Records a rejection before the file is moved aside (unfinished until it is). A
@@ -95,10 +110,10 @@ public enum Ledger {
             return id
         }
         try db.execute(sql: """
-            INSERT INTO file (sha256, source, name, size, received_at, outcome, finished, problems, first_problem)
-            VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
-            """, arguments: [sha256, source, name, size, receivedAt.microseconds, LedgerOutcome.rejected.rawValue,
-                             problems, firstProblem])
+            INSERT INTO file (sha256, source, name, size, received_at, dropped_at, outcome, finished, problems, first_problem)
+            VALUES (?, ?, ?, ?, ?, ?, ?, 0, ?, ?)
+            """, arguments: [sha256, source, name, size, receivedAt.microseconds, changedAt.microseconds,
+                             LedgerOutcome.rejected.rawValue, problems, firstProblem])
         return db.lastInsertedRowID
     }
 
@@ -121,5 +136,34 @@ public enum Ledger {
             ORDER BY id DESC LIMIT 1
             """, arguments: [source])
         return summary
+    }
+
+    /// Every source's totals (sources with no file are absent): files by outcome,
+    /// records by action, the last accepted file's time and each answered file's drop →
+    /// answer time. Files from before the store kept those times (v11) have none.
+    public static func totals(_ db: Database) throws -> [String: SourceTotals] {
+        var totals: [String: SourceTotals] = [:]
+        for row in try Row.fetchAll(db, sql: """
+            SELECT source, outcome, count(*), sum(imported), sum(updated), sum(ignored), sum(retracted), max(received_at)
+            FROM file GROUP BY source, outcome
+            """) {
+            guard let outcome = LedgerOutcome(rawValue: row[1]) else { continue }
+            var t = totals[row[0]] ?? SourceTotals()
+            t.files[outcome] = row[2]
+            if outcome == .accepted {
+                (t.imported, t.updated, t.ignored, t.retracted) = (row[3], row[4], row[5], row[6])
+                t.lastAcceptedAt = (row[7] as Int64?).map(Timestamp.init(microseconds:))
+            } else if outcome == .duplicate {
+                t.ignored += row[5] as Int  // a duplicate's records are all ignored
+            }
+            totals[row[0]] = t
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT source, answered_at - dropped_at FROM file
+            WHERE finished = 1 AND answered_at IS NOT NULL AND dropped_at IS NOT NULL ORDER BY id
+            """) {
+            totals[row[0], default: SourceTotals()].answerTimes.append(.microseconds(max(0, row[1] as Int64)))
+        }
+        return totals
     }
 }

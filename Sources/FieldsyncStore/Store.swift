@@ -105,6 +105,7 @@ public final class Store: Sendable {
         // takes it last.
         m.registerMigration("v8: versions of what is in force") { db in try InForce.createVersions(db) }
         m.registerMigration("v9: what a workbook's row was based on") { db in try Revisions.addBasis(db) }
+        m.registerMigration("v11: when files were dropped and answered") { db in try Ledger.addTimes(db) }
         return m
     }
 }

@@ -98,13 +98,17 @@ public final class DirectoryHandle: Sendable {
     }
 
     /// Creates the new file `name` for writing; `EEXIST` when any entry has that name.
+    /// Its mode is `permissions` exactly, whatever the umask: a file another user must
+    /// read (a receipt for a clerk's group, metrics for node_exporter) is readable.
     public func createFile(_ name: FileName, permissions: mode_t) throws(SystemCallError) -> OpenFile {
         let fd = try name.withCString { (cName) throws(SystemCallError) in
             try SystemCall.retrying("openat", subject(name)) {
                 openat(descriptor, cName, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, permissions)
             }
         }
-        return OpenFile(descriptor: fd, subject: subject(name))
+        let file = OpenFile(descriptor: fd, subject: subject(name))
+        _ = try SystemCall.retrying("fchmod", subject(name)) { fchmod(fd, permissions) }
+        return file
     }
 
     /// Renames the entry `name` to `newName` in `directory` (which may be this one).

@@ -20,7 +20,7 @@ struct Run: AsyncParsableCommand {
     func run() async throws {
         let daemon: Daemon
         do {
-            daemon = try Daemon(configPath: options.config, logger: makeLogger())
+            daemon = try Daemon(configPath: options.config, logger: makeLogger(), version: gitVersion)
         } catch let error as ConfigError {
             fail("configuration error: \(error)")
         } catch {

@@ -1,0 +1,47 @@
+import FieldsyncProtocol
+import Foundation
+import Prometheus
+
+/// Central's metrics, served at `GET /metrics` in Prometheus's text format.
+///
+/// Two kinds: what this receiver answered — pushes by status and by the office whose
+/// token pushed (`""` for a push without a known token, or on a receiver that takes
+/// any push), counted in memory since it started, as Prometheus expects of a counter
+/// that each receiver behind one address reports for itself and a query sums — and
+/// what the database holds, read from it at each scrape so that every receiver says
+/// the same: documents and last push time per office, and whether the database answers.
+/// swift-prometheus renders both (its registry, directly: help text for every series).
+final class CentralMetrics: Sendable {
+    private let answered = PrometheusCollectorRegistry()
+
+    /// Counts one answered push.
+    func countPush(office: String?, status: Int) {
+        answered.makeCounter(name: "fieldsync_central_pushes_total",
+                             labels: [("office", office ?? ""), ("status", String(status))],
+                             help: "Pushes this receiver answered since it started, by the token's office and HTTP status.")
+            .increment()
+    }
+
+    /// The text of `GET /metrics`: this receiver's counts, then the database's.
+    func text(store: any DocumentStorage) async -> String {
+        let held = PrometheusCollectorRegistry()
+        let healthy = await store.isHealthy()
+        held.makeGauge(name: "fieldsync_central_database_up",
+                       help: "1 when the database answers (as /healthz says), else 0.").set(Int64(healthy ? 1 : 0))
+        // Always present, at 0 until a push is answered: "none" is not "unknown".
+        answered.makeCounter(name: "fieldsync_central_pushes_total", labels: [("office", ""), ("status", "201")],
+                             help: "Pushes this receiver answered since it started, by the token's office and HTTP status.")
+            .increment(by: Int64(0))
+        if healthy, let offices = try? await store.offices() {
+            for office in offices {
+                held.makeGauge(name: "fieldsync_central_last_push_timestamp_seconds", labels: [("office", office.office)],
+                               help: "When the office's newest document arrived (Unix time), as the database holds it.")
+                    .set(Int64((Timestamp.parse(office.lastPushAt, zone: .gmt)?.microseconds ?? 0) / 1_000_000))
+                held.makeGauge(name: "fieldsync_central_periods", labels: [("office", office.office)],
+                               help: "Periods the office has documents for.")
+                    .set(Int64(office.periods))
+            }
+        }
+        return answered.emitToString() + held.emitToString()
+    }
+}

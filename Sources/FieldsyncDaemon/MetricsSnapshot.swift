@@ -1,0 +1,99 @@
+import FieldsyncConfig
+import FieldsyncDelivery
+import FieldsyncProtocol
+import FieldsyncStore
+import Foundation
+import Prometheus
+
+/// The daemon's metrics at one moment, in Prometheus's text format: what the
+/// `[metrics] textfile` holds and `fieldsync metrics` prints.
+///
+/// Everything is read from the store and the drop directories each time (through
+/// ``StatusReport`` and the ledger's and outbox's totals), none of it counted in
+/// memory: a restart resets nothing, the daemon and `fieldsync metrics` say the same,
+/// and a series is there from the start with its zero, so that an alert can tell
+/// "none" from "unknown". swift-prometheus's registry builds and renders them; its
+/// registry is used directly rather than through swift-metrics' API, which has no
+/// help text and counts only in memory.
+public struct MetricsSnapshot: Sendable {
+    /// The text, ready to write.
+    public let text: String
+
+    /// Drop → answer buckets, seconds: a file is answered in milliseconds unless it
+    /// waits for its writer or a large workbook is read.
+    static let answerBuckets: [Duration] = [.milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500),
+                                            .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(30),
+                                            .seconds(60), .seconds(300)]
+
+    /// Gathers the metrics of `config`'s daemon from `store` and its drop directories.
+    public static func gather(config: Config, store: Store, version: String) throws -> MetricsSnapshot {
+        let status = try StatusReport.gather(config: config, store: store)
+        let (totals, attempts) = try store.writer.read { db in
+            (try Ledger.totals(db), try Outbox.attemptsByStatus(db))
+        }
+        let registry = PrometheusCollectorRegistry()
+        registry.makeGauge(name: "fieldsync_build_info", labels: [("version", version), ("office", config.office)],
+                           help: "The running build (git describe) and the office it serves; always 1.").set(Int64(1))
+
+        for source in status.sources {
+            let t = totals[source.name] ?? SourceTotals()
+            for outcome in LedgerOutcome.allCases {
+                registry.makeCounter(name: "fieldsync_files_total", labels: [("source", source.name), ("outcome", outcome.rawValue)],
+                                     help: "Files answered, by source and outcome (accepted, duplicate: the same bytes again, rejected).")
+                    .increment(by: Int64(t.files[outcome] ?? 0))
+            }
+            for (action, n) in [("imported", t.imported), ("updated", t.updated), ("ignored", t.ignored), ("retracted", t.retracted)] {
+                registry.makeCounter(name: "fieldsync_records_total", labels: [("source", source.name), ("action", action)],
+                                     help: "Records of answered files, by source and what became of them.")
+                    .increment(by: Int64(n))
+            }
+            registry.makeGauge(name: "fieldsync_source_last_accepted_timestamp_seconds", labels: [("source", source.name)],
+                               help: "When the source's last accepted file arrived (Unix time); 0 if none ever did. Alert on time() minus this.")
+                .set(Double(t.lastAcceptedAt.map { $0.microseconds / 1_000_000 } ?? 0))
+            registry.makeGauge(name: "fieldsync_files_waiting", labels: [("source", source.name)],
+                               help: "Files in the source's drop directory not yet answered.")
+                .set(Int64(source.waiting))
+            registry.makeGauge(name: "fieldsync_oldest_waiting_seconds", labels: [("source", source.name)],
+                               help: "How long the oldest waiting file has been there; 0 when none waits.")
+                .set(Double(source.oldestWaitingAge?.components.seconds ?? 0))
+            registry.makeGauge(name: "fieldsync_source_faulty", labels: [("source", source.name)],
+                               help: "1 when the source's files cannot be answered (its receipts/ or rejected/ is not as it must be), else 0.")
+                .set(Int64(source.fault == nil ? 0 : 1))
+            let histogram = registry.makeDurationHistogram(
+                name: "fieldsync_answer_seconds", labels: [("source", source.name)], buckets: answerBuckets,
+                help: "From a file's drop (its ctime) to its receipt or rejection being durable.")
+            for time in t.answerTimes { histogram.record(time) }
+        }
+
+        for period in status.periods {
+            for (state, n) in [("pending", period.pending), ("dead", period.dead), ("delivered", period.delivered)] {
+                registry.makeGauge(name: "fieldsync_outbox_documents", labels: [("period", period.period), ("state", state)],
+                                   help: "Scores documents in the outbox by period and state (dead: refused by central for good).")
+                    .set(Int64(n))
+            }
+        }
+        var byOutcome: [String: Int] = ["delivered": 0, "retry": 0, "dead": 0, "no_answer": 0]
+        for (status, count) in attempts {
+            let outcome: String
+            switch status.map({ RetryPolicy.verdict(status: $0, retryAfter: nil) }) {
+            case .delivered?: outcome = "delivered"
+            case .retry?: outcome = "retry"
+            case .dead?: outcome = "dead"
+            case nil: outcome = "no_answer"
+            }
+            byOutcome[outcome, default: 0] += count
+        }
+        for (outcome, n) in byOutcome.sorted(by: { $0.key < $1.key }) {
+            registry.makeCounter(name: "fieldsync_delivery_attempts_total", labels: [("outcome", outcome)],
+                                 help: "Pushes to central by outcome (delivered: 2xx or 409; retry: 408, 429, 5xx; dead: another 4xx; no_answer: no HTTP answer).")
+                .increment(by: Int64(n))
+        }
+        let lastSuccess = status.periods.compactMap(\.lastSuccessAt).max { $0.microseconds < $1.microseconds }
+        registry.makeGauge(name: "fieldsync_last_delivery_timestamp_seconds",
+                           help: "When central last accepted a document (Unix time); 0 if never. Alert on time() minus this.")
+            .set(Double(lastSuccess.map { $0.microseconds / 1_000_000 } ?? 0))
+        registry.makeGauge(name: "fieldsync_push_configured", help: "1 when [push] is configured, else 0.")
+            .set(Int64(config.push == nil ? 0 : 1))
+        return MetricsSnapshot(text: registry.emitToString())
+    }
+}
