@@ -77,7 +77,7 @@ fi
 if command -v systemd-sysusers >/dev/null 2>&1 && command -v systemd-tmpfiles >/dev/null 2>&1; then
     root=$tmp/root
     mkdir -p "$root/etc"
-    if ! out=$(systemd-sysusers --root="$root" - < "$here/fieldsync.sysusers" 2>&1); then
+    if ! out=$(cat "$here/fieldsync.sysusers" "$here/fieldsync-sources.sysusers" | systemd-sysusers --root="$root" - 2>&1); then
         printf '%s\n' "$out" >&2; fail "systemd-sysusers"
     elif ! grep -q '^fieldsync-shouning:x:[0-9]*:fieldsync$' "$root/etc/group"; then
         fail "sysusers: fieldsync is not a member of fieldsync-shouning"
@@ -86,7 +86,7 @@ if command -v systemd-sysusers >/dev/null 2>&1 && command -v systemd-tmpfiles >/
     fi
     # The ACL lines name the user "fieldsync", which tmpfiles resolves on the host,
     # not in --root; on a host without that user they are reported and skipped.
-    out=$(systemd-tmpfiles --root="$root" --create - < "$here/fieldsync.tmpfiles" 2>&1) || rc=$?
+    out=$(cat "$here/fieldsync.tmpfiles" "$here/fieldsync-sources.tmpfiles" | systemd-tmpfiles --root="$root" --create - 2>&1) || rc=$?
     out=$(printf '%s\n' "$out" | grep -v 'Failed to parse ACL "default:user:fieldsync:rwx"' || true)
     if [ "${rc:-0}" -ne 0 ] || [ -n "$out" ]; then
         printf '%s\n' "$out" >&2; fail "systemd-tmpfiles"

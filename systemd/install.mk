@@ -88,8 +88,9 @@ install: fieldsync-build
 	@$(FS_SED) '$(FS_SYSTEMD_DIR)/fieldsync.sysusers' > '$(DESTDIR)$(SYSUSERSDIR)/fieldsync.conf'
 	@echo "  TMPFILES $(DESTDIR)$(TMPFILESDIR)/fieldsync.conf"
 	@$(FS_SED) '$(FS_SYSTEMD_DIR)/fieldsync.tmpfiles' > '$(DESTDIR)$(TMPFILESDIR)/fieldsync.conf'
-	@echo "  DOC      $(DESTDIR)$(DOCDIR)/{README.md,fieldsync.toml.example}"
+	@echo "  DOC      $(DESTDIR)$(DOCDIR)/{README.md,fieldsync.toml.example,scheme-2026.toml.example}"
 	@$(FS_SED) '$(FS_SYSTEMD_DIR)/fieldsync.toml' > '$(DESTDIR)$(DOCDIR)/fieldsync.toml.example'
+	@$(INSTALL) -m 0644 '$(FS_ROOT_DIR)/fixtures/ningde/scheme-2026.toml' '$(DESTDIR)$(DOCDIR)/scheme-2026.toml.example'
 	@$(INSTALL) -m 0644 '$(FS_SYSTEMD_DIR)/README.md' '$(DESTDIR)$(DOCDIR)/README.md'
 	@chmod 0644 '$(DESTDIR)$(SYSUSERSDIR)/fieldsync.conf' '$(DESTDIR)$(TMPFILESDIR)/fieldsync.conf' \
 	    '$(DESTDIR)$(DOCDIR)/fieldsync.toml.example'
@@ -98,29 +99,22 @@ install: fieldsync-build
 	$(INSTALL) -d -m 0750 '$(DESTDIR)$(SYSCONFDIR)/fieldsync'
 	@# The receiver's token list, read only by systemd (LoadCredential=) as root.
 	$(INSTALL) -d -m 0700 '$(DESTDIR)$(SYSCONFDIR)/fieldsync-central'
-	@# Never overwrite an operator's config: install the example only if absent.
-	@if [ -e '$(DESTDIR)$(SYSCONFDIR)/fieldsync/fieldsync.toml' ]; then \
-	    echo "  KEEP     $(DESTDIR)$(SYSCONFDIR)/fieldsync/fieldsync.toml (exists; new example in $(DOCDIR)/fieldsync.toml.example)"; \
-	else \
-	    echo "  CONFIG   $(DESTDIR)$(SYSCONFDIR)/fieldsync/fieldsync.toml"; \
-	    $(INSTALL) -m 0640 '$(DESTDIR)$(DOCDIR)/fieldsync.toml.example' '$(DESTDIR)$(SYSCONFDIR)/fieldsync/fieldsync.toml'; \
-	fi
+	@# Never overwrite an operator's config or scheme: install the examples only if absent.
+	@set -e; for f in fieldsync.toml scheme-2026.toml; do \
+	    if [ -e '$(DESTDIR)$(SYSCONFDIR)/fieldsync/'$$f ]; then \
+	        echo "  KEEP     $(DESTDIR)$(SYSCONFDIR)/fieldsync/$$f (exists; new example in $(DOCDIR)/$$f.example)"; \
+	    else \
+	        echo "  CONFIG   $(DESTDIR)$(SYSCONFDIR)/fieldsync/$$f"; \
+	        $(INSTALL) -m 0640 '$(DESTDIR)$(DOCDIR)/'$$f.example '$(DESTDIR)$(SYSCONFDIR)/fieldsync/'$$f; \
+	    fi; \
+	done
 ifneq ($(FS_LIVE),)
 	systemctl daemon-reload
 endif
 	@echo
 	@echo "fieldsync installed$(if $(DESTDIR), under $(DESTDIR)). Nothing has been started. Next steps (as root):"
-	@echo "  systemd-sysusers $(SYSUSERSDIR)/fieldsync.conf        # user fieldsync, groups fieldsync-<unit>"
-	@echo "  systemd-tmpfiles --create $(TMPFILESDIR)/fieldsync.conf # spool tree, /etc/fieldsync modes"
-	@echo "  cp scheme-2026.toml $(SYSCONFDIR)/fieldsync/               # the scheme(s) named in the config"
-	@echo "  (umask 077; cat > $(SYSCONFDIR)/fieldsync/push-token)   # paste the [push] bearer token, Ctrl-D"
-	@echo "  \$$EDITOR $(SYSCONFDIR)/fieldsync/fieldsync.toml"
-	@echo "  systemd-tmpfiles --create $(TMPFILESDIR)/fieldsync.conf # again: fixes modes of the files just added"
-	@echo "  $(BINDIR)/fieldsync check --config $(SYSCONFDIR)/fieldsync/fieldsync.toml"
-	@echo "  systemctl enable --now fieldsync.service"
-	@echo "  usermod -aG fieldsync-shouning alice                 # one line per county clerk"
-	@echo "Reference receiver (optional): tokens in $(SYSCONFDIR)/fieldsync-central/tokens, then"
-	@echo "  systemctl enable --now fieldsync-central.service"
+	@sed -n '/^<!-- steps -->$$/,/^<!-- end steps -->$$/p' '$(FS_SYSTEMD_DIR)/README.md' | grep '^    ' | \
+	    sed -e 's|/usr/local/bin/|$(BINDIR)/|g' -e 's|/etc/fieldsync/|$(SYSCONFDIR)/fieldsync/|g'
 	@echo "See $(DOCDIR)/README.md."
 
 # Removes exactly what install put; never the config, the token, the state
@@ -136,7 +130,7 @@ endif
 	rm -f $(addprefix '$(DESTDIR)$(BINDIR)'/,$(FS_PRODUCTS))
 	rm -f $(addprefix '$(DESTDIR)$(UNITDIR)'/,$(FS_UNITS))
 	rm -f '$(DESTDIR)$(SYSUSERSDIR)/fieldsync.conf' '$(DESTDIR)$(TMPFILESDIR)/fieldsync.conf'
-	rm -f '$(DESTDIR)$(DOCDIR)/README.md' '$(DESTDIR)$(DOCDIR)/fieldsync.toml.example'
+	rm -f '$(DESTDIR)$(DOCDIR)/README.md' '$(DESTDIR)$(DOCDIR)/fieldsync.toml.example' '$(DESTDIR)$(DOCDIR)/scheme-2026.toml.example'
 	-rmdir '$(DESTDIR)$(DOCDIR)' 2>/dev/null
 ifneq ($(FS_LIVE),)
 	systemctl daemon-reload

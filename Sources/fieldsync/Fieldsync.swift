@@ -57,7 +57,7 @@ struct Fieldsync: AsyncParsableCommand {
               fieldsync run    --config …                                        # the daemon (systemd)
             """,
         version: gitVersion,
-        subcommands: [Check.self, Ingest.self, Scores.self, ReportCommand.self, Template.self, Run.self, Push.self, Status.self, Metrics.self]
+        subcommands: [Check.self, Ingest.self, Scores.self, ReportCommand.self, Template.self, Run.self, Push.self, Status.self, Metrics.self, Provision.self]
     )
 }
 

@@ -151,11 +151,14 @@ package final class PrivilegedSite {
     package func count(_ sql: String) throws -> Int { try site.count(sql) }
 }
 
-/// Reads modes from `systemd/fieldsync.tmpfiles`, so the tests lay out what production
-/// gets and fail when the shipped modes are wrong.
+/// Reads modes from `systemd/fieldsync.tmpfiles` and what `fieldsync provision` writes
+/// for the bundled config (`systemd/fieldsync-sources.tmpfiles`), so the tests lay out
+/// what production gets and fail when the shipped modes are wrong.
 package enum Tmpfiles {
     package static func mode(of path: String) throws -> mode_t {
-        let text = try String(contentsOfFile: repositoryRoot() + "/systemd/fieldsync.tmpfiles", encoding: .utf8)
+        let text = try ["fieldsync.tmpfiles", "fieldsync-sources.tmpfiles"].map {
+            try String(contentsOfFile: repositoryRoot() + "/systemd/" + $0, encoding: .utf8)
+        }.joined(separator: "\n")
         for line in text.split(separator: "\n") {
             let fields = line.split(separator: " ", omittingEmptySubsequences: true)
             if fields.count >= 3, fields[0] == "d", fields[1] == path, let mode = mode_t(fields[2], radix: 8) {
