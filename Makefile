@@ -5,10 +5,12 @@
 #   make bench    the ingest benchmark against sqlite3 .import
 #   make fuzz     every parser under libFuzzer, FUZZ_SECONDS (600) each
 #   make install  see systemd/README.md
+#   make deb      fieldsync_VERSION_amd64.deb in .build/deb (scripts/deb.sh)
+#   make deb-check  that package on a minimal Debian 12 without Swift (debootstrap; root)
 
 SWIFT ?= swift
 
-.PHONY: all setup build test demo check-units clean fuzz
+.PHONY: all setup build test demo check-units clean fuzz deb deb-check
 
 FUZZ_SECONDS ?= 600
 FUZZ_TARGETS ?=
@@ -40,6 +42,12 @@ fuzz: setup
 
 check-units:
 	systemd/check.sh
+
+deb:
+	scripts/deb.sh
+
+deb-check:
+	scripts/deb-check.sh
 
 clean:
 	rm -rf .build demo Fuzz/.build

@@ -43,7 +43,7 @@ struct MetricsService: Service {
 
     /// Writes the snapshot of `instance` to `path`.
     static func write(config instance: Instance, version: String, to path: String) throws {
-        let text = try MetricsSnapshot.gather(config: instance.setup.config, store: instance.store, version: version).text
+        let text = try MetricsSnapshot.gather(setup: instance.setup, store: instance.store, version: version).text
         let slash = path.lastIndex(of: "/")
         let directory = slash.map { String(path[..<$0]) } ?? "."
         guard let name = FileName(String(path[(slash.map { path.index(after: $0) } ?? path.startIndex)...])) else {

@@ -25,8 +25,9 @@ public struct MetricsSnapshot: Sendable {
                                             .seconds(1), .seconds(2), .seconds(5), .seconds(10), .seconds(30),
                                             .seconds(60), .seconds(300)]
 
-    /// Gathers the metrics of `config`'s daemon from `store` and its drop directories.
-    public static func gather(config: Config, store: Store, version: String) throws -> MetricsSnapshot {
+    /// Gathers the metrics of `setup`'s daemon from `store` and its drop directories.
+    public static func gather(setup: Setup, store: Store, version: String) throws -> MetricsSnapshot {
+        let config = setup.config
         let status = try StatusReport.gather(config: config, store: store)
         let (totals, attempts) = try store.writer.read { db in
             (try Ledger.totals(db), try Outbox.attemptsByStatus(db))
@@ -65,9 +66,13 @@ public struct MetricsSnapshot: Sendable {
             for time in t.answerTimes { histogram.record(time) }
         }
 
-        for period in status.periods {
-            for (state, n) in [("pending", period.pending), ("dead", period.dead), ("delivered", period.delivered)] {
-                registry.makeGauge(name: "fieldsync_outbox_documents", labels: [("period", period.period), ("state", state)],
+        // Every period of a scheme, at zero before its first document; and any other
+        // period the outbox still holds.
+        let outbox = Dictionary(status.periods.map { ($0.period, $0) }, uniquingKeysWith: { a, _ in a })
+        for period in Set(setup.schemes.keys).union(outbox.keys).sorted() {
+            let p = outbox[period]
+            for (state, n) in [("pending", p?.pending ?? 0), ("dead", p?.dead ?? 0), ("delivered", p?.delivered ?? 0)] {
+                registry.makeGauge(name: "fieldsync_outbox_documents", labels: [("period", period), ("state", state)],
                                    help: "Scores documents in the outbox by period and state (dead: refused by central for good).")
                     .set(Int64(n))
             }

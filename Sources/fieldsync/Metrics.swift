@@ -15,7 +15,7 @@ struct Metrics: AsyncParsableCommand {
         let setup = try options.loadSetup()
         let instance = openInstance(setup)
         do {
-            printOut(try MetricsSnapshot.gather(config: setup.config, store: instance.store, version: gitVersion).text)
+            printOut(try MetricsSnapshot.gather(setup: setup, store: instance.store, version: gitVersion).text)
         } catch {
             fail("cannot read the store: \(error)")
         }

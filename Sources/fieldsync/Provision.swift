@@ -9,8 +9,8 @@ struct Provision: AsyncParsableCommand {
         abstract: "Print the sysusers.d or tmpfiles.d lines of the config's drop sources: a group and a drop directory each.",
         discussion: """
             The package creates only the daemon's user and the spool roots; each office's sources are its own:
-              fieldsync provision --config /etc/fieldsync/fieldsync.toml --kind sysusers > /etc/sysusers.d/fieldsync-sources.conf
-              fieldsync provision --config /etc/fieldsync/fieldsync.toml --kind tmpfiles > /etc/tmpfiles.d/fieldsync-sources.conf
+              fieldsync provision --config /etc/fieldsync/fieldsync.toml --kind sysusers -o /etc/sysusers.d/fieldsync-sources.conf
+              fieldsync provision --config /etc/fieldsync/fieldsync.toml --kind tmpfiles -o /etc/tmpfiles.d/fieldsync-sources.conf
               systemd-sysusers && systemd-tmpfiles --create
             Run it again after adding a source.
             """
@@ -22,6 +22,11 @@ struct Provision: AsyncParsableCommand {
 
     @Option(help: "Which lines: sysusers or tmpfiles.")
     var kind: Kind
+
+    @Option(name: [.short, .long], help: ArgumentHelp(
+        "Write them to this file (its directory made if missing; replaced whole, never left half-written); default: stdout.",
+        valueName: "file"))
+    var output: String?
 
     func run() async throws {
         // The schemes only name the units in comments: provisioning comes before they
@@ -38,13 +43,23 @@ struct Provision: AsyncParsableCommand {
                 fail("configuration error: \(error)")
             }
         }
+        let text: String
         do {
             switch kind {
-            case .sysusers: printOut(try Provisioning.sysusers(config, unitNames: unitNames))
-            case .tmpfiles: printOut(try Provisioning.tmpfiles(config, unitNames: unitNames))
+            case .sysusers: text = try Provisioning.sysusers(config, unitNames: unitNames)
+            case .tmpfiles: text = try Provisioning.tmpfiles(config, unitNames: unitNames)
             }
         } catch {
             fail("\(config.file): \(error)")
+        }
+        guard let output else { return printOut(text) }
+        do {
+            let directory = (output as NSString).deletingLastPathComponent
+            try FileManager.default.createDirectory(atPath: directory.isEmpty ? "." : directory, withIntermediateDirectories: true)
+            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: output)
+        } catch {
+            fail("cannot write \(output): \(error.localizedDescription)")
         }
     }
 }

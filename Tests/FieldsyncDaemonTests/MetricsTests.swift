@@ -37,6 +37,9 @@ struct MetricsTests {
             #expect(Self.value(run.output, "fieldsync_delivery_attempts_total{outcome=\"\(outcome)\"}") == 0)
         }
         #expect(Self.value(run.output, "fieldsync_last_delivery_timestamp_seconds") == 0)
+        for state in ["pending", "dead", "delivered"] {
+            #expect(Self.value(run.output, "fieldsync_outbox_documents{period=\"2026\",state=\"\(state)\"}") == 0, "the scheme's period")
+        }
         #expect(run.output.contains("# HELP fieldsync_files_total "), "every series says what it is")
         #expect(run.output.contains("fieldsync_build_info{version=\""))
     }

@@ -25,6 +25,13 @@ struct ProvisionTests {
         #expect(run.output == shipped, "regenerate systemd/fieldsync-sources.\(kind) with fieldsync provision")
         #expect(run.output.contains(kind == "sysusers" ? "g fieldsync-shouning -" : "/var/spool/fieldsync/units/shouning/rejected"))
         #expect(run.output.contains("寿宁县 (shouning)"), "units named from the scheme")
+        // -o: the same text to a file, its directory made (a minimal system has no /etc/sysusers.d).
+        let file = NSTemporaryDirectory() + "fieldsync-provision-" + UUID().uuidString.prefix(8) + "/\(kind).d/fieldsync-sources.conf"
+        let written = try runFieldsync(["provision", "--config", try Self.bundledConfig(), "--kind", kind, "-o", file])
+        #expect(written.status == 0, "\(written.errors)")
+        #expect(written.output.isEmpty)
+        #expect(try String(contentsOfFile: file, encoding: .utf8) == shipped)
+        #expect((try FileManager.default.attributesOfItem(atPath: file)[.posixPermissions] as? Int) == 0o644)
     }
 
     @Test("A source whose name or path cannot be made safe lines is one sentence naming it, exit 2", arguments: [
