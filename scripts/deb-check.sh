@@ -24,9 +24,10 @@ deb=${1:-$("$ROOT/scripts/deb.sh" | tail -n 1)}
 [ -f "$deb" ] || { echo "deb-check: no package at $deb" >&2; exit 2; }
 
 target=$(mktemp -d /var/tmp/fieldsync-deb-check-XXXXXX)
+chmod 0755 "$target"   # the root of the new system: every user traverses it
 cleanup() {
     umount "$target/proc" 2>/dev/null || true
-    rm -rf "$target"
+    if [ -n "${DEB_CHECK_KEEP:-}" ]; then echo "deb-check: kept $target" >&2; else rm -rf "$target"; fi
 }
 trap cleanup EXIT
 step() { echo "deb-check: $*" >&2; }

@@ -35,6 +35,16 @@ for product in fieldsync fieldsync-central; do
     "$SWIFT" build -c release --scratch-path "$SCRATCH" --static-swift-stdlib --product "$product" >&2
 done
 bin=$("$SWIFT" build -c release --scratch-path "$SCRATCH" --show-bin-path)
+# SwiftPM compiles what a prebuild plugin (GitVersion) wrote from the build after the
+# one that wrote it: a binary that names another commit is built once more.
+described=$(git describe --always --dirty --tags)
+if [ "$("$bin/fieldsync" --version)" != "$described" ]; then
+    for product in fieldsync fieldsync-central; do
+        "$SWIFT" build -c release --scratch-path "$SCRATCH" --static-swift-stdlib --product "$product" >&2
+    done
+fi
+[ "$("$bin/fieldsync" --version)" = "$described" ] \
+    || { echo "deb: fieldsync --version says $("$bin/fieldsync" --version), not $described" >&2; exit 1; }
 
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
