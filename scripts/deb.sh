@@ -9,9 +9,10 @@
 #
 #   scripts/deb.sh [OUT_DIR]          (default: .build/deb; prints the .deb's path last)
 #
-# VERSION: `git describe --tags` when a tag like v1.2.3 exists (v dropped, the rest
-# after a +), else 0~gitYYYYMMDD.SHA with the commit's own date: the same commit
-# always makes the same version, whatever the day it is built.
+# VERSION: from the newest tag like v1.2.3 (v1.2.3-rc1 is 1.2.3~rc1, before 1.2.3),
+# with +N.gSHA for N commits since; without a tag 0~N.gitYYYYMMDD.SHA, N the commits
+# so far and the date the commit's own: the same commit always makes the same version,
+# whatever the day it is built, and a later commit a higher one.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 OUT=${1:-$ROOT/.build/deb}
@@ -20,13 +21,16 @@ SCRATCH=$ROOT/.build-deb
 started=$(date +%s)
 
 cd "$ROOT"
-if described=$(git describe --tags --match 'v[0-9]*' 2>/dev/null); then
-    version=${described#v}
-    version=${version/-/+}
-    version=${version//-/.}
+sha=$(git rev-parse --short=7 HEAD)
+if tag=$(git describe --tags --abbrev=0 --match 'v[0-9]*' 2>/dev/null); then
+    version=${tag#v}
+    version=${version/-/\~}
+    since=$(git rev-list --count "$tag..HEAD")
+    [ "$since" = 0 ] || version="$version+$since.g$sha"
 else
-    version="0~git$(git log -1 --format=%cd --date=format:%Y%m%d).$(git rev-parse --short=7 HEAD)"
+    version="0~$(git rev-list --count HEAD).git$(git log -1 --format=%cd --date=format:%Y%m%d).$sha"
 fi
+arch=$(dpkg --print-architecture)
 if [ -n "$(git status --porcelain --untracked-files=no)" ]; then version="$version+dirty"; fi
 echo "deb: fieldsync $version" >&2
 
@@ -71,7 +75,7 @@ find "$root/usr" "$root/lib" -type d -exec chmod 0755 {} +
 
 # 3. Depends: what the binaries link, as Debian's packages provide it.
 mkdir -p "$stage/shlibs/debian"
-printf 'Source: fieldsync\n\nPackage: fieldsync\nArchitecture: amd64\n' > "$stage/shlibs/debian/control"
+printf 'Source: fieldsync\n\nPackage: fieldsync\nArchitecture: %s\n' "$arch" > "$stage/shlibs/debian/control"
 depends=$(cd "$stage/shlibs" && dpkg-shlibdeps -O "$root/usr/bin/fieldsync" "$root/usr/bin/fieldsync-central" \
           | sed -n 's/^shlibs:Depends=//p')
 
@@ -79,11 +83,11 @@ depends=$(cd "$stage/shlibs" && dpkg-shlibdeps -O "$root/usr/bin/fieldsync" "$ro
 mkdir -p "$root/DEBIAN"
 (cd "$root" && find etc -type f | sed 's|^|/|' | sort) > "$root/DEBIAN/conffiles"
 size=$(du -sk --exclude=DEBIAN "$root" | cut -f1)
-sed -e "s|@VERSION@|$version|" -e "s|@DEPENDS@|$depends|" -e "s|@SIZE@|$size|" packaging/deb/control.in > "$root/DEBIAN/control"
+sed -e "s|@VERSION@|$version|" -e "s|@DEPENDS@|$depends|" -e "s|@SIZE@|$size|" -e "s|@ARCH@|$arch|" packaging/deb/control.in > "$root/DEBIAN/control"
 install -m 0755 packaging/deb/postinst packaging/deb/prerm packaging/deb/postrm "$root/DEBIAN/"
 
 mkdir -p "$OUT"
-deb="$OUT/fieldsync_${version}_amd64.deb"
+deb="$OUT/fieldsync_${version}_${arch}.deb"
 dpkg-deb --root-owner-group -Zxz --build "$root" "$deb" >&2
 
 # 5. lintian: errors fail the build; warnings are printed, except the two tags of

@@ -13,12 +13,13 @@ import Prometheus
 /// swift-prometheus renders both (its registry, directly: help text for every series).
 final class CentralMetrics: Sendable {
     private let answered = PrometheusCollectorRegistry()
+    /// One text for the counter wherever it is made: the registry refuses two.
+    private static let pushesHelp = "Pushes this receiver answered since it started, by the token's office and HTTP status."
 
     /// Counts one answered push.
     func countPush(office: String?, status: Int) {
         answered.makeCounter(name: "fieldsync_central_pushes_total",
-                             labels: [("office", office ?? ""), ("status", String(status))],
-                             help: "Pushes this receiver answered since it started, by the token's office and HTTP status.")
+                             labels: [("office", office ?? ""), ("status", String(status))], help: Self.pushesHelp)
             .increment()
     }
 
@@ -30,7 +31,7 @@ final class CentralMetrics: Sendable {
                        help: "1 when the database answers (as /healthz says), else 0.").set(Int64(healthy ? 1 : 0))
         // Always present, at 0 until a push is answered: "none" is not "unknown".
         answered.makeCounter(name: "fieldsync_central_pushes_total", labels: [("office", ""), ("status", "201")],
-                             help: "Pushes this receiver answered since it started, by the token's office and HTTP status.")
+                             help: Self.pushesHelp)
             .increment(by: Int64(0))
         if healthy, let offices = try? await store.offices() {
             for office in offices {

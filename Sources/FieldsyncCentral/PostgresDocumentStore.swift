@@ -89,6 +89,9 @@ public final class PostgresDocumentStore: DocumentStorage {
         let key = identity.description, office = identity.office, period = identity.period, sequence = identity.sequence
         let bytes = Data(body)
         return try await deadline { [client, logger] in try await client.withTransaction(logger: logger) { connection -> StoreOutcome in
+            // The limit's count must see what committed while this push waited for the
+            // office's lock: READ COMMITTED, whatever the server's default.
+            try await connection.query("SET TRANSACTION ISOLATION LEVEL READ COMMITTED", logger: logger)
             var highest: Int64?
             for try await h in try await connection.query(
                 "SELECT MAX(sequence) FROM document WHERE office = \(office) AND period = \(period)", logger: logger

@@ -21,11 +21,17 @@ struct ScoresPushHandler: Sendable {
     let metrics: CentralMetrics
 
     func handle(_ request: Request, context: some RequestContext) async throws -> Response {
-        let response = try await answer(request, context: context)
         let office: String?
         if case .office(let o) = tokens.verdict(authorization: request.headers[.authorization]) { office = o } else { office = nil }
-        metrics.countPush(office: office, status: response.status.code)
-        return response
+        do {
+            let response = try await answer(request, context: context)
+            metrics.countPush(office: office, status: response.status.code)
+            return response
+        } catch {
+            // Hummingbird answers what was thrown (a body too slow, a cancelled read).
+            metrics.countPush(office: office, status: (error as? any HTTPResponseError)?.status.code ?? 500)
+            throw error
+        }
     }
 
     private func answer(_ request: Request, context: some RequestContext) async throws -> Response {

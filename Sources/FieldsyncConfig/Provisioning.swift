@@ -93,6 +93,27 @@ public enum Provisioning {
         return text
     }
 
+    /// Why `path` cannot be a drop directory tmpfiles.d makes (a `d` line re-owns and
+    /// re-modes a directory that exists), or nil: the system's own directories and
+    /// those under them, the spool's roots (the package's lines own them), and paths no
+    /// file system takes.
+    static func unfitDropDirectory(_ path: String) -> String? {
+        let system = ["/", "/bin", "/boot", "/dev", "/etc", "/home", "/lib", "/lib32", "/lib64", "/media", "/mnt", "/opt",
+                      "/proc", "/root", "/run", "/sbin", "/srv", "/sys", "/tmp", "/usr", "/var", "/var/lib", "/var/spool",
+                      "/var/tmp", "/var/log", "/var/cache"]
+        let under = ["/bin/", "/boot/", "/dev/", "/etc/", "/lib/", "/lib32/", "/lib64/", "/proc/", "/run/", "/sbin/", "/sys/", "/usr/"]
+        if system.contains(path) || under.contains(where: path.hasPrefix) {
+            return "is a system directory or inside one: a drop directory gets its own"
+        }
+        if path == spool || path == spool + "/units" || !path.hasPrefix("/") {
+            return "is the spool's root, which the package's own lines set up, or not absolute"
+        }
+        if path.utf8.count > 3000 || path.split(separator: "/").contains(where: { $0.utf8.count > 240 }) {
+            return "is too long for a file system (a name of more than 240 bytes, or a path of more than 3000)"
+        }
+        return nil
+    }
+
     private static func line(_ type: String, _ path: String, _ mode: String, _ user: String, _ group: String,
                              argument: String = "-") -> String {
         func pad(_ s: String, _ width: Int) -> String { s + String(repeating: " ", count: max(1, width - s.count)) }
@@ -103,6 +124,9 @@ public enum Provisioning {
     /// quotes, backslashes and control characters refused (they would split or escape
     /// the line).
     private static func escaped(_ path: String, source: String) throws(ProvisioningError) -> String {
+        if let reason = unfitDropDirectory(path) {
+            throw ProvisioningError(source: source, reason: "its path \(path) \(reason)")
+        }
         for scalar in path.unicodeScalars where scalar.properties.isWhitespace || scalar.value < 0x20 || scalar.value == 0x7F
             || scalar == "\"" || scalar == "'" || scalar == "\\" {
             throw ProvisioningError(source: source, reason:
@@ -111,16 +135,25 @@ public enum Provisioning {
         return path.replacingOccurrences(of: "%", with: "%%")
     }
 
+    /// A comment line's text. A unit's name comes from a scheme and may hold anything:
+    /// a line break, a carriage return or NUL (which tmpfiles.d also ends a line at)
+    /// would start a line root applies, so every control character and line or
+    /// paragraph separator becomes a space.
     private static func description(of source: Source, unitNames: [String: String]) -> String {
+        let text: String
         switch source.role {
         case .reporter:
             let unit = source.unit ?? source.name
-            return "\(unitNames[unit] ?? unit) (\(source.name))"
+            text = "\(unitNames[unit] ?? unit) (\(source.name))"
         case .inspector:
-            return "\(source.name): inspectors' spot-checks and findings (抽查, 察访核验)"
+            text = "\(source.name): inspectors' spot-checks and findings (抽查, 察访核验)"
         case .survey:
-            return "\(source.name): the survey office's public evaluation (公众评议)"
+            text = "\(source.name): the survey office's public evaluation (公众评议)"
         }
+        return String(String.UnicodeScalarView(text.unicodeScalars.map { scalar in
+            scalar.properties.generalCategory == .control || scalar.value == 0x85 || scalar.value == 0x2028
+                || scalar.value == 0x2029 ? " " : scalar
+        }))
     }
 }
 

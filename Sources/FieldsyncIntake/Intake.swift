@@ -68,7 +68,7 @@ public final class Intake: Sendable {
             guard let source = setup.config.source(named: entry.source), let name = FileName(entry.name),
                   case .success(let handles)? = drops[source.name]?.open(),
                   try handles.drop.status(of: name) == nil else { continue }
-            try store.writer.write { try Ledger.finish($0, file: entry.id, at: clock()) }
+            try store.writer.write { try Ledger.finish($0, file: entry.id, at: nil) }
         }
     }
 

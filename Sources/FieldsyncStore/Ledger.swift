@@ -89,10 +89,11 @@ public enum Ledger {
                              archive, answeredAt != nil, answeredAt?.microseconds, id])
     }
 
-    /// The file is answered (receipt or rejection durable) as of `at`.
-    public static func finish(_ db: Database, file id: Int64, at: Timestamp) throws {
+    /// The file is answered (receipt or rejection durable) as of `at`; nil when that time
+    /// is not known (recovery after a kill: the restart's time would count the downtime).
+    public static func finish(_ db: Database, file id: Int64, at: Timestamp?) throws {
         try db.execute(sql: "UPDATE file SET finished = 1, answered_at = coalesce(answered_at, ?) WHERE id = ?",
-                       arguments: [at.microseconds, id])
+                       arguments: [at?.microseconds, id])
     }
 
     /// Records a rejection before the file is moved aside (unfinished until it is). A
@@ -150,12 +151,14 @@ public enum Ledger {
             guard let outcome = LedgerOutcome(rawValue: row[1]) else { continue }
             var t = totals[row[0]] ?? SourceTotals()
             t.files[outcome] = row[2]
-            if outcome == .accepted {
-                (t.imported, t.updated, t.ignored, t.retracted) = (row[3], row[4], row[5], row[6])
-                t.lastAcceptedAt = (row[7] as Int64?).map(Timestamp.init(microseconds:))
-            } else if outcome == .duplicate {
-                t.ignored += row[5] as Int  // a duplicate's records are all ignored
+            // An accepted file's records, and a duplicate's (all ignored).
+            if outcome == .accepted || outcome == .duplicate {
+                t.imported += row[3] as Int
+                t.updated += row[4] as Int
+                t.ignored += row[5] as Int
+                t.retracted += row[6] as Int
             }
+            if outcome == .accepted { t.lastAcceptedAt = (row[7] as Int64?).map(Timestamp.init(microseconds:)) }
             totals[row[0]] = t
         }
         for row in try Row.fetchAll(db, sql: """

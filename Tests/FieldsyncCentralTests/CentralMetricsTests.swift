@@ -9,21 +9,14 @@ import Testing
 /// the database holds — each office's last push — on either engine.
 @Suite("Central's metrics")
 struct CentralMetricsTests {
-    static func value(_ text: String, _ series: String) -> Double? {
-        for line in text.split(separator: "\n") where line.hasPrefix(series + " ") {
-            return Double(line.dropFirst(series.count + 1))
-        }
-        return nil
-    }
-
     @Test("Pushes by office and status, each office's last push from the database, and the database up",
           arguments: CentralEngine.allCases)
     func metrics(engine: CentralEngine) async throws {
         let server = try await engine.makeServer()
         try await server.makeApplication().test(.router) { client in
             let empty = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
-            #expect(Self.value(empty, #"fieldsync_central_pushes_total{office="",status="201"}"#) == 0, "present from the start")
-            #expect(Self.value(empty, "fieldsync_central_database_up") == 1)
+            #expect(PrometheusText.value(empty, #"fieldsync_central_pushes_total{office="",status="201"}"#) == 0, "present from the start")
+            #expect(PrometheusText.value(empty, "fieldsync_central_database_up") == 1)
 
             let before = Date().timeIntervalSince1970.rounded(.down)
             #expect(try await push(client, SampleDocument()).status == .created)
@@ -32,11 +25,11 @@ struct CentralMetricsTests {
             let response = try await client.execute(uri: "/metrics", method: .get)
             #expect(response.headers[.contentType]?.hasPrefix("text/plain; version=0.0.4") == true)
             let text = String(buffer: response.body)
-            #expect(Self.value(text, #"fieldsync_central_pushes_total{office="ningde-rfb",status="201"}"#) == 2)
-            #expect(Self.value(text, #"fieldsync_central_pushes_total{office="",status="401"}"#) == 1)
-            let last = try #require(Self.value(text, #"fieldsync_central_last_push_timestamp_seconds{office="ningde-rfb"}"#))
+            #expect(PrometheusText.value(text, #"fieldsync_central_pushes_total{office="ningde-rfb",status="201"}"#) == 2)
+            #expect(PrometheusText.value(text, #"fieldsync_central_pushes_total{office="",status="401"}"#) == 1)
+            let last = try #require(PrometheusText.value(text, #"fieldsync_central_last_push_timestamp_seconds{office="ningde-rfb"}"#))
             #expect(last >= before - 1 && last <= Date().timeIntervalSince1970 + 1)
-            #expect(Self.value(text, #"fieldsync_central_periods{office="ningde-rfb"}"#) == 1)
+            #expect(PrometheusText.value(text, #"fieldsync_central_periods{office="ningde-rfb"}"#) == 1)
         }
     }
 
@@ -53,9 +46,9 @@ struct CentralMetricsTests {
         try await second.makeApplication().test(.router) { client in
             let two = String(buffer: try await client.execute(uri: "/metrics", method: .get).body)
             let series = #"fieldsync_central_last_push_timestamp_seconds{office="ningde-rfb"}"#
-            #expect(Self.value(two, series) != nil)
-            #expect(Self.value(two, series) == Self.value(one, series))
-            #expect(Self.value(two, #"fieldsync_central_pushes_total{office="ningde-rfb",status="201"}"#) == nil, "it answered none")
+            #expect(PrometheusText.value(two, series) != nil)
+            #expect(PrometheusText.value(two, series) == PrometheusText.value(one, series))
+            #expect(PrometheusText.value(two, #"fieldsync_central_pushes_total{office="ningde-rfb",status="201"}"#) == nil, "it answered none")
         }
     }
 }

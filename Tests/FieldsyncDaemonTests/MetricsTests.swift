@@ -9,14 +9,6 @@ import Testing
 /// cannot write is a warning, never a stopped daemon.
 @Suite("Metrics")
 struct MetricsTests {
-    /// The value of the series `series` (name and labels as written) in `text`.
-    static func value(_ text: String, _ series: String) -> Double? {
-        for line in text.split(separator: "\n") where line.hasPrefix(series + " ") {
-            return Double(line.dropFirst(series.count + 1))
-        }
-        return nil
-    }
-
     @Test("Before any file every series is there at zero, so an alert tells none from unknown")
     func zerosFromTheStart() throws {
         let site = try TestSite()
@@ -24,21 +16,21 @@ struct MetricsTests {
         #expect(run.status == 0, "\(run.errors)")
         for source in TestSite.sources {
             for outcome in ["accepted", "duplicate", "rejected"] {
-                #expect(Self.value(run.output, "fieldsync_files_total{source=\"\(source)\",outcome=\"\(outcome)\"}") == 0)
+                #expect(PrometheusText.value(run.output, "fieldsync_files_total{source=\"\(source)\",outcome=\"\(outcome)\"}") == 0)
             }
             for action in ["imported", "updated", "ignored", "retracted"] {
-                #expect(Self.value(run.output, "fieldsync_records_total{source=\"\(source)\",action=\"\(action)\"}") == 0)
+                #expect(PrometheusText.value(run.output, "fieldsync_records_total{source=\"\(source)\",action=\"\(action)\"}") == 0)
             }
-            #expect(Self.value(run.output, "fieldsync_files_waiting{source=\"\(source)\"}") == 0)
-            #expect(Self.value(run.output, "fieldsync_source_last_accepted_timestamp_seconds{source=\"\(source)\"}") == 0)
-            #expect(Self.value(run.output, "fieldsync_answer_seconds_count{source=\"\(source)\"}") == 0)
+            #expect(PrometheusText.value(run.output, "fieldsync_files_waiting{source=\"\(source)\"}") == 0)
+            #expect(PrometheusText.value(run.output, "fieldsync_source_last_accepted_timestamp_seconds{source=\"\(source)\"}") == 0)
+            #expect(PrometheusText.value(run.output, "fieldsync_answer_seconds_count{source=\"\(source)\"}") == 0)
         }
         for outcome in ["delivered", "retry", "dead", "no_answer"] {
-            #expect(Self.value(run.output, "fieldsync_delivery_attempts_total{outcome=\"\(outcome)\"}") == 0)
+            #expect(PrometheusText.value(run.output, "fieldsync_delivery_attempts_total{outcome=\"\(outcome)\"}") == 0)
         }
-        #expect(Self.value(run.output, "fieldsync_last_delivery_timestamp_seconds") == 0)
+        #expect(PrometheusText.value(run.output, "fieldsync_last_delivery_timestamp_seconds") == 0)
         for state in ["pending", "dead", "delivered"] {
-            #expect(Self.value(run.output, "fieldsync_outbox_documents{period=\"2026\",state=\"\(state)\"}") == 0, "the scheme's period")
+            #expect(PrometheusText.value(run.output, "fieldsync_outbox_documents{period=\"2026\",state=\"\(state)\"}") == 0, "the scheme's period")
         }
         #expect(run.output.contains("# HELP fieldsync_files_total "), "every series says what it is")
         #expect(run.output.contains("fieldsync_build_info{version=\""))
@@ -57,15 +49,15 @@ struct MetricsTests {
         let run = try runFieldsync(["metrics", "--config", site.configPath])
         #expect(run.status == 0, "\(run.errors)")
         let text = run.output
-        #expect(Self.value(text, #"fieldsync_files_total{source="shouning",outcome="accepted"}"#) == 1)
-        #expect(Self.value(text, #"fieldsync_files_total{source="shouning",outcome="duplicate"}"#) == 1)
-        #expect(Self.value(text, #"fieldsync_files_total{source="fuan",outcome="rejected"}"#) == 1)
-        #expect(Self.value(text, #"fieldsync_records_total{source="shouning",action="imported"}"#) == 3)
-        #expect(Self.value(text, #"fieldsync_records_total{source="shouning",action="ignored"}"#) == 3, "the duplicate's")
-        #expect(Self.value(text, #"fieldsync_files_waiting{source="survey"}"#) == 1)
-        #expect(Self.value(text, #"fieldsync_answer_seconds_count{source="shouning"}"#) == 2)
-        #expect(Self.value(text, #"fieldsync_answer_seconds_count{source="fuan"}"#) == 1)
-        let last = try #require(Self.value(text, #"fieldsync_source_last_accepted_timestamp_seconds{source="shouning"}"#))
+        #expect(PrometheusText.value(text, #"fieldsync_files_total{source="shouning",outcome="accepted"}"#) == 1)
+        #expect(PrometheusText.value(text, #"fieldsync_files_total{source="shouning",outcome="duplicate"}"#) == 1)
+        #expect(PrometheusText.value(text, #"fieldsync_files_total{source="fuan",outcome="rejected"}"#) == 1)
+        #expect(PrometheusText.value(text, #"fieldsync_records_total{source="shouning",action="imported"}"#) == 3)
+        #expect(PrometheusText.value(text, #"fieldsync_records_total{source="shouning",action="ignored"}"#) == 3, "the duplicate's")
+        #expect(PrometheusText.value(text, #"fieldsync_files_waiting{source="survey"}"#) == 1)
+        #expect(PrometheusText.value(text, #"fieldsync_answer_seconds_count{source="shouning"}"#) == 2)
+        #expect(PrometheusText.value(text, #"fieldsync_answer_seconds_count{source="fuan"}"#) == 1)
+        let last = try #require(PrometheusText.value(text, #"fieldsync_source_last_accepted_timestamp_seconds{source="shouning"}"#))
         #expect(Int(last) >= before - 1 && Int(last) <= Int(time(nil)) + 1)
         // Once more: nothing is counted twice by reading.
         #expect(try runFieldsync(["metrics", "--config", site.configPath]).output.contains(
@@ -89,8 +81,10 @@ struct MetricsTests {
         let series = #"fieldsync_files_total{source="shouning",outcome="accepted"}"#
         try waitUntil("the textfile counting the accepted file", watching: [directory]) {
             let text = (try? String(contentsOfFile: directory + "/fieldsync.prom", encoding: .utf8)) ?? ""
-            return Self.value(text, series) == 1
+            return PrometheusText.value(text, series) == 1
         }
+        daemon.signal(SIGTERM)  // stopped, so that no rewrite is half-way when the directory is listed
+        #expect(daemon.waitForExit(timeout: .seconds(20))?.status == 0)
         var status = stat()
         #expect(stat(directory + "/fieldsync.prom", &status) == 0)
         #expect(status.st_mode & 0o777 == 0o644)

@@ -41,6 +41,10 @@ struct ProvisionTests {
         ("shouning-county-office-x", "/var/spool/fieldsync/units/shouning", "longer than 31"),
         ("audit", "/var/spool/fieldsync/units/shou ning", "space, quote"),
         ("audit", "/var/spool/fieldsync/units/shou\\\\ning", "space, quote"),
+        ("audit", "/etc", "system directory"),
+        ("audit", "/usr/local/share/drops", "system directory"),
+        ("audit", "/var/spool/fieldsync/units", "spool's root"),
+        ("audit", "/var/spool/fieldsync/units/" + String(repeating: "x", count: 250), "too long"),
     ])
     func refused(name: String, path: String, says: String) throws {
         let site = try TestSite()
@@ -52,7 +56,7 @@ struct ProvisionTests {
             """)
         for kind in ["sysusers", "tmpfiles"] {
             let run = try runFieldsync(["provision", "--config", site.configPath, "--kind", kind])
-            if kind == "sysusers", says == "space, quote" {
+            if kind == "sysusers", ["space, quote", "system directory", "spool's root", "too long"].contains(says) {
                 #expect(run.status == 0, "the group is fine; only the path cannot go into tmpfiles.d")
                 continue
             }
@@ -62,6 +66,18 @@ struct ProvisionTests {
             #expect(run.errors.contains(says), "\(run.errors)")
             #expect(run.errors.split(separator: "\n").count == 1, "\(run.errors)")
         }
+    }
+
+    @Test("A unit's name that holds a line break cannot add a line: every control character is a space", arguments: ["sysusers", "tmpfiles"])
+    func nameInjection(kind: String) throws {
+        let hostile = "寿宁县\nm fieldsync disk\rz /etc/shadow 0644 root root - -\u{2028}x"
+        let site = try TestSite(scheme: TestSite.scheme.replacingOccurrences(of: "name = \"寿宁县\"",
+                                                                            with: "name = \"\(hostile.replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r"))\""))
+        let run = try runFieldsync(["provision", "--config", site.configPath, "--kind", kind])
+        #expect(run.status == 0, "\(run.errors)")
+        let lines = run.output.split(whereSeparator: { $0 == "\n" || $0 == "\r" || $0 == "\u{2028}" })
+        #expect(run.output.contains("寿宁县 m fieldsync disk z /etc/shadow"), "the name is there, on one comment line")
+        #expect(!lines.contains { $0.hasPrefix("m fieldsync disk") || $0.hasPrefix("z /etc/shadow") })
     }
 
     @Test("A % in a path is doubled, as tmpfiles.d reads specifiers; a new directory under the spool gets its line")
