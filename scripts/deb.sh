@@ -50,6 +50,10 @@ fi
 [ "$("$bin/fieldsync" --version)" = "$described" ] \
     || { echo "deb: fieldsync --version says $("$bin/fieldsync" --version), not $described" >&2; exit 1; }
 
+# The manual pages, from the commands' own help (swift-argument-parser's generator),
+# dated by the commit.
+"$SWIFT" build -c release --scratch-path "$SCRATCH" --static-swift-stdlib --product generate-manual >&2
+
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
 root=$stage/root
@@ -62,6 +66,13 @@ strip --strip-unneeded "$root/usr/bin/fieldsync" "$root/usr/bin/fieldsync-centra
 # /etc/fieldsync stays 0750 and its files 0640 (root:root here; postinst's tmpfiles
 # gives them the group fieldsync): the config is the daemon's, not every user's.
 install -m 0644 packaging/deb/copyright "$root/usr/share/doc/fieldsync/copyright"
+mkdir -p "$root/usr/share/man/man1"
+for product in fieldsync fieldsync-central; do
+    "$bin/generate-manual" "$bin/$product" --date "$(git log -1 --format=%cd --date=format:%Y-%m-%d)" \
+        --authors "the fieldsync authors" --output-directory "$stage"
+    # A blank line of the help text is a paragraph break to mdoc (groff warns at an empty line).
+    sed 's/^$/.Pp/' "$stage/$product.1" | gzip -9n > "$root/usr/share/man/man1/$product.1.gz"
+done
 cat > "$stage/changelog" <<EOF
 fieldsync ($version) stable; urgency=medium
 
