@@ -39,10 +39,12 @@ for product in fieldsync fieldsync-central; do
     "$SWIFT" build -c release --scratch-path "$SCRATCH" --static-swift-stdlib --product "$product" >&2
 done
 bin=$("$SWIFT" build -c release --scratch-path "$SCRATCH" --show-bin-path)
-# SwiftPM compiles what a prebuild plugin (GitVersion) wrote from the build after the
-# one that wrote it: a binary that names another commit is built once more.
+# SwiftPM runs a prebuild plugin (GitVersion) only when it plans the build anew, and a
+# planned build is kept while the package's files stay as they were: a binary that
+# names another commit is built again, planned anew (Package.swift touched).
 described=$(git describe --always --dirty --tags)
 if [ "$("$bin/fieldsync" --version)" != "$described" ]; then
+    touch Package.swift
     for product in fieldsync fieldsync-central; do
         "$SWIFT" build -c release --scratch-path "$SCRATCH" --static-swift-stdlib --product "$product" >&2
     done
