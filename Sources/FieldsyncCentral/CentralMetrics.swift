@@ -1,6 +1,7 @@
 import FieldsyncProtocol
 import Foundation
 import Prometheus
+import Synchronization
 
 /// Central's metrics, served at `GET /metrics` in Prometheus's text format.
 ///
@@ -23,26 +24,42 @@ final class CentralMetrics: Sendable {
             .increment()
     }
 
+    /// The offices' part as last rendered, and the database's change mark it was read at.
+    private let offices = Mutex<(mark: Int64, text: String)?>(nil)
+
     /// The text of `GET /metrics`: this receiver's counts, then the database's.
     func text(store: any DocumentStorage) async -> String {
-        let held = PrometheusCollectorRegistry()
         let healthy = await store.isHealthy()
-        held.makeGauge(name: "fieldsync_central_database_up",
-                       help: "1 when the database answers (as /healthz says), else 0.").set(Int64(healthy ? 1 : 0))
+        let up = PrometheusCollectorRegistry()
+        up.makeGauge(name: "fieldsync_central_database_up",
+                     help: "1 when the database answers (as /healthz says), else 0.").set(Int64(healthy ? 1 : 0))
         // Always present, at 0 until a push is answered: "none" is not "unknown".
         answered.makeCounter(name: "fieldsync_central_pushes_total", labels: [("office", ""), ("status", "201")],
                              help: Self.pushesHelp)
             .increment(by: Int64(0))
-        if healthy, let offices = try? await store.offices() {
-            for office in offices {
-                held.makeGauge(name: "fieldsync_central_last_push_timestamp_seconds", labels: [("office", office.office)],
-                               help: "When the office's newest document arrived (Unix time), as the database holds it.")
-                    .set(Int64((Timestamp.parse(office.lastPushAt, zone: .gmt)?.microseconds ?? 0) / 1_000_000))
-                held.makeGauge(name: "fieldsync_central_periods", labels: [("office", office.office)],
-                               help: "Periods the office has documents for.")
-                    .set(Int64(office.periods))
-            }
+        var text = answered.emitToString() + up.emitToString()
+        if healthy, let held = await officesText(store) { text += held }
+        return text
+    }
+
+    /// Each office's last push and periods. Reading them is a pass over every document
+    /// (a nation's year is millions): done again only when a document was stored since,
+    /// by any receiver, as the page cache does.
+    private func officesText(_ store: any DocumentStorage) async -> String? {
+        guard let mark = try? await store.changeMark() else { return nil }
+        if let cached = offices.withLock({ $0 }), cached.mark == mark { return cached.text }
+        guard let list = try? await store.offices() else { return nil }
+        let held = PrometheusCollectorRegistry()
+        for office in list {
+            held.makeGauge(name: "fieldsync_central_last_push_timestamp_seconds", labels: [("office", office.office)],
+                           help: "When the office's newest document arrived (Unix time), as the database holds it.")
+                .set(Int64((Timestamp.parse(office.lastPushAt, zone: .gmt)?.microseconds ?? 0) / 1_000_000))
+            held.makeGauge(name: "fieldsync_central_periods", labels: [("office", office.office)],
+                           help: "Periods the office has documents for.")
+                .set(Int64(office.periods))
         }
-        return answered.emitToString() + held.emitToString()
+        let text = held.emitToString()
+        offices.withLock { $0 = (mark, text) }
+        return text
     }
 }
