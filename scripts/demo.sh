@@ -149,6 +149,13 @@ if command -v chromium >/dev/null; then
 fi
 echo "  the same page for the same document at central: $central/report/ningde-rfb/2026"
 
+say "11. 监控 What monitoring reads: the daemon's metrics textfile (state/metrics.prom) and central's /metrics"
+for _ in $(seq 1 100); do [ -s state/metrics.prom ] && break; sleep 0.1; done
+grep -E '^fieldsync_(files_total\{source="(shouning|inspectors)"|outbox_documents|delivery_attempts_total\{outcome="delivered"|build_info)' \
+  state/metrics.prom | sort | sed 's/^/  /'
+echo "  … $(grep -c '^fieldsync_' state/metrics.prom) series in all (fieldsync metrics prints the same; docs/OPERATIONS.md has the alert rules)"
+curl -s "$central/metrics" | grep -E '^fieldsync_central_(pushes_total\{office="ningde-rfb"|database_up)' | sed 's/^/  central: /'
+
 say "Done 完成"
 echo "Files: demo/ (spool/ receipts and rejected files, state/ the SQLite store and archive, fieldsync.log)."
 if [ "${KEEP:-0}" = 1 ]; then
