@@ -1,7 +1,6 @@
 import FieldsyncProtocol
 import Foundation
 import Prometheus
-import Synchronization
 
 /// Central's metrics, served at `GET /metrics` in Prometheus's text format.
 ///
@@ -9,13 +8,21 @@ import Synchronization
 /// token pushed (`""` for a push without a known token, or on a receiver that takes
 /// any push), counted in memory since it started, as Prometheus expects of a counter
 /// that each receiver behind one address reports for itself and a query sums — and
-/// what the database holds, read from it at each scrape so that every receiver says
-/// the same: documents and last push time per office, and whether the database answers.
+/// what the database holds, read from it (again only after a document was stored) so
+/// that every receiver says the same: documents and last push time per office, and whether the database answers.
 /// swift-prometheus renders both (its registry, directly: help text for every series).
 final class CentralMetrics: Sendable {
     private let answered = PrometheusCollectorRegistry()
     /// One text for the counter wherever it is made: the registry refuses two.
     private static let pushesHelp = "Pushes this receiver answered since it started, by the token's office and HTTP status."
+    /// The offices' part, rendered again only when a document was stored since.
+    private let offices = MarkedCache<Int, String>()
+
+    init() {
+        // Present from the start, at 0 until a push is answered: "none" is not "unknown".
+        _ = answered.makeCounter(name: "fieldsync_central_pushes_total", labels: [("office", ""), ("status", "201")],
+                             help: Self.pushesHelp)
+    }
 
     /// Counts one answered push.
     func countPush(office: String?, status: Int) {
@@ -24,33 +31,25 @@ final class CentralMetrics: Sendable {
             .increment()
     }
 
-    /// The offices' part as last rendered, and the database's change mark it was read at.
-    private let offices = Mutex<(mark: Int64, text: String)?>(nil)
-
     /// The text of `GET /metrics`: this receiver's counts, then the database's.
     func text(store: any DocumentStorage) async -> String {
         let healthy = await store.isHealthy()
         let up = PrometheusCollectorRegistry()
         up.makeGauge(name: "fieldsync_central_database_up",
                      help: "1 when the database answers (as /healthz says), else 0.").set(Int64(healthy ? 1 : 0))
-        // Always present, at 0 until a push is answered: "none" is not "unknown".
-        answered.makeCounter(name: "fieldsync_central_pushes_total", labels: [("office", ""), ("status", "201")],
-                             help: Self.pushesHelp)
-            .increment(by: Int64(0))
         var text = answered.emitToString() + up.emitToString()
-        if healthy, let held = await officesText(store) { text += held }
+        if healthy, let mark = try? await store.changeMark(),
+           let held = try? await offices.value(0, at: mark, render: { try await Self.officesText(store) }) {
+            text += held
+        }
         return text
     }
 
     /// Each office's last push and periods. Reading them is a pass over every document
-    /// (a nation's year is millions): done again only when a document was stored since,
-    /// by any receiver, as the page cache does.
-    private func officesText(_ store: any DocumentStorage) async -> String? {
-        guard let mark = try? await store.changeMark() else { return nil }
-        if let cached = offices.withLock({ $0 }), cached.mark == mark { return cached.text }
-        guard let list = try? await store.offices() else { return nil }
+    /// (a nation's year is millions): kept per change mark, as the overview is.
+    private static func officesText(_ store: any DocumentStorage) async throws -> String {
         let held = PrometheusCollectorRegistry()
-        for office in list {
+        for office in try await store.offices() {
             held.makeGauge(name: "fieldsync_central_last_push_timestamp_seconds", labels: [("office", office.office)],
                            help: "When the office's newest document arrived (Unix time), as the database holds it.")
                 .set(Int64((Timestamp.parse(office.lastPushAt, zone: .gmt)?.microseconds ?? 0) / 1_000_000))
@@ -58,8 +57,6 @@ final class CentralMetrics: Sendable {
                            help: "Periods the office has documents for.")
                 .set(Int64(office.periods))
         }
-        let text = held.emitToString()
-        offices.withLock { $0 = (mark, text) }
-        return text
+        return held.emitToString()
     }
 }

@@ -5,10 +5,9 @@ import Synchronization
 /// is answered from here, and a page rendered again only after a document was stored
 /// (by this receiver or another on the same database). Reading and rendering every
 /// stored document on every request would let anyone who can reach the page make
-/// central do a push's worth of work per request; and requests that arrive while a page
-/// is being rendered wait for that one rendering instead of starting their own.
+/// central do a push's worth of work per request (``MarkedCache``).
 final class PageCache: Sendable {
-    private let rendering = Mutex<[Int: (mark: Int64, page: Task<[UInt8], any Error>)]>([:])
+    private let pages = MarkedCache<Int, [UInt8]>(keeps: { $0 < PageCache.keptPages })
     /// How many pages were rendered (tests tell a cached page from a new one).
     let renders = Atomic<Int>(0)
 
@@ -19,27 +18,12 @@ final class PageCache: Sendable {
 
     /// Page `number` (from 0) for the store as it is now.
     func current(_ store: any DocumentStorage, page number: Int) async throws -> [UInt8] {
-        let mark = try await store.changeMark()
-        let task = rendering.withLock { pages -> Task<[UInt8], any Error> in
-            if let current = pages[number], current.mark >= mark { return current.page }
+        try await pages.value(number, at: try await store.changeMark()) { [self] in
             renders.add(1, ordering: .relaxed)
-            let task = Task {
-                let offices = try await store.offices().count
-                let documents = try await store.latestDocuments(skip: number * Self.officesPerPage, offices: Self.officesPerPage)
-                let pages = max(1, (offices + Self.officesPerPage - 1) / Self.officesPerPage)
-                return Array(ScoreboardPage.render(documents, page: number, pages: pages).utf8)
-            }
-            if number < Self.keptPages { pages[number] = (mark, task) }
-            return task
-        }
-        do {
-            return try await task.value
-        } catch {
-            // Not kept: the next request renders again.
-            rendering.withLock { pages in
-                if pages[number]?.mark == mark { pages[number] = nil }
-            }
-            throw error
+            let offices = try await store.offices().count
+            let documents = try await store.latestDocuments(skip: number * Self.officesPerPage, offices: Self.officesPerPage)
+            let pages = max(1, (offices + Self.officesPerPage - 1) / Self.officesPerPage)
+            return Array(ScoreboardPage.render(documents, page: number, pages: pages).utf8)
         }
     }
 }

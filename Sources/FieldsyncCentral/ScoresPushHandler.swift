@@ -21,10 +21,12 @@ struct ScoresPushHandler: Sendable {
     let metrics: CentralMetrics
 
     func handle(_ request: Request, context: some RequestContext) async throws -> Response {
+        // Once per push: with a province's tokens it compares each in constant time.
+        let verdict = tokens.verdict(authorization: request.headers[.authorization])
         let office: String?
-        if case .office(let o) = tokens.verdict(authorization: request.headers[.authorization]) { office = o } else { office = nil }
+        if case .office(let o) = verdict { office = o } else { office = nil }
         do {
-            let response = try await answer(request, context: context)
+            let response = try await answer(request, verdict: verdict, context: context)
             metrics.countPush(office: office, status: response.status.code)
             return response
         } catch {
@@ -34,10 +36,10 @@ struct ScoresPushHandler: Sendable {
         }
     }
 
-    private func answer(_ request: Request, context: some RequestContext) async throws -> Response {
+    private func answer(_ request: Request, verdict: BearerTokens.Verdict, context: some RequestContext) async throws -> Response {
         let logger = context.logger
         let authorization = request.headers[.authorization]
-        guard case .office(let tokenOffice) = tokens.verdict(authorization: authorization) else {
+        guard case .office(let tokenOffice) = verdict else {
             let challenge =
                 request.headers[.authorization] == nil
                 ? #"Bearer realm="fieldsync""# : #"Bearer realm="fieldsync", error="invalid_token""#

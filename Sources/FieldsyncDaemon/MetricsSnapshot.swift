@@ -1,5 +1,6 @@
 import FieldsyncConfig
 import FieldsyncDelivery
+import FieldsyncIntake
 import FieldsyncProtocol
 import FieldsyncStore
 import Foundation
@@ -8,8 +9,8 @@ import Prometheus
 /// The daemon's metrics at one moment, in Prometheus's text format: what the
 /// `[metrics] textfile` holds and `fieldsync metrics` prints.
 ///
-/// Everything is read from the store and the drop directories each time (through
-/// ``StatusReport`` and the ledger's and outbox's totals), none of it counted in
+/// Everything is read from the store and the drop directories each time (the drop
+/// listings `status` makes, the ledger's and the outbox's totals), none of it counted in
 /// memory: a restart resets nothing, the daemon and `fieldsync metrics` say the same,
 /// and a series is there from the start with its zero, so that an alert can tell
 /// "none" from "unknown". swift-prometheus's registry builds and renders them; its
@@ -28,16 +29,20 @@ public struct MetricsSnapshot: Sendable {
     /// Gathers the metrics of `setup`'s daemon from `store` and its drop directories.
     public static func gather(setup: Setup, store: Store, version: String) throws -> MetricsSnapshot {
         let config = setup.config
-        let status = try StatusReport.gather(config: config, store: store)
-        let (totals, attempts) = try store.writer.read { db in
-            (try Ledger.totals(db), try Outbox.attemptsByStatus(db))
+        // What status shows of the drop directories and the outbox, without what metrics
+        // do not need every few seconds (records in force, which count the revisions).
+        let now = Timestamp.now()
+        let listings = StatusReport.listings(config)
+        let (totals, attempts, periods) = try store.writer.read { db in
+            (try Ledger.totals(db), try Outbox.attemptsByStatus(db), try Outbox.periodStatus(db, now: now))
         }
         let registry = PrometheusCollectorRegistry()
         registry.makeGauge(name: "fieldsync_build_info", labels: [("version", version), ("office", config.office)],
                            help: "The running build (git describe) and the office it serves; always 1.").set(Int64(1))
 
-        for source in status.sources {
+        for source in config.sources {
             let t = totals[source.name] ?? SourceTotals()
+            let listing = listings[source.name] ?? DropListing()
             for outcome in LedgerOutcome.allCases {
                 registry.makeCounter(name: "fieldsync_files_total", labels: [("source", source.name), ("outcome", outcome.rawValue)],
                                      help: "Files answered, by source and outcome (accepted, duplicate: the same bytes again, rejected).")
@@ -53,13 +58,13 @@ public struct MetricsSnapshot: Sendable {
                 .set(Double(t.lastAcceptedAt.map { $0.microseconds / 1_000_000 } ?? 0))
             registry.makeGauge(name: "fieldsync_files_waiting", labels: [("source", source.name)],
                                help: "Files in the source's drop directory not yet answered.")
-                .set(Int64(source.waiting))
+                .set(Int64(listing.files.count))
             registry.makeGauge(name: "fieldsync_oldest_waiting_seconds", labels: [("source", source.name)],
                                help: "How long the oldest waiting file has been there; 0 when none waits.")
-                .set(Double(source.oldestWaitingAge?.components.seconds ?? 0))
+                .set(Double(listing.files.first.map { max(Duration.zero, $0.age(at: now)).components.seconds } ?? 0))
             registry.makeGauge(name: "fieldsync_source_faulty", labels: [("source", source.name)],
                                help: "1 when the source's files cannot be answered (its receipts/ or rejected/ is not as it must be), else 0.")
-                .set(Int64(source.fault == nil ? 0 : 1))
+                .set(Int64(listing.fault == nil ? 0 : 1))
             let histogram = registry.makeDurationHistogram(
                 name: "fieldsync_answer_seconds", labels: [("source", source.name)], buckets: answerBuckets,
                 help: "From a file's drop (its ctime) to its receipt or rejection being durable.")
@@ -68,7 +73,7 @@ public struct MetricsSnapshot: Sendable {
 
         // Every period of a scheme, at zero before its first document; and any other
         // period the outbox still holds.
-        let outbox = Dictionary(status.periods.map { ($0.period, $0) }, uniquingKeysWith: { a, _ in a })
+        let outbox = Dictionary(periods.map { ($0.period, $0) }, uniquingKeysWith: { a, _ in a })
         for period in Set(setup.schemes.keys).union(outbox.keys).sorted() {
             let p = outbox[period]
             for (state, n) in [("pending", p?.pending ?? 0), ("dead", p?.dead ?? 0), ("delivered", p?.delivered ?? 0)] {
@@ -93,7 +98,7 @@ public struct MetricsSnapshot: Sendable {
                                  help: "Pushes to central by outcome (delivered: 2xx or 409; retry: 408, 429, 5xx; dead: another 4xx; no_answer: no HTTP answer).")
                 .increment(by: Int64(n))
         }
-        let lastSuccess = status.periods.compactMap(\.lastSuccessAt).max { $0.microseconds < $1.microseconds }
+        let lastSuccess = periods.compactMap(\.lastSuccessAt).max { $0.microseconds < $1.microseconds }
         registry.makeGauge(name: "fieldsync_last_delivery_timestamp_seconds",
                            help: "When central last accepted a document (Unix time); 0 if never. Alert on time() minus this.")
             .set(Double(lastSuccess.map { $0.microseconds / 1_000_000 } ?? 0))

@@ -40,18 +40,25 @@ public struct StatusReport: Sendable {
     /// The zone the text shows times in (the office's); the JSON keeps UTC.
     public var zone: TimeZone = .gmt
 
-    /// What `config`'s drop directories hold and `store` says of them and of delivery.
-    public static func gather(config: Config, store: Store, zone: TimeZone = .gmt) throws -> StatusReport {
-        let now = Timestamp.now()
-        // The drop directories are listed before the store is read, not inside its snapshot.
-        // Looked at as the daemon's user would see them, and never made: `status` may run
-        // as root or as an operator, and must not create what the daemon owns.
+    /// What each source's drop directory holds, by source name: looked at as the daemon's
+    /// user would see it (the owner of the state directory), and never made — `status`
+    /// and `metrics` may run as root or as an operator, and must not create what the
+    /// daemon owns.
+    public static func listings(_ config: Config) -> [String: DropListing] {
         var stateStatus = stat()
         let daemonUser = lstat(config.stateDirectory, &stateStatus) == 0 ? stateStatus.st_uid : geteuid()
         var listings: [String: DropListing] = [:]
         for source in config.sources {
             listings[source.name] = Intake.inspect(source, asOwnedBy: daemonUser)
         }
+        return listings
+    }
+
+    /// What `config`'s drop directories hold and `store` says of them and of delivery.
+    public static func gather(config: Config, store: Store, zone: TimeZone = .gmt) throws -> StatusReport {
+        let now = Timestamp.now()
+        // The drop directories are listed before the store is read, not inside its snapshot.
+        let listings = Self.listings(config)
         let writers = WritersReport.current(stateDirectory: config.stateDirectory)
         return try store.writer.read { db in
             var sources: [SourceStatus] = []

@@ -9,6 +9,18 @@ import Testing
 /// cannot write is a warning, never a stopped daemon.
 @Suite("Metrics")
 struct MetricsTests {
+    /// `fieldsync run` on `site`, writing its metrics to `textfile` every second, started.
+    static func daemon(_ site: TestSite, textfile: String) throws -> DaemonProcess {
+        try site.writeConfig("""
+            [metrics]
+            textfile = "\(textfile)"
+            interval = "1s"
+            """)
+        let daemon = try DaemonProcess(configPath: site.configPath)
+        try daemon.waitUntilStarted()
+        return daemon
+    }
+
     @Test("Before any file every series is there at zero, so an alert tells none from unknown")
     func zerosFromTheStart() throws {
         let site = try TestSite()
@@ -69,14 +81,8 @@ struct MetricsTests {
         let site = try TestSite()
         let directory = site.root + "/textfile"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        try site.writeConfig("""
-            [metrics]
-            textfile = "\(directory)/fieldsync.prom"
-            interval = "1s"
-            """)
-        let daemon = try DaemonProcess(configPath: site.configPath)
+        let daemon = try Self.daemon(site, textfile: directory + "/fieldsync.prom")
         defer { daemon.kill() }
-        try daemon.waitUntilStarted()
         try site.drop("shouning", "a.csv", Records.reportsCSV(unit: "shouning", prefix: "a", count: 2))
         let series = #"fieldsync_files_total{source="shouning",outcome="accepted"}"#
         try waitUntil("the textfile counting the accepted file", watching: [directory]) {
@@ -95,14 +101,8 @@ struct MetricsTests {
     @Test("A textfile that cannot be written is a warning; the daemon goes on answering files")
     func unwritableTextfileIsAWarning() throws {
         let site = try TestSite()
-        try site.writeConfig("""
-            [metrics]
-            textfile = "\(site.root)/no-such-directory/fieldsync.prom"
-            interval = "1s"
-            """)
-        let daemon = try DaemonProcess(configPath: site.configPath)
+        let daemon = try Self.daemon(site, textfile: site.root + "/no-such-directory/fieldsync.prom")
         defer { daemon.kill() }
-        try daemon.waitUntilStarted()
         try daemon.waitForLog("cannot write the metrics textfile")
         try site.drop("shouning", "a.csv", Records.reportsCSV(unit: "shouning", prefix: "a", count: 2))
         try waitUntil("a receipt", watching: [site.dir("shouning") + "/receipts"]) {
