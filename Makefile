@@ -24,9 +24,7 @@ build: setup
 	$(SWIFT) build
 
 test: setup
-	$(SWIFT) build --build-tests
-	$(SWIFT) test
-	systemd/check.sh
+	@SWIFT=$(SWIFT) scripts/test.sh
 
 demo: setup
 	@mkdir -p .build

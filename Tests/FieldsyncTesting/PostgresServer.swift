@@ -65,9 +65,15 @@ package final class PostgresServer: Sendable {
         var command = [Self.binaries + "/" + arguments[0]] + arguments.dropFirst()
         if getuid() == 0 { command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] + command }
         if detached {
-            // Foundation's Process does not see this shell end while the server it left
-            // runs on (seen on Linux): the C library's system() waits for it instead.
-            let quoted = command.map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
+            // The server pg_ctl leaves running inherits what pg_ctl has open. Foundation's
+            // Process would not see pg_ctl end (its child keeps the socket Process watches
+            // for the end); system(3) hands it every descriptor of this process that is not
+            // close-on-exec — another test's pipe, whose reader then waits for as long as
+            // the cluster runs (seen: `fieldsync status` hanging). So system(3), output to
+            // a file, and the program started by a python3 that closes everything above
+            // standard error first.
+            let closing = ["python3", "-c", "import os, sys; os.closerange(3, os.sysconf('SC_OPEN_MAX')); os.execvp(sys.argv[1], sys.argv[1:])"]
+            let quoted = (closing + command).map { "'" + $0.replacingOccurrences(of: "'", with: "'\\''") + "'" }.joined(separator: " ")
             let status = system(quoted + " >>'\(directory)/pg_ctl.out' 2>&1 </dev/null")
             guard status == 0 else { throw TestSetupError("\(arguments[0]) failed (\(status)); see \(directory)/pg_ctl.out") }
             return
