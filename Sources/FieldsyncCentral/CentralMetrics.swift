@@ -20,14 +20,18 @@ final class CentralMetrics: Sendable {
 
     init() {
         // Present from the start, at 0 until a push is answered: "none" is not "unknown".
-        _ = answered.makeCounter(name: "fieldsync_central_pushes_total", labels: [("office", ""), ("status", "201")],
-                             help: Self.pushesHelp)
+        _ = answered.makeCounter(
+            descriptor: .named("fieldsync_central_pushes_total",
+                               help: Self.pushesHelp),
+            labels: [("office", ""), ("status", "201")])
     }
 
     /// Counts one answered push.
     func countPush(office: String?, status: Int) {
-        answered.makeCounter(name: "fieldsync_central_pushes_total",
-                             labels: [("office", office ?? ""), ("status", String(status))], help: Self.pushesHelp)
+        answered.makeCounter(
+            descriptor: .named("fieldsync_central_pushes_total",
+                               help: Self.pushesHelp),
+            labels: [("office", office ?? ""), ("status", String(status))])
             .increment()
     }
 
@@ -35,8 +39,9 @@ final class CentralMetrics: Sendable {
     func text(store: any DocumentStorage) async -> String {
         let healthy = await store.isHealthy()
         let up = PrometheusCollectorRegistry()
-        up.makeGauge(name: "fieldsync_central_database_up",
-                     help: "1 when the database answers (as /healthz says), else 0.").set(Int64(healthy ? 1 : 0))
+        up.makeGauge(
+            descriptor: .named("fieldsync_central_database_up",
+                               help: "1 when the database answers (as /healthz says), else 0.")).set(Int64(healthy ? 1 : 0))
         var text = answered.emitToString() + up.emitToString()
         if healthy, let mark = try? await store.changeMark(),
            let held = try? await offices.value(0, at: mark, render: { try await Self.officesText(store) }) {
@@ -50,13 +55,25 @@ final class CentralMetrics: Sendable {
     private static func officesText(_ store: any DocumentStorage) async throws -> String {
         let held = PrometheusCollectorRegistry()
         for office in try await store.offices() {
-            held.makeGauge(name: "fieldsync_central_last_push_timestamp_seconds", labels: [("office", office.office)],
-                           help: "When the office's newest document arrived (Unix time), as the database holds it.")
+            held.makeGauge(
+                descriptor: .named("fieldsync_central_last_push_timestamp_seconds",
+                                   help: "When the office's newest document arrived (Unix time), as the database holds it."),
+                labels: [("office", office.office)])
                 .set(Int64((Timestamp.parse(office.lastPushAt, zone: .gmt)?.microseconds ?? 0) / 1_000_000))
-            held.makeGauge(name: "fieldsync_central_periods", labels: [("office", office.office)],
-                           help: "Periods the office has documents for.")
+            held.makeGauge(
+                descriptor: .named("fieldsync_central_periods",
+                                   help: "Periods the office has documents for."),
+                labels: [("office", office.office)])
                 .set(Int64(office.periods))
         }
         return held.emitToString()
+    }
+}
+
+extension MetricNameDescriptor {
+    /// A metric called `name`, exactly (no namespace or unit added to it), with its
+    /// `# HELP` text.
+    fileprivate static func named(_ name: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 }

@@ -37,37 +37,52 @@ public struct MetricsSnapshot: Sendable {
             (try Ledger.totals(db), try Outbox.attemptsByStatus(db), try Outbox.periodStatus(db, now: now))
         }
         let registry = PrometheusCollectorRegistry()
-        registry.makeGauge(name: "fieldsync_build_info", labels: [("version", version), ("office", config.office)],
-                           help: "The running build (git describe) and the office it serves; always 1.").set(Int64(1))
+        registry.makeGauge(
+            descriptor: .named("fieldsync_build_info",
+                               help: "The running build (git describe) and the office it serves; always 1."),
+            labels: [("version", version), ("office", config.office)]).set(Int64(1))
 
         for source in config.sources {
             let t = totals[source.name] ?? SourceTotals()
             let listing = listings[source.name] ?? DropListing()
             for outcome in LedgerOutcome.allCases {
-                registry.makeCounter(name: "fieldsync_files_total", labels: [("source", source.name), ("outcome", outcome.rawValue)],
-                                     help: "Files answered, by source and outcome (accepted, duplicate: the same bytes again, rejected).")
+                registry.makeCounter(
+                    descriptor: .named("fieldsync_files_total",
+                                       help: "Files answered, by source and outcome (accepted, duplicate: the same bytes again, rejected)."),
+                    labels: [("source", source.name), ("outcome", outcome.rawValue)])
                     .increment(by: Int64(t.files[outcome] ?? 0))
             }
             for (action, n) in [("imported", t.imported), ("updated", t.updated), ("ignored", t.ignored), ("retracted", t.retracted)] {
-                registry.makeCounter(name: "fieldsync_records_total", labels: [("source", source.name), ("action", action)],
-                                     help: "Records of answered files, by source and what became of them.")
+                registry.makeCounter(
+                    descriptor: .named("fieldsync_records_total",
+                                       help: "Records of answered files, by source and what became of them."),
+                    labels: [("source", source.name), ("action", action)])
                     .increment(by: Int64(n))
             }
-            registry.makeGauge(name: "fieldsync_source_last_accepted_timestamp_seconds", labels: [("source", source.name)],
-                               help: "When the source's last accepted file arrived (Unix time); 0 if none ever did. Alert on time() minus this.")
+            registry.makeGauge(
+                descriptor: .named("fieldsync_source_last_accepted_timestamp_seconds",
+                                   help: "When the source's last accepted file arrived (Unix time); 0 if none ever did. Alert on time() minus this."),
+                labels: [("source", source.name)])
                 .set(Double(t.lastAcceptedAt.map { $0.microseconds / 1_000_000 } ?? 0))
-            registry.makeGauge(name: "fieldsync_files_waiting", labels: [("source", source.name)],
-                               help: "Files in the source's drop directory not yet answered.")
+            registry.makeGauge(
+                descriptor: .named("fieldsync_files_waiting",
+                                   help: "Files in the source's drop directory not yet answered."),
+                labels: [("source", source.name)])
                 .set(Int64(listing.files.count))
-            registry.makeGauge(name: "fieldsync_oldest_waiting_seconds", labels: [("source", source.name)],
-                               help: "How long the oldest waiting file has been there; 0 when none waits.")
+            registry.makeGauge(
+                descriptor: .named("fieldsync_oldest_waiting_seconds",
+                                   help: "How long the oldest waiting file has been there; 0 when none waits."),
+                labels: [("source", source.name)])
                 .set(Double(listing.files.first.map { max(Duration.zero, $0.age(at: now)).components.seconds } ?? 0))
-            registry.makeGauge(name: "fieldsync_source_faulty", labels: [("source", source.name)],
-                               help: "1 when the source's files cannot be answered (its receipts/ or rejected/ is not as it must be), else 0.")
+            registry.makeGauge(
+                descriptor: .named("fieldsync_source_faulty",
+                                   help: "1 when the source's files cannot be answered (its receipts/ or rejected/ is not as it must be), else 0."),
+                labels: [("source", source.name)])
                 .set(Int64(listing.fault == nil ? 0 : 1))
             let histogram = registry.makeDurationHistogram(
-                name: "fieldsync_answer_seconds", labels: [("source", source.name)], buckets: answerBuckets,
-                help: "From a file's drop (its ctime) to its receipt or rejection being durable.")
+                descriptor: .named("fieldsync_answer_seconds",
+                                   help: "From a file's drop (its ctime) to its receipt or rejection being durable."),
+                labels: [("source", source.name)], buckets: answerBuckets)
             for time in t.answerTimes { histogram.record(time) }
         }
 
@@ -77,8 +92,10 @@ public struct MetricsSnapshot: Sendable {
         for period in Set(setup.schemes.keys).union(outbox.keys).sorted() {
             let p = outbox[period]
             for (state, n) in [("pending", p?.pending ?? 0), ("dead", p?.dead ?? 0), ("delivered", p?.delivered ?? 0)] {
-                registry.makeGauge(name: "fieldsync_outbox_documents", labels: [("period", period), ("state", state)],
-                                   help: "Scores documents in the outbox by period and state (dead: refused by central for good).")
+                registry.makeGauge(
+                    descriptor: .named("fieldsync_outbox_documents",
+                                       help: "Scores documents in the outbox by period and state (dead: refused by central for good)."),
+                    labels: [("period", period), ("state", state)])
                     .set(Int64(n))
             }
         }
@@ -94,16 +111,29 @@ public struct MetricsSnapshot: Sendable {
             byOutcome[outcome, default: 0] += count
         }
         for (outcome, n) in byOutcome.sorted(by: { $0.key < $1.key }) {
-            registry.makeCounter(name: "fieldsync_delivery_attempts_total", labels: [("outcome", outcome)],
-                                 help: "Pushes to central by outcome (delivered: 2xx or 409; retry: 408, 429, 5xx; dead: another 4xx; no_answer: no HTTP answer).")
+            registry.makeCounter(
+                descriptor: .named("fieldsync_delivery_attempts_total",
+                                   help: "Pushes to central by outcome (delivered: 2xx or 409; retry: 408, 429, 5xx; dead: another 4xx; no_answer: no HTTP answer)."),
+                labels: [("outcome", outcome)])
                 .increment(by: Int64(n))
         }
         let lastSuccess = periods.compactMap(\.lastSuccessAt).max { $0.microseconds < $1.microseconds }
-        registry.makeGauge(name: "fieldsync_last_delivery_timestamp_seconds",
-                           help: "When central last accepted a document (Unix time); 0 if never. Alert on time() minus this.")
+        registry.makeGauge(
+            descriptor: .named("fieldsync_last_delivery_timestamp_seconds",
+                               help: "When central last accepted a document (Unix time); 0 if never. Alert on time() minus this."))
             .set(Double(lastSuccess.map { $0.microseconds / 1_000_000 } ?? 0))
-        registry.makeGauge(name: "fieldsync_push_configured", help: "1 when [push] is configured, else 0.")
+        registry.makeGauge(
+            descriptor: .named("fieldsync_push_configured",
+                               help: "1 when [push] is configured, else 0."))
             .set(Int64(config.push == nil ? 0 : 1))
         return MetricsSnapshot(text: registry.emitToString())
+    }
+}
+
+extension MetricNameDescriptor {
+    /// A metric called `name`, exactly (no namespace or unit added to it), with its
+    /// `# HELP` text.
+    fileprivate static func named(_ name: String, help: String) -> MetricNameDescriptor {
+        MetricNameDescriptor(metricName: name, unitName: "", helpText: help)
     }
 }
