@@ -98,9 +98,11 @@ struct HostileDropTests {
         let daemon = try site.startDaemon()
         let path = site.dir("shouning") + "/slow.csv"
         let rows = Records.reportsCSV(unit: "shouning", prefix: "slow", count: 10).split(separator: "\n", omittingEmptySubsequences: false)
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o660)
+        var fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o660)
         #expect(fd >= 0)
-        defer { close(fd) }
+        // Closed once: a second close(2) would close whatever descriptor another test
+        // opened meanwhile under the same number (a daemon's log pipe, a socket of NIO's).
+        defer { if fd >= 0 { close(fd) } }
         try writeAll(fd, Array((rows[0 ... 5].joined(separator: "\n") + "\n").utf8))
 
         // The quiet period is one second and the daemon scans every second: three
@@ -116,6 +118,7 @@ struct HostileDropTests {
 
         try writeAll(fd, Array((rows[6...].joined(separator: "\n")).utf8))
         close(fd)
+        fd = -1
         try waitUntil("the receipt", watching: [site.dir("shouning") + "/receipts"]) {
             site.site.receipt("shouning", "slow.csv") != nil
         }
@@ -133,9 +136,11 @@ struct HostileDropTests {
         let daemon = try site.startDaemon(debug: true)
         let path = site.dir("fuan") + "/slow.csv"
         let rows = Records.reportsCSV(unit: "fuan", prefix: "slow", count: 10).split(separator: "\n", omittingEmptySubsequences: false)
-        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o660)
+        var fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o660)
         #expect(fd >= 0)
-        defer { close(fd) }
+        // Closed once: a second close(2) would close whatever descriptor another test
+        // opened meanwhile under the same number (a daemon's log pipe, a socket of NIO's).
+        defer { if fd >= 0 { close(fd) } }
         try writeAll(fd, Array((rows[0 ... 5].joined(separator: "\n") + "\n").utf8))
         try waitUntil("status to show the file waiting on its writer") {
             (try site.status(of: "fuan")["being_written"] as? [[String: Any]] ?? []).contains { $0["name"] as? String == "slow.csv" }
@@ -160,6 +165,7 @@ struct HostileDropTests {
 
         try writeAll(fd, Array((rows[6...].joined(separator: "\n")).utf8))
         close(fd)
+        fd = -1
         try waitUntil("the receipt", watching: [site.dir("fuan") + "/receipts"]) { site.site.receipt("fuan", "slow.csv") != nil }
         #expect(site.site.receiptRecords("fuan", "slow.csv") == 10)
     }
