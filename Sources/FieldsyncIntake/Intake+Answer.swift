@@ -44,7 +44,8 @@ extension Intake {
         let inflateLimit = maxFileSize > Int64(Int.max) / 20 ? Int.max : Int(maxFileSize) * 20
         let pipeline = RecordPipeline(staged: staged, format: format, validator: validator, inflateLimit: inflateLimit)
         do {
-            while let batch = pipeline.next() {
+            var batch: [FieldsyncModel.Record] = []
+            while pipeline.next(&batch) {
                 for record in batch {
                     switch try reconciler.apply(record) {
                     case .success(let change):

@@ -5,11 +5,15 @@ import Foundation
 /// Reads and validates a staged file on a thread of its own while the caller stores
 /// the records already validated: on a two-core server, parsing and SQLite overlap
 /// instead of taking turns. Records travel in batches through a small bounded buffer,
-/// so memory stays flat however large the file is.
+/// so memory stays flat however large the file is, and the batches come back: the
+/// reader empties and refills them, so a record is made and freed on the one thread
+/// (the writer, the busier of the two, neither allocates nor frees one).
 final class RecordPipeline: @unchecked Sendable {
     // @unchecked: every mutable field below is guarded by `condition`.
     private let condition = NSCondition()
     private var batches: [[Record]] = []
+    /// Batches the caller is done with, for the reader to empty and fill again.
+    private var spent: [[Record]] = []
     private var finished = false
     private var cancelled = false
     private var problems = Problems()
@@ -38,12 +42,11 @@ final class RecordPipeline: @unchecked Sendable {
                     if let record = validator.validate(raw, problems: &found) {
                         batch.append(record)
                         if batch.count == Self.batchSize {
-                            guard self.send(batch) else { throw CancellationError() }
-                            batch.removeAll(keepingCapacity: true)
+                            guard self.send(&batch) else { throw CancellationError() }
                         }
                     }
                 }, problem: { local.append($0) })
-                if !batch.isEmpty { _ = self.send(batch) }
+                if !batch.isEmpty { _ = self.send(&batch) }
             } catch let problem as Problem {
                 local.append(problem)
             } catch is CancellationError {
@@ -60,24 +63,34 @@ final class RecordPipeline: @unchecked Sendable {
         thread.start()
     }
 
-    private func send(_ batch: [Record]) -> Bool {
-        condition.withLock {
+    /// Hands `batch` over and leaves an empty one in its place (a spent one, emptied
+    /// here, outside the lock). False when cancelled.
+    private func send(_ batch: inout [Record]) -> Bool {
+        let next: [Record]? = condition.withLock {
             while batches.count >= Self.bufferedBatches && !cancelled { condition.wait() }
-            guard !cancelled else { return false }
+            guard !cancelled else { return nil }
             batches.append(batch)
             condition.broadcast()
-            return true
+            return spent.popLast() ?? []
         }
+        guard var next else { return false }
+        next.removeAll(keepingCapacity: true)
+        batch = next
+        return true
     }
 
-    /// The next batch of valid records, in file order; nil when the file is read.
-    func next() -> [Record]? {
-        condition.withLock {
+    /// Replaces `batch` (done with: it goes back to the reader) with the next batch of
+    /// valid records, in file order; false when the file is read.
+    func next(_ batch: inout [Record]) -> Bool {
+        var used: [Record] = []
+        swap(&used, &batch)
+        return condition.withLock {
+            if used.capacity > 0 { spent.append(used) }
             while batches.isEmpty && !finished { condition.wait() }
-            guard !batches.isEmpty else { return nil }
-            let batch = batches.removeFirst()
+            guard !batches.isEmpty else { return false }
+            batch = batches.removeFirst()
             condition.broadcast()
-            return batch
+            return true
         }
     }
 

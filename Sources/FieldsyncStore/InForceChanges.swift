@@ -111,14 +111,21 @@ struct InForceChanges {
         return units
     }
 
+    /// An upsert came into force: for a report or a spot-check — a large file's every
+    /// record — straight from the record, without an ``Entry`` (a copy of each field).
+    mutating func add(_ r: FieldsyncModel.Record) {
+        guard r.kind == .report || r.kind == .spotcheck else { return add(Entry(r)) }
+        guard let indicator = r.indicator, let value = r.value else { return }
+        offer(Candidate(id: r.id, revision: r.revision, observedAt: r.observedAt.microseconds, value: value),
+              to: Cell(period: r.period, unit: r.unit, indicator: indicator, kind: r.kind))
+    }
+
     /// An upsert came into force.
     mutating func add(_ entry: Entry) {
         switch entry.kind {
         case .report, .spotcheck:
             guard let cell = entry.cell, let candidate = entry.candidate else { return }
-            var change = cells[cell] ?? CellChange()
-            if change.best.map({ candidate.beats($0) }) ?? true { change.best = candidate }
-            cells[cell] = change
+            offer(candidate, to: cell)
         case .survey:
             guard let survey = entry.survey else { return }
             publicTotals[UnitKey(period: entry.period, unit: entry.unit), default: .none].add(survey)
@@ -126,6 +133,15 @@ struct InForceChanges {
             guard let deduction = entry.deduction else { return }
             findings[FindingKey(period: entry.period, unit: entry.unit, id: entry.id)] = .some(FindingValue(deduction: deduction, note: entry.note))
         }
+    }
+
+    /// `candidate` becomes the cell's best if it beats the one it has (one lookup, the
+    /// change modified in place).
+    private mutating func offer(_ candidate: Candidate, to cell: Cell) {
+        func update(_ change: inout CellChange) {
+            if change.best.map({ candidate.beats($0) }) ?? true { change.best = candidate }
+        }
+        update(&cells[cell, default: CellChange()])
     }
 
     /// An upsert left force (a retraction, or a new revision that does not simply

@@ -64,7 +64,7 @@ public struct Reconciler {
     public mutating func apply(_ r: FieldsyncModel.Record) throws -> Result<Change, Problem> {
         if let basis = r.basis { return try apply(r, basedOn: basis) }
         if !lastWasKnown, try store(r, inForce: true, unlessKnown: true) {
-            if r.action == .upsert { inForce.add(InForceChanges.Entry(r)) }
+            if r.action == .upsert { inForce.add(r) }
             return .success(r.action == .retract ? .retracted : .imported)
         }
         guard let head = try fetchHead(r.id, contentBelow: r.revision) else {
@@ -73,7 +73,7 @@ public struct Reconciler {
             // error reach the caller.
             lastWasKnown = false
             try store(r, inForce: true)
-            if r.action == .upsert { inForce.add(InForceChanges.Entry(r)) }
+            if r.action == .upsert { inForce.add(r) }
             return .success(r.action == .retract ? .retracted : .imported)
         }
         lastWasKnown = true
@@ -106,7 +106,7 @@ public struct Reconciler {
             }
             r.revision = 1
             try store(r, inForce: true)
-            if r.action == .upsert { inForce.add(InForceChanges.Entry(r)) }
+            if r.action == .upsert { inForce.add(r) }
             return .success(r.action == .retract ? .retracted : .imported)
         }
         if let problem = changesOwner(r, head) { return .failure(problem) }
@@ -158,7 +158,7 @@ public struct Reconciler {
         switch (head.entry, r.action) {
         case (let old?, .upsert): inForce.replace(old, with: InForceChanges.Entry(r))
         case (let old?, .retract): inForce.remove(old)
-        case (nil, .upsert): inForce.add(InForceChanges.Entry(r))
+        case (nil, .upsert): inForce.add(r)
         case (nil, .retract): break
         }
         return r.action == .retract ? .retracted : .updated
