@@ -24,7 +24,7 @@ build: setup
 	$(SWIFT) build
 
 test: setup
-	@SWIFT=$(SWIFT) scripts/test.sh
+	@SWIFT='$(SWIFT)' scripts/test.sh
 
 demo: setup
 	@mkdir -p .build

@@ -29,11 +29,14 @@ for i, l in enumerate(lines):
     if "Fatal error" in l or "Program crashed" in l or "Precondition failed" in l:
         crash.append(l)
     if re.match(r"^Thread \d+( \".*\")? crashed:", l):
-        for frame in lines[i:i + 60]:
-            if frame.startswith(("Registers:", "Images")):
+        # The crashed thread's frames, up to the next thread, the registers or the images.
+        crash.append(l)
+        for frame in lines[i + 1:i + 120]:
+            if frame.startswith(("Registers:", "Images")) or re.match(r"^Thread \d+", frame):
                 break
-            crash.append(frame)
-section("crash", crash, limit=80)
+            if frame.strip():
+                crash.append(frame)
+section("crash", crash, limit=120)
 
 # Swift Testing: a test or suite "started" and later "passed"/"failed"; XCTest: a test case
 # "started" and later "passed"/"failed".
@@ -43,8 +46,10 @@ for l in lines:
     if m:
         open_tests[m.group(2)] = l
         continue
-    m = re.match(r"^[✔✘] (Test|Suite) (\"[^\"]*\"|\S+\(.*?\)|\S+) ", l)
-    if m:
+    # Only a test's end: "passed after", "failed after", "skipped" (an issue recorded
+    # along the way is not an end), whatever symbol leads the line.
+    m = re.match(r"^\S+ (Test|Suite) (\"[^\"]*\"|\S+\(.*?\)|\S+) .*?(passed after|failed after|skipped)", l)
+    if m and not l.startswith("◇"):
         open_tests.pop(m.group(2), None)
         continue
     m = re.match(r"^Test Case '([^']*)' started", l)

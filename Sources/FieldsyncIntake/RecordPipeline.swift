@@ -74,7 +74,11 @@ final class RecordPipeline: @unchecked Sendable {
             return spent.popLast() ?? []
         }
         guard var next else { return false }
-        next.removeAll(keepingCapacity: true)
+        if next.capacity == 0 {
+            next.reserveCapacity(Self.batchSize)
+        } else {
+            next.removeAll(keepingCapacity: true)
+        }
         batch = next
         return true
     }
@@ -82,10 +86,12 @@ final class RecordPipeline: @unchecked Sendable {
     /// Replaces `batch` (done with: it goes back to the reader) with the next batch of
     /// valid records, in file order; false when the file is read.
     func next(_ batch: inout [Record]) -> Bool {
-        var used: [Record] = []
-        swap(&used, &batch)
-        return condition.withLock {
-            if used.capacity > 0 { spent.append(used) }
+        condition.withLock {
+            // Moved, not copied: the reader must hold the only reference to empty it in place.
+            if batch.capacity > 0 {
+                spent.append(batch)
+                batch = []
+            }
             while batches.isEmpty && !finished { condition.wait() }
             guard !batches.isEmpty else { return false }
             batch = batches.removeFirst()

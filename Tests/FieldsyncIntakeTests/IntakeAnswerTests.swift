@@ -75,6 +75,7 @@ struct IntakeAnswerTests {
         defer { close(fd) }
         let stop = Mutex(false)
         let started = DispatchSemaphore(value: 0)
+        let ended = DispatchSemaphore(value: 0)
         let writer = Thread {
             var byte: UInt8 = 0x42
             var first = true
@@ -82,11 +83,15 @@ struct IntakeAnswerTests {
                 _ = pwrite(fd, &byte, 1, 0)
                 if first { started.signal(); first = false }
             }
+            ended.signal()
         }
         writer.start()
         started.wait()
         let outcome = site.intake.process(source: site.source("shouning"), name: "busy.csv")
         stop.withLock { $0 = true }
+        // The writer has left its loop before the descriptor is closed: a pwrite after
+        // the close would write into whatever another test opened under that number.
+        ended.wait()
         #expect(outcome.isSkipped, "\(outcome)")
         #expect(site.exists(path), "left where it was")
         #expect(try site.count("SELECT count(*) FROM file") == 0)

@@ -33,11 +33,9 @@ package final class NotifyListener {
         let bound = withUnsafePointer(to: &addr) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, length) }
         }
-        guard bound == 0 else {
-            let error = SystemCallError("bind", subject: address)
-            close(fd)
-            throw error
-        }
+        // On failure deinit closes the socket (every property is set by now): closing it
+        // here too would close another descriptor opened meanwhile under its number.
+        guard bound == 0 else { throw SystemCallError("bind", subject: address) }
     }
 
     deinit {
