@@ -39,9 +39,9 @@ for product in fieldsync fieldsync-central; do
     "$SWIFT" build -c release --scratch-path "$SCRATCH" --static-swift-stdlib --product "$product" >&2
 done
 bin=$("$SWIFT" build -c release --scratch-path "$SCRATCH" --show-bin-path)
-# SwiftPM runs a prebuild plugin (GitVersion) only when it plans the build anew, and a
-# planned build is kept while the package's files stay as they were: a binary that
-# names another commit is built again, planned anew (Package.swift touched).
+# The binary must name the commit it is packaged from. The GitVersion plugin's inputs
+# (HEAD, the branch, the index, the sources) see to it; should it ever not, the build is
+# planned anew (Package.swift touched) and run again, and the check below decides.
 described=$(git describe --always --dirty --tags)
 if [ "$("$bin/fieldsync" --version)" != "$described" ]; then
     touch Package.swift
