@@ -44,12 +44,7 @@ struct MetricsService: Service {
     /// Writes the snapshot of `instance` to `path`.
     static func write(config instance: Instance, version: String, to path: String) throws {
         let text = try MetricsSnapshot.gather(setup: instance.setup, store: instance.store, version: version).text
-        let slash = path.lastIndex(of: "/")
-        let directory = slash.map { String(path[..<$0]) } ?? "."
-        guard let name = FileName(String(path[(slash.map { path.index(after: $0) } ?? path.startIndex)...])) else {
-            throw SystemCallError("open", subject: path, errno: EINVAL)
-        }
-        let handle = try DirectoryHandle.open(path: directory.isEmpty ? "/" : directory, followingLinks: true)
-        try handle.writeFile(name, contents: Array(text.utf8), permissions: 0o644, syncFile: false, syncDirectory: false)
+        try DirectoryHandle.writeFile(atPath: path, contents: Array(text.utf8), permissions: 0o644,
+                                      syncFile: false, syncDirectory: false)
     }
 }

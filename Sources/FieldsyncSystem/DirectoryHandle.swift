@@ -170,6 +170,20 @@ public final class DirectoryHandle: Sendable {
         if syncDirectory { try sync() }
     }
 
+    /// ``writeFile(_:contents:permissions:syncFile:syncDirectory:)`` for a path: the file
+    /// named by its last component, in the directory named by the rest (which must exist;
+    /// links in it are followed, as a path given by an operator means).
+    public static func writeFile(atPath path: String, contents: [UInt8], permissions: mode_t,
+                                 syncFile: Bool = true, syncDirectory: Bool = true) throws(SystemCallError) {
+        let slash = path.lastIndex(of: "/")
+        let directory = slash.map { String(path[..<$0]) } ?? "."
+        guard let name = FileName(String(path[(slash.map { path.index(after: $0) } ?? path.startIndex)...])) else {
+            throw SystemCallError("open", subject: path, errno: EINVAL)
+        }
+        try DirectoryHandle.open(path: directory.isEmpty ? "/" : directory, followingLinks: true)
+            .writeFile(name, contents: contents, permissions: permissions, syncFile: syncFile, syncDirectory: syncDirectory)
+    }
+
     /// The entries of the directory, `.` and `..` left out, in the order the file
     /// system gives them.
     public func entries() throws(SystemCallError) -> [DirectoryEntry] {

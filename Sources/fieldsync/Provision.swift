@@ -1,5 +1,6 @@
 import ArgumentParser
 import FieldsyncConfig
+import FieldsyncSystem
 import Foundation
 
 /// `fieldsync provision`: the sysusers.d or tmpfiles.d lines of the config's sources
@@ -56,10 +57,10 @@ struct Provision: AsyncParsableCommand {
         do {
             let directory = (output as NSString).deletingLastPathComponent
             try FileManager.default.createDirectory(atPath: directory.isEmpty ? "." : directory, withIntermediateDirectories: true)
-            try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: output)
+            // Atomically and with its mode from the start, as the daemon writes its files.
+            try DirectoryHandle.writeFile(atPath: output, contents: Array(text.utf8), permissions: 0o644)
         } catch {
-            fail("cannot write \(output): \(error.localizedDescription)")
+            fail("cannot write \(output): \(error)")
         }
     }
 }
