@@ -9,8 +9,8 @@ import GRDBSQLite
 /// an id never changes kind, period or unit; the same id and revision must not come
 /// back with other content.
 ///
-/// A new id costs one statement: the revision is inserted as the one in force, and the
-/// store's unique index of heads (one revision in force per id, migration v3) refuses
+/// A new id costs one statement: the revision is inserted as the one in force, into
+/// the table of revisions in force keyed by the id alone (migration v12), which refuses
 /// it if the id is already known. Only then is the head looked up and the rules above
 /// applied. Files tend to be all new records or all known ones (a spreadsheet sent
 /// again with corrections), so after a known id the next record's head is looked up
@@ -25,13 +25,14 @@ public struct Reconciler {
     /// Whether the last record's id was already known.
     private var lastWasKnown = false
     let fileID: Int64
-    /// Inserts a revision in force unless its id already has a head (or the same
-    /// revision exists): then nothing changes and `sqlite3_changes` is 0.
+    /// Inserts a revision in force unless its id already has one: then nothing
+    /// changes and `sqlite3_changes` is 0.
     private let insertIfNew: Statement
-    private let insert: Statement
+    private let insertCurrent: Statement
+    private let insertPast: Statement
+    private let retire: Statement
     private let head: Statement
     private let exact: Statement
-    private let demote: Statement
     /// What this file changes of what is in force, written by ``finish()``.
     private var inForce = InForceChanges()
     /// The zone times in problems are shown in (the office's).
@@ -42,10 +43,11 @@ public struct Reconciler {
         self.fileID = fileID
         self.zone = zone
         insertIfNew = try db.cachedStatement(sql: Revisions.insertIfNew)
-        insert = try db.cachedStatement(sql: Revisions.insert)
+        insertCurrent = try db.cachedStatement(sql: Revisions.insertCurrent)
+        insertPast = try db.cachedStatement(sql: Revisions.insertPast)
+        retire = try db.cachedStatement(sql: Revisions.retire)
         head = try db.cachedStatement(sql: Revisions.head)
         exact = try db.cachedStatement(sql: Revisions.exact)
-        demote = try db.cachedStatement(sql: Revisions.demote)
     }
 
     /// The revision in force of an id: what it may never change, and what it holds.
@@ -150,9 +152,9 @@ public struct Reconciler {
 
     /// `r`, a higher revision than `head`, takes its place in force.
     private mutating func supersede(_ head: Head, with r: FieldsyncModel.Record) throws -> Change {
-        try withStatement(demote) { stmt in
+        try withStatement(retire) { stmt in
             bindText(stmt, 1, r.id)
-            _ = try step(stmt, demote)
+            _ = try step(stmt, retire)
         }
         try store(r, inForce: true)
         switch (head.entry, r.action) {
@@ -206,10 +208,11 @@ public struct Reconciler {
         }
     }
 
-    /// Inserts a revision; false when `unlessKnown` and SQLite left it out.
+    /// Inserts a revision — in force (in place of the one before it, which ``supersede``
+    /// has moved among the others) or not; false when `unlessKnown` and SQLite left it out.
     @discardableResult
     private func store(_ r: FieldsyncModel.Record, inForce: Bool, unlessKnown: Bool = false) throws -> Bool {
-        let insert = unlessKnown ? insertIfNew : self.insert
+        let insert = unlessKnown ? insertIfNew : inForce ? insertCurrent : insertPast
         return try withStatement(insert) { stmt in
             bindText(stmt, 1, r.id)
             sqlite3_bind_int64(stmt, 2, Int64(r.revision))
@@ -227,9 +230,8 @@ public struct Reconciler {
             sqlite3_bind_int64(stmt, 14, r.observedAt.microseconds)
             bindText(stmt, 15, r.note)
             bindText(stmt, 16, r.by)
-            sqlite3_bind_int64(stmt, 17, inForce ? 1 : 0)
-            if let basis = r.basis { sqlite3_bind_int64(stmt, 18, Int64(basis.revision)) } else { sqlite3_bind_null(stmt, 18) }
-            if let saved = r.basis?.savedAt { sqlite3_bind_int64(stmt, 19, saved.microseconds) } else { sqlite3_bind_null(stmt, 19) }
+            if let basis = r.basis { sqlite3_bind_int64(stmt, 17, Int64(basis.revision)) } else { sqlite3_bind_null(stmt, 17) }
+            if let saved = r.basis?.savedAt { sqlite3_bind_int64(stmt, 18, saved.microseconds) } else { sqlite3_bind_null(stmt, 18) }
             _ = try step(stmt, insert)
             return sqlite3_changes(db.sqliteConnection) > 0
         }

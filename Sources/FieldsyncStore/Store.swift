@@ -106,6 +106,7 @@ public final class Store: Sendable {
         m.registerMigration("v8: versions of what is in force") { db in try InForce.createVersions(db) }
         m.registerMigration("v9: what a workbook's row was based on") { db in try Revisions.addBasis(db) }
         m.registerMigration("v11: when files were dropped and answered") { db in try Ledger.addTimes(db) }
+        m.registerMigration("v12: the revisions in force apart") { db in try Revisions.separateInForce(db) }
         return m
     }
 }

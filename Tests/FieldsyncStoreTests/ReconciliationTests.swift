@@ -106,8 +106,8 @@ final class ReconciliationTests: XCTestCase {
         _ = try site.ingest("shouning", "a.json", report("s-1", value: "1"))
         XCTAssertThrowsError(try site.store.writer.write { db in
             try db.execute(sql: """
-                INSERT INTO revision (record_id, revision, file_id, location, kind, action, period, unit, observed_at, in_force)
-                SELECT record_id, 2, file_id, location, kind, action, period, unit, observed_at, 1 FROM revision
+                INSERT INTO revision_current (record_id, revision, file_id, location, kind, action, period, unit, observed_at)
+                SELECT record_id, 2, file_id, location, kind, action, period, unit, observed_at FROM revision_current
                 """)
         }) { error in
             XCTAssertEqual((error as? DatabaseError)?.resultCode, .SQLITE_CONSTRAINT, "\(error)")
@@ -115,7 +115,8 @@ final class ReconciliationTests: XCTestCase {
     }
 
     /// A store written before migration v3 (index by period, heads kept by the code
-    /// alone) takes the unique index of heads and goes on reconciling.
+    /// alone) takes every step since — the index of heads, then the revisions in force
+    /// apart — keeps every revision, and goes on reconciling.
     func testAStoreFromBeforeTheHeadIndexIsMigrated() throws {
         let dir = NSTemporaryDirectory() + "fieldsync-v2-" + UUID().uuidString.prefix(8)
         defer { try? FileManager.default.removeItem(atPath: dir) }
@@ -140,9 +141,13 @@ final class ReconciliationTests: XCTestCase {
             }
         }
         let store = try Instance.openStore(directory: dir)
-        let indexes = try store.writer.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'revision'") }
-        XCTAssertTrue(indexes.contains("revision_head"), "\(indexes)")
-        XCTAssertFalse(indexes.contains("revision_in_force"), "\(indexes)")
+        // v3 gave it the index of heads, v12 the revisions in force apart (and `revision` as a view).
+        let kinds = try store.writer.read {
+            try Row.fetchAll($0, sql: "SELECT name, type FROM sqlite_master WHERE name LIKE 'revision%' AND type IN ('table', 'view', 'index')")
+                .map { "\($0[0] as String):\($0[1] as String)" }.sorted()
+        }
+        XCTAssertEqual(kinds, ["revision:view", "revision_current:table", "revision_past:table"])
+        XCTAssertEqual(try store.writer.read { try String.fetchAll($0, sql: "SELECT record_id || '@' || revision FROM revision_past") }, ["s-1@1"])
         let changes = try store.writer.write { db -> [Change] in
             var reconciler = try Reconciler(db: db, fileID: 1)
             let at = Timestamp(microseconds: 1)
