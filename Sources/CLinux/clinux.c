@@ -11,3 +11,7 @@ int fs_renameat_noreplace(int olddirfd, const char *oldpath, int newdirfd, const
 int fs_syncfs(int fd) {
     return syncfs(fd);
 }
+
+int fs_start_writeback(int fd) {
+    return sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
+}

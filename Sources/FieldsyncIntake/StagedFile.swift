@@ -87,6 +87,9 @@ public struct StagedFile: Sendable {
                 throw .storeFailure("\(error)")
             }
         }
+        // Its writeback runs while the records are reconciled: the group's file-system
+        // sync before the first receipt then finds the copy already on the disk.
+        try? out.startWriteback()
         let after = try status(of: file)
         guard !after.differsInContent(from: before), size == after.size else { throw .changedWhileRead }
         guard after.linkCount == 1 else { throw .hardLink(count: after.linkCount) }

@@ -1,3 +1,4 @@
+import CLinux
 import Glibc
 
 /// An open file descriptor, closed when the value goes away.
@@ -45,6 +46,12 @@ public final class OpenFile: Sendable {
             do throws(SystemCallError) { try write(buffer); return .success(()) } catch { return .failure(error) }
         }
         try result.get()
+    }
+
+    /// Starts writing what was written back to the disk, without waiting and without
+    /// making it durable: a later ``sync()`` or file-system sync then waits for less.
+    public func startWriteback() throws(SystemCallError) {
+        _ = try SystemCall.retrying("sync_file_range", subject) { fs_start_writeback(descriptor) }
     }
 
     /// Makes what was written durable (`fsync`).

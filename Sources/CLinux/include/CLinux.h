@@ -12,4 +12,9 @@ int fs_renameat_noreplace(int olddirfd, const char *oldpath, int newdirfd, const
 /// is on — one call for a group of files instead of an fsync each.
 int fs_syncfs(int fd);
 
+/// sync_file_range(2) with SYNC_FILE_RANGE_WRITE over the whole file: starts writing
+/// its dirty pages back without waiting, so that a later sync finds them written. It
+/// makes nothing durable by itself.
+int fs_start_writeback(int fd);
+
 #endif
