@@ -33,6 +33,8 @@ public struct Reconciler {
     private let retire: Statement
     private let head: Statement
     private let exact: Statement
+    /// The text of the revision being inserted, bound without SQLite's copy.
+    private let arena: BindArena
     /// What this file changes of what is in force, written by ``finish()``.
     private var inForce = InForceChanges()
     /// The zone times in problems are shown in (the office's).
@@ -48,6 +50,7 @@ public struct Reconciler {
         retire = try db.cachedStatement(sql: Revisions.retire)
         head = try db.cachedStatement(sql: Revisions.head)
         exact = try db.cachedStatement(sql: Revisions.exact)
+        arena = BindArena(for: [insertIfNew, insertCurrent, insertPast])
     }
 
     /// The revision in force of an id: what it may never change, and what it holds.
@@ -214,22 +217,28 @@ public struct Reconciler {
     private func store(_ r: FieldsyncModel.Record, inForce: Bool, unlessKnown: Bool = false) throws -> Bool {
         let insert = unlessKnown ? insertIfNew : inForce ? insertCurrent : insertPast
         return try withStatement(insert) { stmt in
-            bindText(stmt, 1, r.id)
+            // `line N`, the usual location, is written into the arena without a String.
+            let location: String? = if case .line(let n) = r.location, n >= 0 { nil } else { r.location.description }
+            arena.reset(capacity: 64 + r.id.utf8.count + r.period.utf8.count + r.unit.utf8.count
+                + (r.indicator?.utf8.count ?? 0) + (r.value?.utf8.count ?? 0) + (r.deduction?.utf8.count ?? 0)
+                + (r.score?.utf8.count ?? 0) + (r.note?.utf8.count ?? 0) + (r.by?.utf8.count ?? 0)
+                + (location?.utf8.count ?? 0))
+            arena.bind(stmt, 1, r.id)
             sqlite3_bind_int64(stmt, 2, Int64(r.revision))
             sqlite3_bind_int64(stmt, 3, fileID)
-            bindLocation(stmt, 4, r.location)
-            bindText(stmt, 5, r.kind.rawValue)
-            bindText(stmt, 6, r.action.rawValue)
-            bindText(stmt, 7, r.period)
-            bindText(stmt, 8, r.unit)
-            bindText(stmt, 9, r.indicator)
-            bindText(stmt, 10, r.value)
-            bindText(stmt, 11, r.deduction)
-            bindText(stmt, 12, r.score)
+            if case .line(let n) = r.location, location == nil { arena.bind(stmt, 4, "line ", n) } else { arena.bind(stmt, 4, location) }
+            arena.bind(stmt, 5, r.kind.rawValue)
+            arena.bind(stmt, 6, r.action.rawValue)
+            arena.bind(stmt, 7, r.period)
+            arena.bind(stmt, 8, r.unit)
+            arena.bind(stmt, 9, r.indicator)
+            arena.bind(stmt, 10, r.value)
+            arena.bind(stmt, 11, r.deduction)
+            arena.bind(stmt, 12, r.score)
             if let n = r.respondents { sqlite3_bind_int64(stmt, 13, Int64(n)) } else { sqlite3_bind_null(stmt, 13) }
             sqlite3_bind_int64(stmt, 14, r.observedAt.microseconds)
-            bindText(stmt, 15, r.note)
-            bindText(stmt, 16, r.by)
+            arena.bind(stmt, 15, r.note)
+            arena.bind(stmt, 16, r.by)
             if let basis = r.basis { sqlite3_bind_int64(stmt, 17, Int64(basis.revision)) } else { sqlite3_bind_null(stmt, 17) }
             if let saved = r.basis?.savedAt { sqlite3_bind_int64(stmt, 18, saved.microseconds) } else { sqlite3_bind_null(stmt, 18) }
             _ = try step(stmt, insert)
@@ -294,25 +303,6 @@ public struct Reconciler {
                     sqlite3_bind_text(stmt, index, "", 0, transient)
                 }
             }
-        }
-    }
-
-    /// `location.description`, written into a stack buffer for the usual `line N`:
-    /// formatting a String for every record is a measurable share of a large file.
-    private func bindLocation(_ stmt: OpaquePointer, _ index: Int32, _ location: RecordLocation) {
-        guard case .line(var n) = location, n >= 0 else { return bindText(stmt, index, location.description) }
-        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 32) { buffer in
-            var end = buffer.count
-            repeat {
-                end -= 1
-                buffer[end] = CChar(0x30 + n % 10)
-                n /= 10
-            } while n > 0
-            for byte in "line ".utf8.reversed() {
-                end -= 1
-                buffer[end] = CChar(bitPattern: byte)
-            }
-            _ = sqlite3_bind_text(stmt, index, buffer.baseAddress! + end, Int32(buffer.count - end), transient)
         }
     }
 
