@@ -162,22 +162,24 @@ public enum InForce {
     static func apply(_ changes: InForceChanges, _ db: Database, versioned: Bool = true) throws {
         if versioned { try bump(changes.units, db) }
         var recompute = Set<InForceChanges.Cell>()
-        let read = try db.cachedStatement(sql: """
-            SELECT record_id, revision, observed_at FROM in_force_value
-            WHERE period = ? AND unit = ? AND indicator = ? AND kind = ?
-            """)
-        for (cell, change) in changes.cells {
-            let stored = try Row.fetchOne(read, arguments: [cell.period, cell.unit, cell.indicator, cell.kind.rawValue])
-            let storedID: String? = stored?[0]
-            if change.lostBest || storedID.map(change.removed.contains) == true {
+        let stored = try storedLatest(of: Set(changes.cells.keys), db)
+        let write = try db.cachedStatement(sql: writeValue)
+        // In key order: a large file's thousands of cells go into the table's b-tree
+        // one after the other instead of at random places.
+        let cells = changes.cells.sorted { ($0.key.period, $0.key.unit, $0.key.indicator, $0.key.kind.rawValue)
+            < ($1.key.period, $1.key.unit, $1.key.indicator, $1.key.kind.rawValue) }
+        for (cell, change) in cells {
+            let latest = try stored(cell)
+            if change.lostBest || latest.map({ change.removed.contains($0.id) }) == true {
                 recompute.insert(cell)
                 continue
             }
             guard let best = change.best else { continue }
-            if let stored, (stored[2] as Int64, stored[1] as Int, stored[0] as String) >= (best.observedAt, best.revision, best.id) {
+            if let latest, (latest.observedAt, latest.revision, latest.id) >= (best.observedAt, best.revision, best.id) {
                 continue
             }
-            try write(cell, best, db)
+            try write.execute(arguments: [cell.period, cell.unit, cell.indicator, cell.kind.rawValue, best.id, best.revision,
+                                          best.observedAt, best.value])
         }
         try self.recompute(recompute, db)
 
@@ -212,12 +214,47 @@ public enum InForce {
 
     /// A prepared statement, kept by the connection: a file writes thousands of cells,
     /// and preparing the statement again for each cost a large file 50 ms.
+    private static let writeValue = """
+        INSERT OR REPLACE INTO in_force_value (period, unit, indicator, kind, record_id, revision, observed_at, value)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """
+
     private static func write(_ cell: InForceChanges.Cell, _ value: InForceChanges.Candidate, _ db: Database) throws {
-        try db.cachedStatement(sql: """
-            INSERT OR REPLACE INTO in_force_value (period, unit, indicator, kind, record_id, revision, observed_at, value)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [cell.period, cell.unit, cell.indicator, cell.kind.rawValue, value.id, value.revision,
-                                    value.observedAt, value.value])
+        try db.cachedStatement(sql: writeValue).execute(arguments: [cell.period, cell.unit, cell.indicator, cell.kind.rawValue,
+                                                                     value.id, value.revision, value.observedAt, value.value])
+    }
+
+    /// What a cell holds now, before a file's changes: the latest value's id, revision
+    /// and time (its value left out). A few cells are looked up one by one; more than
+    /// `scanAbove` per period (a large file) are read with their periods, one scan
+    /// each, instead of a query per cell.
+    static func storedLatest(of cells: Set<InForceChanges.Cell>, _ db: Database,
+                             scanAbove: Int = 64) throws -> (InForceChanges.Cell) throws -> InForceChanges.Candidate? {
+        let periods = Set(cells.map(\.period))
+        guard !periods.isEmpty, cells.count / periods.count > scanAbove else {
+            let read = try db.cachedStatement(sql: """
+                SELECT record_id, revision, observed_at FROM in_force_value
+                WHERE period = ? AND unit = ? AND indicator = ? AND kind = ?
+                """)
+            return { cell in
+                try Row.fetchOne(read, arguments: [cell.period, cell.unit, cell.indicator, cell.kind.rawValue]).map {
+                    InForceChanges.Candidate(id: $0[0], revision: $0[1], observedAt: $0[2], value: "")
+                }
+            }
+        }
+        var latest: [InForceChanges.Cell: InForceChanges.Candidate] = [:]
+        for period in periods {
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT unit, indicator, kind, record_id, revision, observed_at FROM in_force_value WHERE period = ?
+                """, arguments: [period])
+            while let row = try rows.next() {
+                guard let kind = RecordKind(rawValue: row[2]) else { continue }
+                let cell = InForceChanges.Cell(period: period, unit: row[0], indicator: row[1], kind: kind)
+                guard cells.contains(cell) else { continue }
+                latest[cell] = InForceChanges.Candidate(id: row[3], revision: row[4], observedAt: row[5], value: "")
+            }
+        }
+        return { latest[$0] }
     }
 
     /// Finds the latest value of each cell again from the revisions in force: for the

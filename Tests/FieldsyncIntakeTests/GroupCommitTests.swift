@@ -108,7 +108,7 @@ struct GroupCommitTests {
         // A real SQLite error for one record, as a full disk or a corrupt page would give.
         try site.store.writer.write { db in
             try db.execute(sql: """
-                CREATE TRIGGER fail_one BEFORE INSERT ON revision WHEN NEW.record_id = 'boom'
+                CREATE TRIGGER fail_one BEFORE INSERT ON revision_current WHEN NEW.record_id = 'boom'
                 BEGIN SELECT RAISE(ABORT, 'injected failure'); END
                 """)
         }
