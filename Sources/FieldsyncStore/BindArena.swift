@@ -84,3 +84,18 @@ final class BindArena {
         sqlite3_bind_text(stmt, index, base, Int32(used - start), nil)
     }
 }
+
+extension Statement {
+    /// One `sqlite3_step` on the C API, for statements bound by hand: true for a row,
+    /// false when done; a failure throws as GRDB would. The caller resets.
+    func stepOnce() throws -> Bool {
+        switch sqlite3_step(sqliteStatement) {
+        case SQLITE_ROW: return true
+        case SQLITE_DONE: return false
+        case let code:
+            throw DatabaseError(resultCode: ResultCode(rawValue: code),
+                                message: String(cString: sqlite3_errmsg(sqlite3_db_handle(sqliteStatement))),
+                                sql: sql)
+        }
+    }
+}

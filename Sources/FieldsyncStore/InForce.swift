@@ -1,6 +1,7 @@
 import FieldsyncModel
 import FieldsyncScoring
 import GRDB
+import GRDBSQLite
 
 /// What is in force for scoring (SPEC §4.1), kept by the ``Reconciler`` as records
 /// arrive: for each period, unit and indicator the latest report and the latest
@@ -164,11 +165,10 @@ public enum InForce {
         var recompute = Set<InForceChanges.Cell>()
         let stored = try storedLatest(of: Set(changes.cells.keys), db)
         let write = try db.cachedStatement(sql: writeValue)
-        // In key order: a large file's thousands of cells go into the table's b-tree
-        // one after the other instead of at random places.
-        let cells = changes.cells.sorted { ($0.key.period, $0.key.unit, $0.key.indicator, $0.key.kind.rawValue)
-            < ($1.key.period, $1.key.unit, $1.key.indicator, $1.key.kind.rawValue) }
-        for (cell, change) in cells {
+        // Bound by hand: GRDB's arguments cost a large file's 5,000 cells 10 ms.
+        let arena = BindArena(for: [write])
+        let stmt = write.sqliteStatement
+        for (cell, change) in changes.cells {
             let latest = try stored(cell)
             if change.lostBest || latest.map({ change.removed.contains($0.id) }) == true {
                 recompute.insert(cell)
@@ -178,8 +178,18 @@ public enum InForce {
             if let latest, (latest.observedAt, latest.revision, latest.id) >= (best.observedAt, best.revision, best.id) {
                 continue
             }
-            try write.execute(arguments: [cell.period, cell.unit, cell.indicator, cell.kind.rawValue, best.id, best.revision,
-                                          best.observedAt, best.value])
+            arena.reset(capacity: 16 + cell.period.utf8.count + cell.unit.utf8.count + cell.indicator.utf8.count
+                + best.id.utf8.count + best.value.utf8.count)
+            arena.bind(stmt, 1, cell.period)
+            arena.bind(stmt, 2, cell.unit)
+            arena.bind(stmt, 3, cell.indicator)
+            arena.bind(stmt, 4, cell.kind.rawValue)
+            arena.bind(stmt, 5, best.id)
+            sqlite3_bind_int64(stmt, 6, Int64(best.revision))
+            sqlite3_bind_int64(stmt, 7, best.observedAt)
+            arena.bind(stmt, 8, best.value)
+            defer { sqlite3_reset(stmt) }
+            _ = try write.stepOnce()
         }
         try self.recompute(recompute, db)
 

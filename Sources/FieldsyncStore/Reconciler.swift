@@ -278,14 +278,7 @@ public struct Reconciler {
 
     /// One step: true for a row, false when done; a failure throws as GRDB would.
     private func step(_ stmt: OpaquePointer, _ statement: Statement) throws -> Bool {
-        switch sqlite3_step(stmt) {
-        case SQLITE_ROW: return true
-        case SQLITE_DONE: return false
-        case let code:
-            throw DatabaseError(resultCode: ResultCode(rawValue: code),
-                                message: String(cString: sqlite3_errmsg(db.sqliteConnection)),
-                                sql: statement.sql)
-        }
+        try statement.stepOnce()
     }
 
     /// Binds text by its UTF-8 bytes and length: no C-string copy (Swift makes one for
