@@ -78,10 +78,22 @@ final class BindArena {
         bindBytes(stmt, index, from: start)
     }
 
+    /// Steps `statement`, bound from this arena. Stepping through the arena keeps it
+    /// alive until the statement has run: a local arena's lifetime may otherwise end
+    /// after its last bind — and its deinit clear the bindings — before the step.
+    func step(_ statement: Statement) throws -> Bool {
+        try withExtendedLifetime(self) { try statement.stepOnce() }
+    }
+
     private func bindBytes(_ stmt: OpaquePointer, _ index: Int32, from start: Int) {
         // A non-null pointer even for an empty text: SQLite binds an empty string then, not NULL.
         let base = (buffer.baseAddress! + start).assumingMemoryBound(to: CChar.self)
-        sqlite3_bind_text(stmt, index, base, Int32(used - start), nil)
+        let code = sqlite3_bind_text(stmt, index, base, Int32(used - start), nil)
+        // As GRDB does: a bind fails only on a misuse (a statement not reset), and a
+        // value silently left NULL must never be stored.
+        guard code == SQLITE_OK else {
+            fatalError("sqlite3_bind_text(\(index)) failed with \(code): \(String(cString: sqlite3_errstr(code)))")
+        }
     }
 }
 

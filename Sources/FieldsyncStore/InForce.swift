@@ -168,6 +168,8 @@ public enum InForce {
         // Bound by hand: GRDB's arguments cost a large file's 5,000 cells 10 ms.
         let arena = BindArena(for: [write])
         let stmt = write.sqliteStatement
+        // GRDB leaves a statement it ran un-reset, and SQLite binds nothing to that.
+        sqlite3_reset(stmt)
         for (cell, change) in changes.cells {
             let latest = try stored(cell)
             if change.lostBest || latest.map({ change.removed.contains($0.id) }) == true {
@@ -189,7 +191,7 @@ public enum InForce {
             sqlite3_bind_int64(stmt, 7, best.observedAt)
             arena.bind(stmt, 8, best.value)
             defer { sqlite3_reset(stmt) }
-            _ = try write.stepOnce()
+            _ = try arena.step(write)
         }
         try self.recompute(recompute, db)
 

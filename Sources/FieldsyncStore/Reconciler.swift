@@ -241,7 +241,7 @@ public struct Reconciler {
             arena.bind(stmt, 16, r.by)
             if let basis = r.basis { sqlite3_bind_int64(stmt, 17, Int64(basis.revision)) } else { sqlite3_bind_null(stmt, 17) }
             if let saved = r.basis?.savedAt { sqlite3_bind_int64(stmt, 18, saved.microseconds) } else { sqlite3_bind_null(stmt, 18) }
-            _ = try step(stmt, insert)
+            _ = try arena.step(insert)
             return sqlite3_changes(db.sqliteConnection) > 0
         }
     }
