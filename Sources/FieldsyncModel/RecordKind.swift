@@ -26,6 +26,11 @@ extension RecordKind {
 
     /// By its name (any letter case) or its Chinese name.
     public init?(named name: String) {
+        // The file's usual spelling first, without a loop.
+        if let kind = RecordKind(rawValue: name) {
+            self = kind
+            return
+        }
         for kind in RecordKind.allCases where kind.rawValue == name || kind.chineseName == name {
             self = kind
             return

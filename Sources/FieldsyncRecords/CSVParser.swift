@@ -46,7 +46,29 @@ public struct CSVParser {
                 else if b == 0x2C { endField(); rowHasContent = true }
                 else if b == 0x0A { try endRow(emit); line += 1; rowLine = line }
                 else if b == 0x0D { try endRow(emit); line += 1; state = .afterCR }
-                else { field.append(b); state = .unquoted; rowHasContent = true }
+                else {
+                    rowHasContent = true
+                    // Fast path: a field that ends within this chunk becomes its String
+                    // straight from the chunk, without a copy into `field` first.
+                    var j = i + 1
+                    while j < n {
+                        let c = chunk[j]
+                        if c == 0x2C || c == 0x0A || c == 0x0D { break }
+                        j += 1
+                    }
+                    guard j < n else {
+                        field.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[i..<j]))
+                        i = j
+                        state = .unquoted
+                        continue
+                    }
+                    endField(UnsafeBufferPointer(rebasing: chunk[i..<j]))
+                    i = j
+                    let c = chunk[i]
+                    // As the unquoted state ends a row (the field is ended already).
+                    if c == 0x0A { state = .unquoted; try endRow(emit); line += 1; rowLine = line; state = .fieldStart }
+                    else if c == 0x0D { state = .unquoted; try endRow(emit); line += 1; state = .afterCR }
+                }
             case .unquoted:
                 // Fast path: copy a run of ordinary bytes at once.
                 var j = i
@@ -109,6 +131,15 @@ public struct CSVParser {
             dropped += 1
         }
         field.removeAll(keepingCapacity: true)
+    }
+
+    /// Ends a field read whole from the chunk (`field` is empty).
+    private mutating func endField(_ bytes: UnsafeBufferPointer<UInt8>) {
+        if fields.count < maxFields {
+            fields.append(String(decoding: bytes, as: UTF8.self))
+        } else if !bytes.isEmpty {
+            dropped += 1
+        }
     }
 
     private mutating func endRow(_ emit: (CSVRow) throws -> Void) rethrows {

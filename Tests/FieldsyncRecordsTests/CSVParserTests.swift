@@ -31,6 +31,21 @@ struct CSVParserTests {
         #expect(got.map(\.line) == [1, 2, 3, 4, 6], "a row starts on its own line, after a field's line break")
     }
 
+    /// Fed one byte at a time, no field ends within its chunk (the byte-by-byte path);
+    /// fed whole, most do (the path that makes a field's String straight from the
+    /// chunk): every chunking gives the same rows and lines.
+    @Test("A field read whole from its chunk is read as byte by byte",
+          arguments: ["a,b,c\n1,,3\n", "a,b\r1,2\r,\r", "a,b\r\n1,2\r\nx,\r\n", "id,note\nabc,长一点的说明\n,\n,,\n",
+                      "a\n\n\nb\n", "a,\"q\"\nx,y", "一,二\n三,四", "a,b\n1,2,3,4\n"])
+    func fastPathEqualsByteByByte(text: String) throws {
+        let reference = try rows(text, chunk: 1)
+        for chunk in [2, 3, 5, text.utf8.count] {
+            let got = try rows(text, chunk: chunk)
+            #expect(got.map(\.fields) == reference.map(\.fields), "chunk \(chunk)")
+            #expect(got.map(\.line) == reference.map(\.line), "chunk \(chunk)")
+        }
+    }
+
     @Test("The last row needs no line break")
     func lastRow() throws {
         #expect(try rows("a,b\n1,2", chunk: 3).map(\.fields) == [["a", "b"], ["1", "2"]])
