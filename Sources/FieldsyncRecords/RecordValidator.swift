@@ -335,11 +335,9 @@ public struct RecordValidator: Sendable {
         limitLength(.note, note)
         limitLength(.by, by)
 
-        var record: Record?
-        if let kind, problems.count == before, let id, let periodCode, let unit, let observedAt, let revision {
-            record = Record(id: id, revision: basis.map { $0.revision + 1 } ?? revision, kind: kind, action: action,
-                            period: periodCode, unit: unit, observedAt: observedAt, note: note, by: by, basis: basis, location: at)
-        }
+        // The kind's own fields, made into the record at the end, once: a record made
+        // early and changed in place was copied and destroyed on the way.
+        var indicator: String?, value: String?, deduction: String?, score: String?, respondents: Int?
         // Kind-specific fields (a retraction needs none of them).
         if let kind {
             let allowed = RecordValidator.allowedFields(kind)
@@ -349,36 +347,41 @@ public struct RecordValidator: Sendable {
             if action == .upsert {
                 switch kind {
                 case .report, .spotcheck:
-                    let (indicator, value) = indicatorValue(at, indicatorText(period), text(.value), period, unit, &problems)
-                    record?.indicator = indicator
-                    record?.value = value.flatMap { v in number(.value, text(.value) ?? v, DecimalText.canonicalize(v)!) }
+                    let (code, canonical) = indicatorValue(at, indicatorText(period), text(.value), period, unit, &problems)
+                    indicator = code
+                    value = canonical.flatMap { v in number(.value, text(.value) ?? v, DecimalText.canonicalize(v)!) }
                 case .finding:
                     if let d = require(.deduction) {
-                        if let dt = DecimalText.canonicalize(d), !dt.negative, !dt.isZero { record?.deduction = number(.deduction, d, dt) }
+                        if let dt = DecimalText.canonicalize(d), !dt.negative, !dt.isZero { deduction = number(.deduction, d, dt) }
                         else if DecimalText.looksNumeric(d), !d.hasPrefix("-") { problems.append(outOfRange(at, "deduction", d)) }
                         else { problems.append(Reason.invalid(at, "deduction", d, zh: "扣分必须是大于 0 的数", en: "must be a number > 0")) }
                     }
-                    let indicator = indicatorText(period)
+                    indicator = indicatorText(period)
                     if let i = indicator, let period, lookUpIndicator(i, of: period) == nil {
                         problems.append(Reason.invalid(at, "indicator", i, zh: "不是该方案中的指标", en: "is not an indicator of the \(period.scheme.period) scheme"))
                     }
-                    record?.indicator = indicator
                 case .survey:
                     if let s = require(.score) {
                         if let dt = DecimalText(s), !dt.negative, let e = Exact(decimal: dt.canonical), e <= .hundred,
                            let c = DecimalText.canonicalize(dt.canonical) {
-                            record?.score = number(.score, s, c)
+                            score = number(.score, s, c)
                         } else {
                             problems.append(Reason.invalid(at, "score", s, zh: "公众评议得分必须在 0–100 之间", en: "must be a number from 0 to 100"))
                         }
                     }
-                    record?.respondents = integer(.respondents, default: 1, in: Limits.respondents)
+                    respondents = integer(.respondents, default: 1, in: Limits.respondents)
                 }
             } else if kind == .report || kind == .spotcheck {
-                record?.indicator = indicatorText(period)
+                indicator = indicatorText(period)
             }
         }
-        guard problems.count > before else { return record }
+        guard problems.count > before else {
+            guard let kind, let id, let periodCode, let unit, let observedAt, let revision else { return nil }
+            return Record(id: id, revision: basis.map { $0.revision + 1 } ?? revision, kind: kind, action: action,
+                          period: periodCode, unit: unit, indicator: indicator, value: value, deduction: deduction,
+                          score: score, respondents: respondents, observedAt: observedAt, note: note, by: by,
+                          basis: basis, location: at)
+        }
         // One problem per field: a field that is malformed is not also "required".
         var seen = Set<String>()
         var mine = problems[before...].filter { p in p.field.map { seen.insert($0).inserted } ?? true }
