@@ -97,6 +97,10 @@ struct InForceChanges {
     }
 
     private(set) var cells: [Cell: CellChange] = [:]
+    /// The cell offered to last and where it is in `cells`: a large file's records
+    /// come cell after cell, and comparing a cell costs less than hashing it. Every
+    /// other change of `cells` forgets it (an insertion moves what indices point at).
+    private var recent: (cell: Cell, index: Dictionary<Cell, CellChange>.Index)?
     private(set) var publicTotals: [UnitKey: PublicTotal] = [:]
     /// nil: the finding left force.
     private(set) var findings: [FindingKey: FindingValue?] = [:]
@@ -141,7 +145,12 @@ struct InForceChanges {
         func update(_ change: inout CellChange) {
             if change.best.map({ candidate.beats($0) }) ?? true { change.best = candidate }
         }
+        if let recent, recent.cell == cell {
+            update(&cells.values[recent.index])
+            return
+        }
         update(&cells[cell, default: CellChange()])
+        recent = cells.index(forKey: cell).map { (cell, $0) }
     }
 
     /// An upsert left force (a retraction, or a new revision that does not simply
@@ -157,6 +166,7 @@ struct InForceChanges {
                 change.lostBest = true
             }
             cells[cell] = change
+            recent = nil
         case .survey:
             guard let survey = entry.survey else { return }
             publicTotals[UnitKey(period: entry.period, unit: entry.unit), default: .none].remove(survey)

@@ -66,7 +66,7 @@ public struct Reconciler {
     }
 
     /// Applies one record (in file order); a problem means the file must be rejected.
-    public mutating func apply(_ r: FieldsyncModel.Record) throws -> Result<Change, Problem> {
+    public mutating func apply(_ r: borrowing FieldsyncModel.Record) throws -> Result<Change, Problem> {
         if let basis = r.basis { return try apply(r, basedOn: basis) }
         if !lastWasKnown, try store(r, inForce: true, unlessKnown: true) {
             if r.action == .upsert { inForce.add(r) }
