@@ -1,4 +1,3 @@
-import Crypto
 import FieldsyncProtocol
 import FieldsyncRecords
 import FieldsyncSystem
@@ -60,26 +59,21 @@ public struct StagedFile: Sendable {
         var kept = false
         defer { if !kept { try? incoming.removeFile(copyName) } }
 
-        var hasher = SHA256()
+        let hasher = ChunkHasher(bufferSize: 1 << 20)
         var utf8 = UTF8Validator()
         var size: Int64 = 0
         var firstBytes: [UInt8] = []
-        let bufferSize = 1 << 20
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: bufferSize, alignment: 16)
-        defer { buffer.deallocate() }
         while true {
-            let n: Int
+            let filled: UnsafeRawBufferPointer?
             do {
-                n = try file.read(into: buffer)
+                filled = try hasher.fill { buffer throws(SystemCallError) in try file.read(into: buffer) }
             } catch {
                 throw .unreadable(String(cString: strerror(error.errno)))
             }
-            if n == 0 { break }
-            size += Int64(n)
+            guard let chunk = filled else { break }
+            size += Int64(chunk.count)
             guard size <= maxSize else { throw Refusal.tooLarge(size: size, limit: maxSize) }
-            let chunk = UnsafeRawBufferPointer(rebasing: buffer[0 ..< n])
             if firstBytes.count < 3 { firstBytes.append(contentsOf: chunk.prefix(3 - firstBytes.count)) }
-            hasher.update(bufferPointer: chunk)
             utf8.feed(chunk)
             do {
                 try out.write(chunk)
@@ -104,7 +98,7 @@ public struct StagedFile: Sendable {
             ? (firstBytes == [0xEF, 0xBB, 0xBF] ? .utf8BOM : .utf8)
             : .gb18030
         kept = true
-        return StagedFile(name: name, sha256: Hex.encode(hasher.finalize()), size: size, encoding: encoding,
+        return StagedFile(name: name, sha256: hasher.finalize(), size: size, encoding: encoding,
                           status: after, copyName: copyName, copy: copy)
     }
 
