@@ -42,7 +42,6 @@ extension Intake {
         // A workbook's sheet may inflate to twenty times what a drop file may be.
         let maxFileSize = setup.config.intake.maxFileSize
         let inflateLimit = maxFileSize > Int64(Int.max) / 20 ? Int.max : Int(maxFileSize) * 20
-        _trace("reconcile start")
         let pipeline = RecordPipeline(staged: staged, format: format, validator: validator, inflateLimit: inflateLimit)
         do {
             var batch: [FieldsyncModel.Record] = []
@@ -69,7 +68,6 @@ extension Intake {
             pipeline.cancel()
             throw error
         }
-        _trace("records done")
         problems.append(contentsOf: try pipeline.finish())
         if problems.isEmpty && counts.records == 0 {
             problems.append(Problem(.file, zh: "文件中没有记录", en: "the file holds no records"))
@@ -77,10 +75,8 @@ extension Intake {
         if !problems.isEmpty { return .failure(problems) }
         if dryRun { return .success((fileID, counts, archive)) }
         try reconciler.finish()
-        _trace("in force done")
         try Ledger.record(db, file: fileID, counts: counts, archive: archive, answeredAt: nil)
         if !periods.isEmpty, let onChange { try onChange(db, periods) }
-        _trace("reconcile end")
         return .success((fileID, counts, archive))
     }
 
