@@ -120,10 +120,12 @@ extension Intake {
 
     /// Writes the receipt; it is durable once the caller syncs the file system of
     /// `receipts/` (one call for a group's receipts).
-    func writeReceipt(_ receipt: Receipt, for name: FileName, _ handles: DropDirectory.Handles) throws {
+    /// Writes a file's receipt; durable once the caller syncs the receipts directory —
+    /// and, unless `synced`, its file system.
+    func writeReceipt(_ receipt: Receipt, for name: FileName, _ handles: DropDirectory.Handles, synced: Bool = false) throws {
         try handles.receipts.writeFile(DropName.derived(DropName.escaped(name), suffix: ".receipt.json"),
                                        contents: Array((receipt.json.rendered(pretty: true) + "\n").utf8),
-                                       syncFile: false, syncDirectory: false)
+                                       syncFile: synced, syncDirectory: false)
     }
 
     /// Removes the drop file — only if it is still the very file that was staged,

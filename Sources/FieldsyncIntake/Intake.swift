@@ -130,6 +130,9 @@ public final class Intake: Sendable {
     /// enough to share the fsyncs of a burst, few enough that its first receipts do not
     /// wait long.
     public static let groupSize = 64
+    /// A group of at most this many files makes its staged copies and its receipts
+    /// durable with an fsync each; a larger one with one sync of each file system.
+    static let copiesSyncedOneByOne = 4
     /// A group closes once its staged files reach this many bytes (after the file that
     /// reaches it): a transaction, and the time between two watchdog pings, stay short
     /// whatever a burst holds.
