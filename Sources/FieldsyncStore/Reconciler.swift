@@ -29,6 +29,7 @@ public struct Reconciler {
     /// changes and `sqlite3_changes` is 0.
     private let insertIfNew: Statement
     private let insertCurrent: Statement
+    private let replaceHead: Statement
     private let insertPast: Statement
     private let retire: Statement
     private let head: Statement
@@ -46,11 +47,12 @@ public struct Reconciler {
         self.zone = zone
         insertIfNew = try db.cachedStatement(sql: Revisions.insertIfNew)
         insertCurrent = try db.cachedStatement(sql: Revisions.insertCurrent)
+        replaceHead = try db.cachedStatement(sql: Revisions.replaceHead)
         insertPast = try db.cachedStatement(sql: Revisions.insertPast)
         retire = try db.cachedStatement(sql: Revisions.retire)
         head = try db.cachedStatement(sql: Revisions.head)
         exact = try db.cachedStatement(sql: Revisions.exact)
-        arena = BindArena(for: [insertIfNew, insertCurrent, insertPast])
+        arena = BindArena(for: [insertIfNew, insertCurrent, replaceHead, insertPast])
     }
 
     /// The revision in force of an id: what it may never change, and what it holds.
@@ -68,7 +70,7 @@ public struct Reconciler {
     /// Applies one record (in file order); a problem means the file must be rejected.
     public mutating func apply(_ r: borrowing FieldsyncModel.Record) throws -> Result<Change, Problem> {
         if let basis = r.basis { return try apply(r, basedOn: basis) }
-        if !lastWasKnown, try store(r, inForce: true, unlessKnown: true) {
+        if !lastWasKnown, try store(r, .newUnlessKnown) {
             if r.action == .upsert { inForce.add(r) }
             return .success(r.action == .retract ? .retracted : .imported)
         }
@@ -77,7 +79,7 @@ public struct Reconciler {
             // another reason (a constraint): a plain insert then lets SQLite's own
             // error reach the caller.
             lastWasKnown = false
-            try store(r, inForce: true)
+            try store(r, .new)
             if r.action == .upsert { inForce.add(r) }
             return .success(r.action == .retract ? .retracted : .imported)
         }
@@ -91,7 +93,7 @@ public struct Reconciler {
                                     en: "revision \(r.revision) of \(r.id) already recorded with other content; raise the revision to change it"))
         }
         // An older revision arriving late: kept for the audit trail, not in force.
-        try store(r, inForce: false)
+        try store(r, .past)
         return .success(.ignored)
     }
 
@@ -110,7 +112,7 @@ public struct Reconciler {
                                         en: "this row is based on revision \(basis.revision) of \(r.id), which this store does not have; make a new template (fieldsync template)"))
             }
             r.revision = 1
-            try store(r, inForce: true)
+            try store(r, .new)
             if r.action == .upsert { inForce.add(r) }
             return .success(r.action == .retract ? .retracted : .imported)
         }
@@ -159,7 +161,7 @@ public struct Reconciler {
             bindText(stmt, 1, r.id)
             _ = try step(stmt, retire)
         }
-        try store(r, inForce: true)
+        try store(r, .replacingHead)
         switch (head.entry, r.action) {
         case (let old?, .upsert): inForce.replace(old, with: InForceChanges.Entry(r))
         case (let old?, .retract): inForce.remove(old)
@@ -211,11 +213,28 @@ public struct Reconciler {
         }
     }
 
-    /// Inserts a revision — in force (in place of the one before it, which ``supersede``
-    /// has moved among the others) or not; false when `unlessKnown` and SQLite left it out.
+    /// Where ``store(_:_:)`` puts a revision.
+    private enum Placement {
+        /// In force, unless its id is known: then nothing is stored.
+        case newUnlessKnown
+        /// In force, as a new id's first revision.
+        case new
+        /// In force, in place of the id's head, which ``supersede(_:with:)`` has moved
+        /// among the others.
+        case replacingHead
+        /// Among the others, not in force.
+        case past
+    }
+
+    /// Stores a revision; false when SQLite left it out (`.newUnlessKnown`, a known id).
     @discardableResult
-    private func store(_ r: FieldsyncModel.Record, inForce: Bool, unlessKnown: Bool = false) throws -> Bool {
-        let insert = unlessKnown ? insertIfNew : inForce ? insertCurrent : insertPast
+    private func store(_ r: FieldsyncModel.Record, _ placement: Placement) throws -> Bool {
+        let insert = switch placement {
+        case .newUnlessKnown: insertIfNew
+        case .new: insertCurrent
+        case .replacingHead: replaceHead
+        case .past: insertPast
+        }
         return try withStatement(insert) { stmt in
             // `line N`, the usual location, is written into the arena without a String.
             let location: String? = if case .line(let n) = r.location, n >= 0 { nil } else { r.location.description }

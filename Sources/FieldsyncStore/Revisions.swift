@@ -126,8 +126,16 @@ public enum Revisions {
     private static let values = "(" + stored + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
     /// A new id's revision, in force, unless the id is known: then SQLite leaves it out.
     static let insertIfNew = "INSERT OR IGNORE INTO revision_current " + values
-    /// A revision in force, in place of the one before it (moved by ``retire``).
-    static let insertCurrent = "INSERT OR REPLACE INTO revision_current " + values
+    /// A new id's first revision, in force.
+    static let insertCurrent = "INSERT INTO revision_current " + values
+    /// A revision in force in place of the one before it (moved first by ``retire``):
+    /// the row rewritten where it is, with the same parameters as the inserts.
+    static let replaceHead = """
+        UPDATE revision_current SET revision = ?2, file_id = ?3, location = ?4, kind = ?5, action = ?6, period = ?7,
+            unit = ?8, indicator = ?9, value = ?10, deduction = ?11, score = ?12, respondents = ?13,
+            observed_at = ?14, note = ?15, by = ?16, based_on = ?17, saved_at = ?18
+        WHERE record_id = ?1
+        """
     /// A revision kept but not in force: it arrived below the one in force.
     static let insertPast = "INSERT INTO revision_past " + values
     /// The revision in force of an id leaves force: kept, as it was, among the others.
