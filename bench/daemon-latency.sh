@@ -119,7 +119,8 @@ try:
     daemon.send_signal(signal.SIGTERM)
     status = daemon.wait(timeout=30)
 
-    fs = subprocess.run(["stat", "-f", "-c", "%T", root], capture_output=True, text=True).stdout.strip()
+    # df names ext4 as such (stat -f says "ext2/ext3" for the whole family).
+    fs = subprocess.run(["df", "--output=fstype", root], capture_output=True, text=True).stdout.split()[-1]
     print("### fieldsync run: drop-to-receipt\n")
     print("binary `%s`, site on %s (%s), %d CPUs, exit status after SIGTERM %d\n"
           % (binary, base, fs, os.cpu_count(), status))
