@@ -336,7 +336,12 @@ public struct RecordValidator: Sendable {
         limitLength(.by, by)
 
         // The kind's own fields, made into the record at the end, once: a record made
-        // early and changed in place was copied and destroyed on the way.
+        // early and changed in place was copied and destroyed on the way. Their number
+        // checks run only for a row with no problem so far (and every field it needs),
+        // as they did when they filled in that early record: a row already wrong is not
+        // also told its numbers are out of range.
+        let whole = kind != nil && problems.count == before && id != nil && periodCode != nil && unit != nil
+            && observedAt != nil && revision != nil
         var indicator: String?, value: String?, deduction: String?, score: String?, respondents: Int?
         // Kind-specific fields (a retraction needs none of them).
         if let kind {
@@ -349,10 +354,10 @@ public struct RecordValidator: Sendable {
                 case .report, .spotcheck:
                     let (code, canonical) = indicatorValue(at, indicatorText(period), text(.value), period, unit, &problems)
                     indicator = code
-                    value = canonical.flatMap { v in number(.value, text(.value) ?? v, DecimalText.canonicalize(v)!) }
+                    if whole { value = canonical.flatMap { v in number(.value, text(.value) ?? v, DecimalText.canonicalize(v)!) } }
                 case .finding:
                     if let d = require(.deduction) {
-                        if let dt = DecimalText.canonicalize(d), !dt.negative, !dt.isZero { deduction = number(.deduction, d, dt) }
+                        if let dt = DecimalText.canonicalize(d), !dt.negative, !dt.isZero { if whole { deduction = number(.deduction, d, dt) } }
                         else if DecimalText.looksNumeric(d), !d.hasPrefix("-") { problems.append(outOfRange(at, "deduction", d)) }
                         else { problems.append(Reason.invalid(at, "deduction", d, zh: "扣分必须是大于 0 的数", en: "must be a number > 0")) }
                     }
@@ -364,12 +369,12 @@ public struct RecordValidator: Sendable {
                     if let s = require(.score) {
                         if let dt = DecimalText(s), !dt.negative, let e = Exact(decimal: dt.canonical), e <= .hundred,
                            let c = DecimalText.canonicalize(dt.canonical) {
-                            score = number(.score, s, c)
+                            if whole { score = number(.score, s, c) }
                         } else {
                             problems.append(Reason.invalid(at, "score", s, zh: "公众评议得分必须在 0–100 之间", en: "must be a number from 0 to 100"))
                         }
                     }
-                    respondents = integer(.respondents, default: 1, in: Limits.respondents)
+                    if whole { respondents = integer(.respondents, default: 1, in: Limits.respondents) }
                 }
             } else if kind == .report || kind == .spotcheck {
                 indicator = indicatorText(period)
