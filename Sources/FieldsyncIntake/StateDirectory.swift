@@ -19,8 +19,8 @@ final class StateDirectory: Sendable {
     /// when missing, and removes half-made copies a killed process left in `incoming/`.
     init(path: String) throws(SystemCallError) {
         root = try DirectoryHandle.open(path: path)
-        incoming = try root.openOrMakeDirectory(StateDirectory.incomingName, permissions: 0o750)
-        archive = try root.openOrMakeDirectory(StateDirectory.archiveName, permissions: 0o750)
+        incoming = try Self.directory(StateDirectory.incomingName, in: root)
+        archive = try Self.directory(StateDirectory.archiveName, in: root)
         for entry in try incoming.entries() {
             try? incoming.removeFile(entry.name)
         }
@@ -32,7 +32,15 @@ final class StateDirectory: Sendable {
         guard let sourceName = FileName(source), let dayName = FileName(day) else {
             throw SystemCallError("mkdirat", subject: "archive/\(source)/\(day)", errno: EINVAL)
         }
-        return try archive.openOrMakeDirectory(sourceName, permissions: 0o750)
-            .openOrMakeDirectory(dayName, permissions: 0o750)
+        return try Self.directory(dayName, in: Self.directory(sourceName, in: archive))
+    }
+
+    /// The subdirectory `name` of `parent`, made when missing — and then `parent` synced:
+    /// a new day's first archived copy is said to be kept (its receipt) once the copy and
+    /// its directory are synced, and that directory's own entry must be durable too,
+    /// whether the group's copies are synced by their file system or one by one.
+    private static func directory(_ name: FileName, in parent: DirectoryHandle) throws(SystemCallError) -> DirectoryHandle {
+        if try parent.makeDirectory(name, permissions: 0o750) { try parent.sync() }
+        return try parent.openDirectory(name)
     }
 }
