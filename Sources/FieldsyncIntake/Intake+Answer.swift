@@ -118,10 +118,9 @@ extension Intake {
         return .accepted(receipt)
     }
 
-    /// Writes the receipt; it is durable once the caller syncs the file system of
-    /// `receipts/` (one call for a group's receipts).
-    /// Writes a file's receipt; durable once the caller syncs the receipts directory —
-    /// and, unless `synced`, its file system.
+    /// Writes a file's receipt; it is durable once the caller syncs `receipts/` — and,
+    /// unless `synced` (the file itself fsynced), the file system of `receipts/` (one
+    /// call for a group's receipts).
     func writeReceipt(_ receipt: Receipt, for name: FileName, _ handles: DropDirectory.Handles, synced: Bool = false) throws {
         try handles.receipts.writeFile(DropName.derived(DropName.escaped(name), suffix: ".receipt.json"),
                                        contents: Array((receipt.json.rendered(pretty: true) + "\n").utf8),

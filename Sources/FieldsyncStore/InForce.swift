@@ -224,13 +224,15 @@ public enum InForce {
         }
     }
 
-    /// A prepared statement, kept by the connection: a file writes thousands of cells,
-    /// and preparing the statement again for each cost a large file 50 ms.
+    /// A cell's latest value, on a statement kept by the connection (preparing it again
+    /// for each of a large file's thousands of cells cost 50 ms).
     private static let writeValue = """
         INSERT OR REPLACE INTO in_force_value (period, unit, indicator, kind, record_id, revision, observed_at, value)
         VALUES (?, ?, ?, ?, ?, ?, ?, ?)
         """
 
+    /// Writes a cell's latest value found again (``recompute(_:_:)``): a few cells, so
+    /// through GRDB's arguments.
     private static func write(_ cell: InForceChanges.Cell, _ value: InForceChanges.Candidate, _ db: Database) throws {
         try db.cachedStatement(sql: writeValue).execute(arguments: [cell.period, cell.unit, cell.indicator, cell.kind.rawValue,
                                                                      value.id, value.revision, value.observedAt, value.value])

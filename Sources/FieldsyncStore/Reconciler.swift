@@ -16,10 +16,11 @@ import GRDBSQLite
 /// again with corrections), so after a known id the next record's head is looked up
 /// first instead, saving the refused insert.
 ///
-/// The statements run through SQLite's C API on GRDB's prepared statements (binding
-/// exactly as GRDB does: text by length with SQLITE_TRANSIENT), not through
+/// The statements run through SQLite's C API on GRDB's prepared statements, not through
 /// `StatementArguments` and `Row`: those allocate an array of existentials and a row
-/// per call, a quarter of a large file's intake time.
+/// per call, a quarter of a large file's intake time. A revision's text is bound from
+/// one reused buffer without SQLite's copy (``BindArena``); the few other binds (an id
+/// to look up) by length with SQLite's copy.
 public struct Reconciler {
     let db: Database
     /// Whether the last record's id was already known.
