@@ -1,94 +1,106 @@
+import FieldsyncModel
 import GRDB
 import GRDBSQLite
 
-/// The text of one row, copied side by side into one buffer that lives as long as the
-/// statement runs, and bound from there without SQLite's own copy (`SQLITE_STATIC`).
+/// Runs hand-bound statements whose text is copied side by side into buffers that live
+/// as long as the arena, and bound from there without SQLite's own copy
+/// (`SQLITE_STATIC`).
 ///
 /// Binding a Swift string's bytes with `SQLITE_TRANSIENT` costs SQLite a `malloc` and a
-/// `free` per text parameter — a dozen per revision, millions for a large file; one
-/// `memcpy` into a buffer reused row after row costs nothing measurable. The bytes stay
-/// put until the next ``reset(capacity:)``, which the caller makes only after the
-/// statement has stepped. When the arena goes, the statements bound from it forget
-/// those bindings, so that nothing can read the freed buffer through them.
+/// `free` per text parameter — a dozen per revision, millions for a large file; a
+/// `memcpy` into a buffer reused row after row costs nothing measurable. Bytes once
+/// bound never move: when a buffer is full the next is allocated beside it, so no caller
+/// has to say beforehand how much a row will need. When the arena goes, the statements
+/// it ran forget their bindings, so that nothing can read the freed buffers through them.
 final class BindArena {
-    private var buffer: UnsafeMutableRawBufferPointer
+    /// Full buffers of the current row, then the one being filled (the last).
+    private var buffers: [UnsafeMutableRawBufferPointer]
     private var used = 0
     /// Kept alive (not finalized) until their bindings are cleared.
     private let statements: [Statement]
 
     init(for statements: [Statement], capacity: Int = 4096) {
         self.statements = statements
-        buffer = .allocate(byteCount: capacity, alignment: 8)
+        buffers = [.allocate(byteCount: capacity, alignment: 8)]
     }
 
     deinit {
         for statement in statements { sqlite3_clear_bindings(statement.sqliteStatement) }
-        buffer.deallocate()
+        for buffer in buffers { buffer.deallocate() }
     }
 
-    /// Empties the arena for the next row, with room for `capacity` bytes: pointers into
-    /// it from before are no longer valid.
-    func reset(capacity: Int) {
-        used = 0
-        if capacity > buffer.count {
-            buffer.deallocate()
-            buffer = .allocate(byteCount: max(capacity, buffer.count * 2), alignment: 8)
-        }
+    /// Runs `statement` once: resets it (GRDB leaves a statement it ran un-reset, and
+    /// SQLite binds nothing to that), lets `bind` bind every parameter — text through
+    /// this arena — steps it and resets it again. True when it gave a row.
+    @discardableResult
+    func run(_ statement: Statement, _ bind: (OpaquePointer) -> Void) throws -> Bool {
+        precondition(statements.contains { $0 === statement }, "a statement the arena clears when it goes")
+        let stmt = statement.sqliteStatement
+        sqlite3_reset(stmt)
+        startRow()
+        bind(stmt)
+        defer { sqlite3_reset(stmt) }
+        return try statement.stepOnce()
     }
 
-    /// Binds `text` (NULL for nil) at `index` of `stmt` from a copy in the arena; the
-    /// arena must have room for it (``reset(capacity:)``).
+    /// Binds `text` (NULL for nil) at `index` of `stmt` from a copy in the arena.
     func bind(_ stmt: OpaquePointer, _ index: Int32, _ text: String?) {
         guard let text else {
             sqlite3_bind_null(stmt, index)
             return
         }
-        let start = used
-        let copied = text.utf8.withContiguousStorageIfAvailable { bytes -> Bool in
-            guard let base = bytes.baseAddress else { return true }
-            (buffer.baseAddress! + start).copyMemory(from: base, byteCount: bytes.count)
-            used += bytes.count
-            return true
+        let count = text.utf8.count
+        let start = room(for: count)
+        let copied = text.utf8.withContiguousStorageIfAvailable { bytes in
+            if let base = bytes.baseAddress { start.copyMemory(from: base, byteCount: bytes.count) }
         }
         if copied == nil {
-            for byte in text.utf8 {
-                buffer[used] = byte
-                used += 1
-            }
+            for (i, byte) in text.utf8.enumerated() { start.storeBytes(of: byte, toByteOffset: i, as: UInt8.self) }
         }
-        bindBytes(stmt, index, from: start)
+        bindBytes(stmt, index, start, count)
     }
 
-    /// Binds `prefix` followed by the decimal digits of `n` (≥ 0) — a record's `line N`
-    /// without making a String for it.
-    func bind(_ stmt: OpaquePointer, _ index: Int32, _ prefix: StaticString, _ n: Int) {
-        let start = used
-        prefix.withUTF8Buffer { bytes in
-            (buffer.baseAddress! + start).copyMemory(from: bytes.baseAddress!, byteCount: bytes.count)
-            used += bytes.count
-        }
+    /// Binds where a record stood: the usual `line N` written digit by digit, without
+    /// making a String for it.
+    func bind(_ stmt: OpaquePointer, _ index: Int32, _ location: RecordLocation) {
+        guard case .line(let n) = location, n >= 0 else { return bind(stmt, index, location.description) }
         var digits = 1, rest = n / 10
         while rest > 0 { digits += 1; rest /= 10 }
+        let prefix: StaticString = "line "
+        let start = room(for: prefix.utf8CodeUnitCount + digits)
+        start.copyMemory(from: prefix.utf8Start, byteCount: prefix.utf8CodeUnitCount)
         var value = n
-        for i in stride(from: used + digits - 1, through: used, by: -1) {
-            buffer[i] = UInt8(truncatingIfNeeded: 0x30 + value % 10)
+        for i in stride(from: prefix.utf8CodeUnitCount + digits - 1, through: prefix.utf8CodeUnitCount, by: -1) {
+            start.storeBytes(of: UInt8(truncatingIfNeeded: 0x30 + value % 10), toByteOffset: i, as: UInt8.self)
             value /= 10
         }
-        used += digits
-        bindBytes(stmt, index, from: start)
+        bindBytes(stmt, index, start, prefix.utf8CodeUnitCount + digits)
     }
 
-    /// Steps `statement`, bound from this arena. Stepping through the arena keeps it
-    /// alive until the statement has run: a local arena's lifetime may otherwise end
-    /// after its last bind — and its deinit clear the bindings — before the step.
-    func step(_ statement: Statement) throws -> Bool {
-        try withExtendedLifetime(self) { try statement.stepOnce() }
+    /// A new row: the buffers are reused from the start (one, as large as the last row
+    /// needed, if it took several).
+    private func startRow() {
+        if buffers.count > 1 {
+            let needed = buffers.dropLast().reduce(used) { $0 + $1.count }
+            for buffer in buffers { buffer.deallocate() }
+            buffers = [.allocate(byteCount: max(needed, 4096), alignment: 8)]
+        }
+        used = 0
     }
 
-    private func bindBytes(_ stmt: OpaquePointer, _ index: Int32, from start: Int) {
+    /// Where `count` bytes go: after the last ones, or in a new buffer beside the full one.
+    private func room(for count: Int) -> UnsafeMutableRawPointer {
+        if used + count > buffers[buffers.count - 1].count {
+            buffers.append(.allocate(byteCount: max(count, 4096), alignment: 8))
+            used = 0
+        }
+        defer { used += count }
+        return buffers[buffers.count - 1].baseAddress! + used
+    }
+
+    private func bindBytes(_ stmt: OpaquePointer, _ index: Int32, _ start: UnsafeMutableRawPointer, _ count: Int) {
         // A non-null pointer even for an empty text: SQLite binds an empty string then, not NULL.
-        let base = (buffer.baseAddress! + start).assumingMemoryBound(to: CChar.self)
-        let code = sqlite3_bind_text(stmt, index, base, Int32(used - start), nil)
+        let code = sqlite3_bind_text(stmt, index, start.assumingMemoryBound(to: CChar.self), Int32(count), nil)
         // As GRDB does: a bind fails only on a misuse (a statement not reset), and a
         // value silently left NULL must never be stored.
         guard code == SQLITE_OK else {

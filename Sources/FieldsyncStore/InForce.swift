@@ -164,12 +164,7 @@ public enum InForce {
         if versioned { try bump(changes.units, db) }
         var recompute = Set<InForceChanges.Cell>()
         let stored = try storedLatest(of: Set(changes.cells.keys), db)
-        let write = try db.cachedStatement(sql: writeValue)
-        // Bound by hand: GRDB's arguments cost a large file's 5,000 cells 10 ms.
-        let arena = BindArena(for: [write])
-        let stmt = write.sqliteStatement
-        // GRDB leaves a statement it ran un-reset, and SQLite binds nothing to that.
-        sqlite3_reset(stmt)
+        let write = try ValueWriter(db)
         for (cell, change) in changes.cells {
             let latest = try stored(cell)
             if change.lostBest || latest.map({ change.removed.contains($0.id) }) == true {
@@ -180,20 +175,9 @@ public enum InForce {
             if let latest, (latest.observedAt, latest.revision, latest.id) >= (best.observedAt, best.revision, best.id) {
                 continue
             }
-            arena.reset(capacity: 16 + cell.period.utf8.count + cell.unit.utf8.count + cell.indicator.utf8.count
-                + best.id.utf8.count + best.value.utf8.count)
-            arena.bind(stmt, 1, cell.period)
-            arena.bind(stmt, 2, cell.unit)
-            arena.bind(stmt, 3, cell.indicator)
-            arena.bind(stmt, 4, cell.kind.rawValue)
-            arena.bind(stmt, 5, best.id)
-            sqlite3_bind_int64(stmt, 6, Int64(best.revision))
-            sqlite3_bind_int64(stmt, 7, best.observedAt)
-            arena.bind(stmt, 8, best.value)
-            defer { sqlite3_reset(stmt) }
-            _ = try arena.step(write)
+            try write(cell, best)
         }
-        try self.recompute(recompute, db)
+        try self.recompute(recompute, db, write)
 
         for (key, delta) in changes.publicTotals {
             let current = try Row.fetchOne(db, sql: """
@@ -224,18 +208,33 @@ public enum InForce {
         }
     }
 
-    /// A cell's latest value, on a statement kept by the connection (preparing it again
-    /// for each of a large file's thousands of cells cost 50 ms).
-    private static let writeValue = """
-        INSERT OR REPLACE INTO in_force_value (period, unit, indicator, kind, record_id, revision, observed_at, value)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-        """
+    /// Writes a cell's latest value, bound by hand (GRDB's arguments cost a large file's
+    /// 5,000 cells 10 ms) on a statement kept by the connection (preparing it again for
+    /// each cell cost 50 ms).
+    private struct ValueWriter {
+        let statement: Statement
+        let arena: BindArena
 
-    /// Writes a cell's latest value found again (``recompute(_:_:)``): a few cells, so
-    /// through GRDB's arguments.
-    private static func write(_ cell: InForceChanges.Cell, _ value: InForceChanges.Candidate, _ db: Database) throws {
-        try db.cachedStatement(sql: writeValue).execute(arguments: [cell.period, cell.unit, cell.indicator, cell.kind.rawValue,
-                                                                     value.id, value.revision, value.observedAt, value.value])
+        init(_ db: Database) throws {
+            statement = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO in_force_value (period, unit, indicator, kind, record_id, revision, observed_at, value)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            arena = BindArena(for: [statement])
+        }
+
+        func callAsFunction(_ cell: InForceChanges.Cell, _ value: InForceChanges.Candidate) throws {
+            try arena.run(statement) { stmt in
+                arena.bind(stmt, 1, cell.period)
+                arena.bind(stmt, 2, cell.unit)
+                arena.bind(stmt, 3, cell.indicator)
+                arena.bind(stmt, 4, cell.kind.rawValue)
+                arena.bind(stmt, 5, value.id)
+                sqlite3_bind_int64(stmt, 6, Int64(value.revision))
+                sqlite3_bind_int64(stmt, 7, value.observedAt)
+                arena.bind(stmt, 8, value.value)
+            }
+        }
     }
 
     /// What a cell holds now, before a file's changes: the latest value's id, revision
@@ -275,7 +274,7 @@ public enum InForce {
     /// cells whose value was withdrawn or corrected backwards in time. One scan of the
     /// heads per period (a retraction or a correction of `observed_at` is rare; a file
     /// of new revisions moving forward never comes here).
-    private static func recompute(_ cells: Set<InForceChanges.Cell>, _ db: Database) throws {
+    private static func recompute(_ cells: Set<InForceChanges.Cell>, _ db: Database, _ write: ValueWriter) throws {
         for period in Set(cells.map(\.period)) {
             var best: [InForceChanges.Cell: InForceChanges.Candidate] = [:]
             let wanted = cells.filter { $0.period == period }
@@ -293,7 +292,7 @@ public enum InForce {
             }
             for cell in wanted {
                 if let value = best[cell] {
-                    try write(cell, value, db)
+                    try write(cell, value)
                 } else {
                     try db.execute(sql: """
                         DELETE FROM in_force_value WHERE period = ? AND unit = ? AND indicator = ? AND kind = ?

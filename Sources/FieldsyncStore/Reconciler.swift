@@ -160,7 +160,7 @@ public struct Reconciler {
     private mutating func supersede(_ head: Head, with r: FieldsyncModel.Record) throws -> Change {
         try withStatement(retire) { stmt in
             bindText(stmt, 1, r.id)
-            _ = try step(stmt, retire)
+            _ = try retire.stepOnce()
         }
         try store(r, .replacingHead)
         switch (head.entry, r.action) {
@@ -177,7 +177,7 @@ public struct Reconciler {
         try withStatement(exact) { stmt -> Bool? in
             bindText(stmt, 1, id)
             sqlite3_bind_int64(stmt, 2, Int64(revision))
-            guard try step(stmt, exact) else { return nil }
+            guard try exact.stepOnce() else { return nil }
             return stored(stmt, equals: r)
         }
     }
@@ -196,7 +196,7 @@ public struct Reconciler {
     private func fetchHead(_ id: String, contentBelow newRevision: Int) throws -> Head? {
         try withStatement(head) { stmt in
             bindText(stmt, 1, id)
-            guard try step(stmt, head) else { return nil }
+            guard try head.stepOnce() else { return nil }
             let revision = Int(sqlite3_column_int64(stmt, 0))
             let kind = columnText(stmt, 1) ?? "", period = columnText(stmt, 2) ?? "", unit = columnText(stmt, 3) ?? ""
             let action = columnText(stmt, 4) ?? ""
@@ -236,17 +236,11 @@ public struct Reconciler {
         case .replacingHead: replaceHead
         case .past: insertPast
         }
-        return try withStatement(insert) { stmt in
-            // `line N`, the usual location, is written into the arena without a String.
-            let location: String? = if case .line(let n) = r.location, n >= 0 { nil } else { r.location.description }
-            arena.reset(capacity: 64 + r.id.utf8.count + r.period.utf8.count + r.unit.utf8.count
-                + (r.indicator?.utf8.count ?? 0) + (r.value?.utf8.count ?? 0) + (r.deduction?.utf8.count ?? 0)
-                + (r.score?.utf8.count ?? 0) + (r.note?.utf8.count ?? 0) + (r.by?.utf8.count ?? 0)
-                + (location?.utf8.count ?? 0))
+        try arena.run(insert) { stmt in
             arena.bind(stmt, 1, r.id)
             sqlite3_bind_int64(stmt, 2, Int64(r.revision))
             sqlite3_bind_int64(stmt, 3, fileID)
-            if case .line(let n) = r.location, location == nil { arena.bind(stmt, 4, "line ", n) } else { arena.bind(stmt, 4, location) }
+            arena.bind(stmt, 4, r.location)
             arena.bind(stmt, 5, r.kind.rawValue)
             arena.bind(stmt, 6, r.action.rawValue)
             arena.bind(stmt, 7, r.period)
@@ -261,9 +255,8 @@ public struct Reconciler {
             arena.bind(stmt, 16, r.by)
             if let basis = r.basis { sqlite3_bind_int64(stmt, 17, Int64(basis.revision)) } else { sqlite3_bind_null(stmt, 17) }
             if let saved = r.basis?.savedAt { sqlite3_bind_int64(stmt, 18, saved.microseconds) } else { sqlite3_bind_null(stmt, 18) }
-            _ = try arena.step(insert)
-            return sqlite3_changes(db.sqliteConnection) > 0
         }
+        return sqlite3_changes(db.sqliteConnection) > 0
     }
 
     /// Whether the stored revision has the record's content, byte for byte: Swift's
@@ -294,11 +287,6 @@ public struct Reconciler {
         let stmt = statement.sqliteStatement
         defer { sqlite3_reset(stmt) }
         return try body(stmt)
-    }
-
-    /// One step: true for a row, false when done; a failure throws as GRDB would.
-    private func step(_ stmt: OpaquePointer, _ statement: Statement) throws -> Bool {
-        try statement.stepOnce()
     }
 
     /// Binds text by its UTF-8 bytes and length: no C-string copy (Swift makes one for
