@@ -46,44 +46,32 @@ public struct CSVParser {
                 else if b == 0x2C { endField(); rowHasContent = true }
                 else if b == 0x0A { try endRow(emit); line += 1; rowLine = line }
                 else if b == 0x0D { try endRow(emit); line += 1; state = .afterCR }
-                else {
-                    rowHasContent = true
-                    // Fast path: a field that ends within this chunk becomes its String
-                    // straight from the chunk, without a copy into `field` first.
-                    var j = i + 1
-                    while j < n {
-                        let c = chunk[j]
-                        if c == 0x2C || c == 0x0A || c == 0x0D { break }
-                        j += 1
-                    }
-                    guard j < n else {
-                        field.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[i..<j]))
-                        i = j
-                        state = .unquoted
-                        continue
-                    }
-                    endField(UnsafeBufferPointer(rebasing: chunk[i..<j]))
-                    i = j
-                    let c = chunk[i]
-                    // As the unquoted state ends a row (the field is ended already).
-                    if c == 0x0A { state = .unquoted; try endRow(emit); line += 1; rowLine = line; state = .fieldStart }
-                    else if c == 0x0D { state = .unquoted; try endRow(emit); line += 1; state = .afterCR }
-                }
+                else { state = .unquoted; rowHasContent = true; continue }  // b begins the field
             case .unquoted:
-                // Fast path: copy a run of ordinary bytes at once.
+                // Fast path: a run of ordinary bytes at once.
                 var j = i
                 while j < n {
                     let c = chunk[j]
                     if c == 0x2C || c == 0x0A || c == 0x0D { break }
                     j += 1
                 }
-                if j > i { field.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[i..<j])) }
+                guard j < n else {
+                    field.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[i..<j]))
+                    i = j
+                    continue
+                }
+                // The field ends here: made straight from the chunk when it began in it.
+                if field.isEmpty {
+                    endField(UnsafeBufferPointer(rebasing: chunk[i..<j]))
+                } else {
+                    field.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[i..<j]))
+                    endField()
+                }
                 i = j
-                guard i < n else { continue }
                 let c = chunk[i]
-                if c == 0x2C { endField(); state = .fieldStart }
-                else if c == 0x0A { endField(); try endRow(emit); line += 1; rowLine = line; state = .fieldStart }
-                else { endField(); try endRow(emit); line += 1; state = .afterCR }
+                if c == 0x2C { state = .fieldStart }
+                else if c == 0x0A { try endRow(emit); line += 1; rowLine = line; state = .fieldStart }
+                else { try endRow(emit); line += 1; state = .afterCR }
             case .quoted:
                 var j = i
                 while j < n, chunk[j] != 0x22 {
