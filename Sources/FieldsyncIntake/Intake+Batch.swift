@@ -18,7 +18,8 @@ import GRDB
 /// one syncfs of each drop directory's file system; removals, each drop directory synced
 /// once; one ledger write). A group of a few files (``Intake/copiesSyncedOneByOne``)
 /// syncs each copy and each receipt instead: a file system's sync also waits for
-/// everything else written there, such as the store's checkpoint of a large file. So the order that makes a kill safe (SPEC §4.2) holds for
+/// everything else written there, such as the store's checkpoint of a large file.
+/// So the order that makes a kill safe (SPEC §4.2) holds for
 /// every file: its receipt is written only after its own commit is durable, its drop
 /// file removed only after its receipt is, and a kill between two steps leaves each
 /// file of the group where a kill would have left it alone.
@@ -232,31 +233,30 @@ extension Intake {
         // synced one by one (their writeback started when they were staged); a larger
         // group by one sync of the file system, which also waits for whatever else is
         // being written there — the store's checkpoint after a large file, for one.
-        let copies = live()
-        if copies.count <= Intake.copiesSyncedOneByOne {
-            for i in copies {
+        let oneByOne = files.count <= Intake.copiesSyncedOneByOne
+        if oneByOne {
+            for i in live() {
                 do { try files[i].staged.copy.sync() } catch { failed[i] = error }
             }
             sync(["incoming": (state.incoming, live())])
         } else {
-            sync(["incoming": (state.incoming, copies)], contents: true)
+            sync(["incoming": (state.incoming, live())], contents: true)
         }
         sync(days)
         FaultPoint.hit("after-archive")
 
         // Receipts likewise: a few synced one by one, more by their file systems.
-        let receiptsOneByOne = live().count <= Intake.copiesSyncedOneByOne
         var receipts: [String: (handle: DirectoryHandle, files: [Int])] = [:]
         for i in live() {
             let dropped = files[i].dropped
             do {
-                try writeReceipt(files[i].receipt, for: dropped.name, dropped.handles, synced: receiptsOneByOne)
+                try writeReceipt(files[i].receipt, for: dropped.name, dropped.handles, synced: oneByOne)
                 receipts[dropped.source.name, default: (dropped.handles.receipts, [])].files.append(i)
             } catch {
                 failed[i] = error
             }
         }
-        sync(receipts, contents: !receiptsOneByOne)
+        sync(receipts, contents: !oneByOne)
         FaultPoint.hit("after-receipt")
 
         var drops: [String: (handle: DirectoryHandle, files: [Int])] = [:]
